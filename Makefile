@@ -1,0 +1,120 @@
+# qfilter: a content-filter suite for qmail.
+#   make              build bin/ (programs), with -Wall -Wextra -Werror
+#   make ASAN=1       the same with AddressSanitizer + UBSan into bin-asan/
+#   make check        install missing Debian packages, build, run every test
+#   make demo         run the main job on embedded defaults
+#   make bench        the benchmark
+#   make fuzz         build the libFuzzer targets (clang) into bin-fuzz/
+#   make install PREFIX=/var/qmail
+PREFIX ?= /var/qmail
+BINDIR ?= $(PREFIX)/bin
+MANDIR ?= $(PREFIX)/man
+ETCDIR ?= $(PREFIX)/control
+VERSION = 0.1.0
+
+CC ?= cc
+# libclamav is dlopen()ed (filters/clamav_lib.c): only its headers here.
+PKGS = gmime-3.0 libmagic opendkim libcrypto libarchive libunbound
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) libclamav 2>/dev/null)
+PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcdb -ldl
+WARN = -Wall -Wextra -Werror -Wno-unused-parameter
+CPPFLAGS += -D_GNU_SOURCE -DQF_VERSION='"$(VERSION)"' -Iqfilter -Ifilters -Irules
+CFLAGS ?= -O2 -g
+CFLAGS += -std=gnu11 $(WARN) $(PKG_CFLAGS)
+
+ifeq ($(ASAN),1)
+  VARIANT = asan
+  BIN = bin-asan
+  CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+  LDFLAGS += -fsanitize=address,undefined
+else
+  VARIANT = std
+  BIN = bin
+endif
+OBJ = obj/$(VARIANT)
+ifeq ($(V),1)
+  Q =
+else
+  Q = @
+endif
+
+# Files that define main(); everything else in these folders is the library.
+MAINS = qfilter/qfilter.c qfilter/qfilter-test.c qfilter/qfilterd.c rules/qfilter-rules.c
+LIBSRC := $(filter-out $(MAINS),$(wildcard qfilter/*.c filters/*.c rules/*.c))
+LIBOBJ := $(LIBSRC:%.c=$(OBJ)/%.o)
+PROGS := $(patsubst %.c,$(BIN)/%,$(notdir $(wildcard $(MAINS))))
+UNITSRC := $(wildcard tests/unit/test_*.c)
+UNITS := $(patsubst tests/unit/%.c,$(BIN)/unit/%,$(UNITSRC))
+HDRS := $(wildcard qfilter/*.h filters/*.h rules/*.h)
+
+all: $(PROGS) $(UNITS)
+
+$(OBJ)/%.o: %.c $(HDRS)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(OBJ)/libqf.a: $(LIBOBJ)
+	$(Q)rm -f $@; ar rcs $@ $^
+
+$(BIN)/%: $(OBJ)/qfilter/%.o $(OBJ)/libqf.a
+	@mkdir -p $(BIN)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS) -o $@ $< $(OBJ)/libqf.a $(PKG_LIBS)
+
+$(BIN)/qfilter-rules: $(OBJ)/rules/qfilter-rules.o $(OBJ)/libqf.a
+	@mkdir -p $(BIN)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS) -o $@ $< $(OBJ)/libqf.a $(PKG_LIBS)
+
+$(BIN)/unit/%: $(OBJ)/tests/unit/%.o $(OBJ)/libqf.a
+	@mkdir -p $(BIN)/unit
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS) -o $@ $< $(OBJ)/libqf.a $(PKG_LIBS)
+
+$(OBJ)/tests/unit/%.o: tests/unit/%.c $(HDRS) tests/unit/unit.h
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(CPPFLAGS) -Itests/unit $(CFLAGS) -c -o $@ $<
+
+# Fuzz targets: tests/fuzz/fuzz_*.c, built with clang's libFuzzer.
+FUZZSRC := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZCFLAGS = -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined $(CPPFLAGS) $(PKG_CFLAGS) -Wall -Wextra -Werror -Wno-unused-parameter
+fuzz: $(patsubst tests/fuzz/%.c,bin-fuzz/%,$(FUZZSRC))
+bin-fuzz/%: tests/fuzz/%.c $(LIBSRC) $(HDRS)
+	@mkdir -p bin-fuzz
+	clang $(FUZZCFLAGS) -o $@ $< $(LIBSRC) $(PKG_LIBS)
+
+deps:
+	@tests/lib/need-packages
+
+check: deps
+	$(MAKE) all
+	tests/run-all bin
+
+check-asan: deps
+	$(MAKE) ASAN=1 all
+	tests/run-all bin-asan
+
+check-slow: deps all
+	tests/run-slow
+
+bench: deps all
+	tests/bench/run
+
+demo: deps all
+	tests/demo/run
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(ETCDIR)
+	install -m 755 $(PROGS) $(DESTDIR)$(BINDIR)/
+	install -m 644 docs/*.5 $(DESTDIR)$(MANDIR)/man5/
+	install -m 644 docs/*.8 $(DESTDIR)$(MANDIR)/man8/
+	install -m 644 docs/qfilter.conf.example $(DESTDIR)$(ETCDIR)/qfilter.conf.example
+	install -m 644 rules/default.rules $(DESTDIR)$(ETCDIR)/qfilter.rules.example
+
+clean:
+	rm -rf obj bin bin-asan bin-fuzz
+
+.PHONY: all deps check check-asan check-slow bench demo install clean fuzz
+.SECONDARY:

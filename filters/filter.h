@@ -1,0 +1,60 @@
+/* filter.h: what a built-in filter is. A filter is a struct of optional
+ * hooks; the chain calls the ones it has, in registry order (registry.c).
+ * Adding a filter means adding one file and one line in registry.c.
+ *
+ * Per-process state (a loaded database, an open library) comes from init
+ * and is passed back to every hook; it is created lazily, the first time a
+ * message needs the filter (qfilterd creates it at start and on SIGHUP).
+ * Per-message state lives in struct qf_msg. Findings and headers go
+ * through the qf_msg_* calls of msg.h. */
+#ifndef QF_FILTER_H
+#define QF_FILTER_H
+
+#include <stdbool.h>
+#include "msg.h"
+
+#define QF_PART_HEAD 8192   /* decoded bytes of each part kept for sniffing */
+
+/* One leaf part of the message, decoded, as the MIME walk gives it. */
+struct qf_part {
+	unsigned index;            /* 1-based, depth-first order */
+	unsigned depth;            /* 0: the message itself is the leaf */
+	const char *content_type;  /* declared "type/subtype", lowercase */
+	const char *filename;      /* Content-Disposition filename, else Content-Type name, else NULL */
+	const char *encoding;      /* declared Content-Transfer-Encoding, lowercase, or NULL */
+	bool uuencoded;            /* a "begin NNN name" block found inside a text part */
+	bool decode_error;         /* the encoding was damaged; content is what could be decoded */
+	const unsigned char *head; /* the first head_len decoded bytes */
+	size_t head_len;           /* at most QF_PART_HEAD */
+	uint64_t size;             /* decoded size of the whole part */
+	int fd;                    /* whole decoded content, seekable, when the walk kept it
+	                              (archives, up to the archive limit); else -1 */
+};
+
+struct qf_filter {
+	const char *name;          /* as in logs, headers and qfilter-test */
+	/* Does this message need the filter? (policy, config). NULL: yes. */
+	bool (*wanted)(const struct qf_msg *m);
+	/* Per-process set-up. Returns the state (non-NULL) or NULL with a
+	 * message in err; the chain then refuses the message temporarily. */
+	void *(*init)(const struct qf_config *cfg, char *err, size_t errlen);
+	void (*fini)(void *state);
+	/* Called for every decoded leaf part when present; the chain walks
+	 * the MIME structure once for all filters that have this hook. */
+	void (*part)(struct qf_msg *m, void *state, const struct qf_part *p);
+	/* Called once per message, after the walk. */
+	void (*message)(struct qf_msg *m, void *state);
+};
+
+/* The registry, in the order the filters run. */
+extern const struct qf_filter *const qf_filters[];
+extern const size_t qf_nfilters;
+
+/* The MIME walk (mime_walk.c): parses m->fd once and calls each(part)
+ * for every leaf in depth-first order, within m->policy's max-parts and
+ * max-depth; fills m->mime. Returns 0, or -1 after qf_msg_error(). */
+int qf_mime_walk(struct qf_msg *m,
+		 void (*each)(struct qf_msg *m, const struct qf_part *p, void *arg),
+		 void *arg);
+
+#endif

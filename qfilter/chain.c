@@ -1,0 +1,137 @@
+/* chain.c: runs the registry's filters over one message. The MIME walk
+ * is done once, for all filters with a part hook; whole-message hooks run
+ * after it. Once a finding refuses the message outright (reject, drop),
+ * later filters are skipped: their work could not change the outcome. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "chain.h"
+#include "exitcodes.h"
+#include "filter.h"
+#include "log.h"
+#pragma weak qf_mime_walk /* INTERIM: until filters/mime_walk.c lands */
+
+struct walk {
+	bool *active;      /* filters with a part hook that run */
+	void **state;
+};
+
+static void add_ms(struct qf_msg *m, size_t i, int64_t since)
+{
+	m->results[i].ms += (double)(qf_now_ms() - since);
+}
+
+static void each_part(struct qf_msg *m, const struct qf_part *p, void *arg)
+{
+	struct walk *w = arg;
+	size_t i;
+	int64_t t;
+
+	for (i = 0; i < qf_nfilters; i++) {
+		if (!w->active[i])
+			continue;
+		t = qf_now_ms();
+		m->current = i;
+		qf_filters[i]->part(m, w->state[i], p);
+		add_ms(m, i, t);
+	}
+	m->current = (size_t)-1;
+}
+
+static enum qf_action worst_so_far(const struct qf_msg *m)
+{
+	enum qf_action a = QF_ACT_OFF;
+	size_t i;
+
+	for (i = 0; i < m->nresults; i++)
+		if (m->results[i].reason && m->results[i].action > a)
+			a = m->results[i].action;
+	return a;
+}
+
+/* "X-Qfilter: 0.1.0 (size exe types dkim)" goes first, then the filters'
+ * headers in their order, then one X-Qfilter-Tag: per tag finding. */
+static void trace_headers(struct qf_msg *m)
+{
+	char names[512] = "";
+	size_t i, n = 0;
+	struct qf_header h;
+
+	for (i = 0; i < m->nresults; i++)
+		if (m->results[i].ran)
+			n += snprintf(names + n, n < sizeof names ? sizeof names - n : 0,
+				      "%s%s", n ? " " : "", m->results[i].filter);
+	if (n >= sizeof names)
+		names[sizeof names - 1] = 0;
+	for (i = 0; i < m->nresults; i++)
+		if (m->results[i].reason && m->results[i].action == QF_ACT_TAG)
+			qf_msg_add_header(m, "X-Qfilter-Tag", "%s %s",
+					  m->results[i].filter, m->results[i].reason);
+	if (qf_msg_add_header(m, "X-Qfilter", "qfilter %s on %s (%s)", QF_VERSION,
+			      m->cfg->authserv_id ? m->cfg->authserv_id : "localhost",
+			      *names ? names : "no filters") < 0)
+		return;
+	/* move the trace header to the top */
+	h = m->headers[m->nheaders - 1];
+	memmove(m->headers + 1, m->headers, (m->nheaders - 1) * sizeof h);
+	m->headers[0] = h;
+}
+
+void qf_chain_run(struct qf_msg *m)
+{
+	bool active[qf_nfilters ? qf_nfilters : 1];
+	void *state[qf_nfilters ? qf_nfilters : 1];
+	struct walk w = { active, state };
+	bool walk = false;
+	size_t i;
+	int64_t t;
+
+	memset(active, 0, sizeof active);
+	memset(state, 0, sizeof state);
+	for (i = 0; i < qf_nfilters; i++) {
+		const struct qf_filter *f = qf_filters[i];
+		if (!f || (f->wanted && !f->wanted(m)))
+			continue;
+		m->results[i].ran = true;
+		m->current = i;
+		t = qf_now_ms();
+		state[i] = qf_engine_state(m->engine, i);
+		add_ms(m, i, t);
+		if (!state[i]) {
+			/* fail closed: a filter that cannot start refuses for now */
+			qf_msg_finding(m, QF_ACT_TEMPFAIL, "4.3.0", m->engine->init_error[i],
+				       "%s filter unavailable, try again later", f->name);
+			qf_msg_result(m, "unavailable");
+			continue;
+		}
+		if (f->part) {
+			active[i] = true;
+			walk = true;
+		}
+	}
+	m->current = (size_t)-1;
+	if (walk && !m->error_exit && qf_mime_walk)
+		qf_mime_walk(m, each_part, &w);
+	for (i = 0; i < qf_nfilters; i++) {
+		const struct qf_filter *f = qf_filters[i];
+		if (!m->results[i].ran || !state[i] || !f->message)
+			continue;
+		if (worst_so_far(m) >= QF_ACT_REJECT || m->error_exit) {
+			qf_msg_result(m, "skipped");
+			continue;
+		}
+		if (qf_msg_expired(m)) {
+			qf_msg_error(m, QF_EXIT_TIMEOUT, "timeout before the %s filter", f->name);
+			continue;
+		}
+		m->current = i;
+		t = qf_now_ms();
+		f->message(m, state[i]);
+		add_ms(m, i, t);
+	}
+	m->current = (size_t)-1;
+	for (i = 0; i < m->nresults; i++)
+		if (m->results[i].ran && !m->results[i].result)
+			m->results[i].result = strdup(m->results[i].reason ? "found" : "ok");
+	trace_headers(m);
+}

@@ -1,0 +1,72 @@
+/* engine.c: see engine.h */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "engine.h"
+#include "filter.h"
+#include "rules.h"
+
+int qf_engine_open(struct qf_engine *e, const char *confpath, char *err, size_t errlen)
+{
+	memset(e, 0, sizeof *e);
+	if (qf_config_load(confpath, &e->cfg, err, errlen) < 0)
+		return -1;
+	e->state = calloc(qf_nfilters, sizeof *e->state);
+	e->tried = calloc(qf_nfilters, sizeof *e->tried);
+	e->init_error = calloc(qf_nfilters, sizeof *e->init_error);
+	if (!e->state || !e->tried || !e->init_error) {
+		snprintf(err, errlen, "engine: out of memory");
+		qf_engine_close(e);
+		return -1;
+	}
+	if (e->cfg.rules && qf_rules_open(e->cfg.rules, &e->rules, err, errlen) < 0) {
+		qf_engine_close(e);
+		return -1;
+	}
+	return 0;
+}
+
+void *qf_engine_state(struct qf_engine *e, size_t i)
+{
+	const struct qf_filter *f = qf_filters[i];
+	char err[512] = "";
+
+	if (e->tried[i])
+		return e->state[i];
+	e->tried[i] = true;
+	if (!f->init)
+		return e->state[i] = (void *)f;   /* stateless: any non-NULL */
+	e->state[i] = f->init(&e->cfg, err, sizeof err);
+	if (!e->state[i])
+		e->init_error[i] = strdup(*err ? err : "initialisation failed");
+	return e->state[i];
+}
+
+void qf_engine_init_all(struct qf_engine *e)
+{
+	size_t i;
+
+	for (i = 0; i < qf_nfilters; i++)
+		if (qf_filters[i])
+			qf_engine_state(e, i);
+}
+
+void qf_engine_close(struct qf_engine *e)
+{
+	size_t i;
+
+	for (i = 0; e->state && i < qf_nfilters; i++) {
+		const struct qf_filter *f = qf_filters[i];
+		if (f && f->init && e->state[i] && f->fini)
+			f->fini(e->state[i]);
+		if (e->init_error)
+			free(e->init_error[i]);
+	}
+	free(e->state);
+	free(e->tried);
+	free(e->init_error);
+	if (e->rules)
+		qf_rules_close(e->rules);
+	qf_config_free(&e->cfg);
+	memset(e, 0, sizeof *e);
+}

@@ -1,0 +1,29 @@
+/* engine.h: per-process state: the configuration, the compiled rules and
+ * each filter's init state. qfilter makes one per process and lets the
+ * filters initialise lazily; qfilterd builds a new one on SIGHUP. */
+#ifndef QF_ENGINE_H
+#define QF_ENGINE_H
+
+#include <stdbool.h>
+#include "config.h"
+
+struct qf_rules;
+
+struct qf_engine {
+	struct qf_config cfg;
+	struct qf_rules *rules;  /* NULL: the default policy */
+	void **state;            /* per filter, NULL until initialised */
+	bool *tried;             /* init was attempted */
+	char **init_error;       /* per filter, when init failed */
+};
+
+/* Loads the configuration and the rules. 0, or -1 with err: exit 55. */
+int qf_engine_open(struct qf_engine *e, const char *confpath, char *err, size_t errlen);
+/* Initialises every filter now (qfilterd); failures are kept per filter. */
+void qf_engine_init_all(struct qf_engine *e);
+/* The filter's state, initialising it on first use; NULL on failure with
+ * the reason in e->init_error[i]. */
+void *qf_engine_state(struct qf_engine *e, size_t i);
+void qf_engine_close(struct qf_engine *e);
+
+#endif

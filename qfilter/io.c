@@ -1,0 +1,149 @@
+/* io.c: see io.h */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/sendfile.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "io.h"
+
+volatile int qf_io_interrupted;
+
+static int retry(void)
+{
+	if (errno != EINTR)
+		return 0;
+	if (qf_io_interrupted) {
+		errno = ETIMEDOUT;
+		return 0;
+	}
+	return 1;
+}
+
+int qf_write_all(int fd, const void *buf, size_t len)
+{
+	const char *p = buf;
+	ssize_t w;
+
+	while (len) {
+		w = write(fd, p, len);
+		if (w < 0) {
+			if (retry())
+				continue;
+			return -1;
+		}
+		p += w;
+		len -= w;
+	}
+	return 0;
+}
+
+ssize_t qf_read_full(int fd, void *buf, size_t len)
+{
+	char *p = buf;
+	size_t got = 0;
+	ssize_t r;
+
+	while (got < len) {
+		r = read(fd, p + got, len - got);
+		if (r < 0) {
+			if (retry())
+				continue;
+			return -1;
+		}
+		if (r == 0)
+			break;
+		got += r;
+	}
+	return got;
+}
+
+int qf_drain(int fd)
+{
+	char buf[65536];
+	ssize_t r;
+
+	for (;;) {
+		r = read(fd, buf, sizeof buf);
+		if (r == 0)
+			return 0;
+		if (r < 0 && !retry())
+			return -1;
+	}
+}
+
+int qf_copy_range(int in, uint64_t off, uint64_t len, int out)
+{
+	char buf[65536];
+	loff_t o = off;
+	ssize_t n;
+	int fast = 1;
+
+	while (len && fast) {
+		n = copy_file_range(in, &o, out, NULL, len > (1u << 30) ? 1u << 30 : len, 0);
+		if (n > 0) {
+			len -= n;
+			continue;
+		}
+		if (n < 0 && retry())
+			continue;
+		fast = 0;   /* EXDEV, EINVAL (pipe), ENOSYS...: try the next way */
+	}
+	fast = 1;
+	while (len && fast) {
+		off_t so = o;
+		n = sendfile(out, in, &so, len > (1u << 30) ? 1u << 30 : len);
+		if (n > 0) {
+			o = so;
+			len -= n;
+			continue;
+		}
+		if (n < 0 && retry())
+			continue;
+		if (n < 0 && (errno == EINVAL || errno == ENOSYS))
+			fast = 0;
+		else
+			return n == 0 ? (errno = EIO, -1) : -1;
+	}
+	while (len) {
+		n = pread(in, buf, len < sizeof buf ? len : sizeof buf, o);
+		if (n < 0 && retry())
+			continue;
+		if (n <= 0) {
+			if (n == 0)
+				errno = EIO;   /* the file shrank under us */
+			return -1;
+		}
+		if (qf_write_all(out, buf, n) < 0)
+			return -1;
+		o += n;
+		len -= n;
+	}
+	return 0;
+}
+
+int qf_tempfile(const char *dir)
+{
+	const char *d = dir;
+	int fd;
+
+	if (!d || !*d)
+		d = getenv("TMPDIR");
+	if (!d || !*d)
+		d = "/tmp";
+	/* O_TMPFILE never has a name to leave behind, even under SIGKILL */
+	fd = open(d, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+	if (fd < 0 && (errno == EOPNOTSUPP || errno == EISDIR || errno == EINVAL)) {
+		char path[4096];
+		if ((size_t)snprintf(path, sizeof path, "%s/qfilter.XXXXXX", d) >= sizeof path) {
+			errno = ENAMETOOLONG;
+			return -1;
+		}
+		fd = mkostemp(path, O_CLOEXEC);
+		if (fd >= 0)
+			unlink(path);
+	}
+	return fd;
+}

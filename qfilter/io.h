@@ -1,0 +1,28 @@
+/* io.h: the read/write loops everything uses; EINTR is retried unless
+ * the deadline has fired (qf_io_interrupted), so that blocking calls
+ * return when the timeout expires. */
+#ifndef QF_IO_H
+#define QF_IO_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+/* Set by the SIGALRM handler: blocking I/O gives up with ETIMEDOUT. */
+extern volatile int qf_io_interrupted;
+
+/* Writes all of buf. 0, or -1 (errno). */
+int qf_write_all(int fd, const void *buf, size_t len);
+/* Reads up to len bytes, retrying on short reads until EOF. Returns the
+ * count (less than len only at EOF) or -1 (errno). */
+ssize_t qf_read_full(int fd, void *buf, size_t len);
+/* Reads and discards fd to EOF. 0 or -1. */
+int qf_drain(int fd);
+/* Copies [off, off+len) of in to out (copy_file_range, sendfile, then
+ * read/write). 0 or -1 (errno). */
+int qf_copy_range(int in, uint64_t off, uint64_t len, int out);
+/* An unlinked temp file in dir (NULL: $TMPDIR, else /tmp), mode 0600,
+ * O_CLOEXEC. fd or -1 (errno). */
+int qf_tempfile(const char *dir);
+
+#endif

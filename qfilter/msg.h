@@ -1,0 +1,123 @@
+/* msg.h: the per-message context. The chain builds one for each message
+ * and hands it to every filter; filters read the message and the envelope
+ * from it and report through the qf_msg_* calls below. A filter never
+ * exits and never picks an exit code. */
+#ifndef QF_MSG_H
+#define QF_MSG_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stddef.h>
+#include "config.h"
+#include "envelope.h"
+#include "policy.h"
+
+/* What policy and logs know of the client: from the environment in
+ * single-process mode, from the thin client in qfilterd mode. Filters
+ * must use this, never getenv(). */
+struct qf_client {
+	char *remote_ip;     /* TCPREMOTEIP */
+	char *remote_host;   /* TCPREMOTEHOST */
+	char *auth_user;     /* SMTPAUTHUSER, AUTHINFO or TCPREMOTEINFO */
+	char *ppid;          /* QMAILPPID */
+	bool relay;          /* RELAYCLIENT set, or auth_user set */
+};
+
+struct qf_header {
+	char *name;
+	char *value;         /* may contain "\n\t" folds; no final newline */
+};
+
+/* A byte range of the spooled message left out of the queued copy
+ * (forged Authentication-Results headers). */
+struct qf_range {
+	uint64_t off, len;
+};
+
+/* One filter's part in the message: for the log line and qfilter-test. */
+struct qf_result {
+	const char *filter;  /* the filter's name */
+	char *result;        /* short, no spaces preferred: "clean", "pass:example.net" */
+	enum qf_action action; /* what its finding asks for; OFF = nothing */
+	char *dsn;           /* enhanced status code of the finding, "5.3.4" */
+	char *text;          /* SMTP reply text of the finding, without the code */
+	char *reason;        /* for the log: what was found and where */
+	double ms;
+	bool ran;
+};
+
+/* MIME structure as seen by the walk (filled by qf_mime_walk). */
+struct qf_mime_stats {
+	unsigned parts;          /* leaf parts seen */
+	unsigned depth;          /* deepest nesting seen */
+	uint64_t largest_part;   /* decoded bytes of the largest leaf */
+	bool too_many_parts;     /* the walk stopped at policy max-parts */
+	bool too_deep;           /* the walk stopped at policy max-depth */
+	bool broken;             /* the parser had to guess (missing boundary, bad encoding) */
+	bool walked;
+};
+
+struct qf_engine;
+
+struct qf_msg {
+	const struct qf_config *cfg;
+	struct qf_engine *engine;      /* per-process filter state */
+	int fd;                        /* the spooled message: seekable, use pread */
+	uint64_t size;                 /* bytes in fd */
+	uint64_t received;             /* bytes the client sent (> size when truncated) */
+	bool truncated;                /* over max-size: fd holds only a prefix */
+	struct qf_envelope env;
+	struct qf_client client;
+	struct qf_policy policy;       /* the merged policy of all recipients */
+	int64_t deadline_ms;           /* CLOCK_MONOTONIC ms; 0 = none */
+	int64_t start_ms;
+
+	struct qf_header *headers;     /* to add at the top, in this order */
+	size_t nheaders;
+	struct qf_range *skip;         /* to leave out, sorted by the composer */
+	size_t nskip;
+	struct qf_result *results;     /* one per filter of the registry */
+	size_t nresults;
+	size_t current;                /* index of the filter running now */
+	struct qf_mime_stats mime;
+
+	int error_exit;                /* nonzero: an error (51, 53, 81, ...) decides */
+	char *error_text;              /* for the log */
+	char **rules_trace;            /* qfilter-test: "rcpt: FILE:LINE: rule" */
+	bool dry_run;                  /* qfilter-test */
+};
+
+/* Adds a header at the top of the queued message. The value is used as
+ * given (fold it with "\n\t" when long). 0, or -1 on ENOMEM (recorded). */
+int qf_msg_add_header(struct qf_msg *m, const char *name, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Leaves [off, off+len) of the spooled message out of the queued copy. */
+int qf_msg_skip_range(struct qf_msg *m, uint64_t off, uint64_t len);
+/* Sets the running filter's result word for the log ("clean", "none"). */
+void qf_msg_result(struct qf_msg *m, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Reports a finding of the running filter. action comes from the policy
+ * (m->policy.exe, ...) or is QF_ACT_TEMPFAIL for trouble; dsn like
+ * "5.3.4"; reason is for the log; the reply text is formatted from fmt
+ * and gets " (#dsn)" appended when the message is refused. An OFF action
+ * is recorded in the log but changes nothing. The most severe finding of
+ * a filter is kept. */
+void qf_msg_finding(struct qf_msg *m, enum qf_action action, const char *dsn,
+		    const char *reason, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+/* An error that is not a finding: out of memory (51), a write error (53),
+ * a bug (81). The first one decides the exit code. Logged with text. */
+void qf_msg_error(struct qf_msg *m, int exitcode, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* A warning line on fd 2 ("qfilter: warning: filter: ..."), now. */
+void qf_msg_warn(struct qf_msg *m, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Milliseconds left before the timeout (at least 0; a large number when
+ * there is no deadline). Use for poll() and socket timeouts. */
+int qf_msg_ms_left(const struct qf_msg *m);
+bool qf_msg_expired(const struct qf_msg *m);
+/* CLOCK_MONOTONIC in ms */
+int64_t qf_now_ms(void);
+
+#endif

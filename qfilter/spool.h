@@ -1,0 +1,21 @@
+/* spool.h: the message from fd 0 into an unlinked temp file. */
+#ifndef QF_SPOOL_H
+#define QF_SPOOL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct qf_spool {
+	int fd;              /* the spool file, or -1 */
+	uint64_t size;       /* bytes stored */
+	uint64_t received;   /* bytes read from the client */
+	bool truncated;      /* over the limit: only a prefix is stored */
+};
+
+/* Reads in to EOF into a new temp file in dir. With limit (0: none), stops
+ * storing past it but reads on to EOF so the writer sees no error.
+ * Returns 0, or an exit code: 53 (spool unwritable or full), 54 (read
+ * error), 52 (timeout). */
+int qf_spool_read(int in, const char *dir, uint64_t limit, struct qf_spool *s);
+
+#endif

@@ -1,0 +1,53 @@
+/* policy.h: the settings that apply to one message (qfilter.rules(5)).
+ * The rules give one policy per recipient; the message gets the strictest
+ * of them (policy_merge). With no rules file, qf_policy_default(). */
+#ifndef QF_POLICY_H
+#define QF_POLICY_H
+
+#include <stdint.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+/* What happens on a finding, least to most severe. The same order ranks
+ * verdicts in the chain and settings in the merge of several recipients. */
+enum qf_action {
+	QF_ACT_OFF = 0,      /* as a verdict: pass */
+	QF_ACT_TAG,          /* deliver with X-Qfilter-Tag: */
+	QF_ACT_TEMPFAIL,     /* 71 / Z text */
+	QF_ACT_QUARANTINE,   /* store in the quarantine Maildir, exit 0 */
+	QF_ACT_REJECT,       /* 31 / D text */
+	QF_ACT_DROP          /* exit 0, not queued */
+};
+#define QF_ACT_PASS QF_ACT_OFF
+
+const char *qf_action_name(enum qf_action a);        /* "off", "tag", ... */
+int qf_action_parse(const char *s, enum qf_action *a); /* 0 or -1 */
+
+enum qf_virus_fail { QF_VFAIL_TEMPFAIL = 0, QF_VFAIL_PASS };
+
+struct qf_policy {
+	enum qf_action exe;        /* exe= (reject) */
+	enum qf_action virus;      /* virus= (reject) */
+	enum qf_virus_fail virus_fail; /* virus-fail= (tempfail) */
+	enum qf_action types;      /* types= (reject) */
+	enum qf_action dkim_fail;  /* dkim-fail= (reject) */
+	bool dkim_verify;          /* dkim=verify|off (verify) */
+	uint64_t size;             /* size= bytes, 0 = none */
+	uint64_t part_size;        /* part-size= bytes, 0 = none */
+	unsigned max_parts;        /* max-parts= (1000) */
+	unsigned max_depth;        /* max-depth= (30) */
+	char **ban_types;          /* ban-types= lowercased MIME types, NULL-terminated or NULL */
+	char **ban_ext;            /* ban-ext= lowercased extensions without dot */
+	char **dkim_require;       /* dkim-require= lowercased domains */
+};
+
+void qf_policy_default(struct qf_policy *p);
+/* into = the strictest of into and from (see qfilter.rules(5)). 0 or -1 (ENOMEM). */
+int qf_policy_merge(struct qf_policy *into, const struct qf_policy *from);
+int qf_policy_copy(struct qf_policy *dst, const struct qf_policy *src);
+void qf_policy_free(struct qf_policy *p);
+/* list helpers: NULL-terminated arrays of strings */
+bool qf_list_has(char *const *list, const char *s);   /* case-insensitive */
+int qf_list_add(char ***list, const char *s);         /* no duplicates; 0 or -1 */
+
+#endif
