@@ -52,10 +52,11 @@ all: $(PROGS) $(UNITS)
 $(OBJ)/%.o: %.c $(HDRS)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC      $<")
-	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@.$$$$.o $< && mv -f $@.$$$$.o $@
 
 $(OBJ)/libqf.a: $(LIBOBJ)
-	$(Q)rm -f $@; ar rcs $@ $^
+	@# built aside and renamed: several makes may run at once
+	$(Q)rm -f $@.$$$$; ar rcs $@.$$$$ $^ && mv -f $@.$$$$ $@
 
 $(BIN)/%: $(OBJ)/qfilter/%.o $(OBJ)/libqf.a
 	@mkdir -p $(BIN)
