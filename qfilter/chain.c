@@ -9,7 +9,6 @@
 #include "exitcodes.h"
 #include "filter.h"
 #include "log.h"
-#pragma weak qf_mime_walk /* INTERIM: until filters/mime_walk.c lands */
 
 struct walk {
 	bool *active;      /* filters with a part hook that run */
@@ -110,7 +109,7 @@ void qf_chain_run(struct qf_msg *m)
 		}
 	}
 	m->current = (size_t)-1;
-	if (walk && !m->error_exit && qf_mime_walk)
+	if (walk && !m->error_exit)
 		qf_mime_walk(m, each_part, &w);
 	for (i = 0; i < qf_nfilters; i++) {
 		const struct qf_filter *f = qf_filters[i];

@@ -1,16 +1,314 @@
-/* daemon_client.c: see daemon_client.h.
- * Interim: qfilterd is not written yet, so it is always "cannot serve"
- * and daemon-fail decides. */
+/* daemon_client.c: see daemon_client.h. One connection, one request
+ * (the spool as a read-only descriptor, the envelope, the client's
+ * policy-relevant environment, the time left), one answer (the verdict
+ * and, for an accept, the message to queue). Then the client carries out
+ * the verdict itself, as the calling user: external filters, custom
+ * error text, the exec of the real queue.
+ *
+ * Only light parts are used here (io, log, envelope, config, deliver,
+ * external, daemon_proto): nothing of GMime, libmagic, OpenSSL or
+ * libclamav, so that a thin qfilter can be built from it. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <sys/un.h>
+#include <unistd.h>
 #include "daemon_client.h"
+#include "daemon_proto.h"
+#include "deliver.h"
 #include "exitcodes.h"
+#include "external.h"
+#include "io.h"
 #include "log.h"
+
+/* What the client knows for its own log line. */
+struct client_msg {
+	const struct qf_config *cfg;
+	struct qf_envelope *env;
+	const struct qf_client *client;
+	uint64_t received;
+	int64_t t0;
+};
+
+static void log_line(const struct client_msg *cm, const struct qf_answer *a,
+		     const char *verdict, const char *reason, int exitcode)
+{
+	struct qf_result res[QF_PROTO_RESULTS_MAX];
+	struct qf_msg m;
+	size_t i;
+
+	memset(&m, 0, sizeof m);
+	memset(res, 0, sizeof res);
+	m.cfg = cm->cfg;
+	m.env = *cm->env;            /* borrowed: m is never closed */
+	m.client = *cm->client;
+	m.received = cm->received;
+	m.start_ms = cm->t0;
+	for (i = 0; a && i < a->nresults; i++) {
+		res[i].filter = a->results[i].filter;
+		res[i].result = (char *)a->results[i].result;
+		res[i].ran = true;
+	}
+	m.results = res;
+	m.nresults = a ? a->nresults : 0;
+	qf_log_message(&m, verdict, reason, exitcode);
+}
+
+/* qfilterd could not serve: daemon-fail decides. Never a pass. */
+static int cannot_serve(const struct client_msg *cm, const struct qf_spool *s, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static int cannot_serve(const struct client_msg *cm, const struct qf_spool *s, const char *fmt, ...)
+{
+	struct qf_decision d;
+	char why[256];
+	va_list ap;
+	int rc;
+
+	va_start(ap, fmt);
+	vsnprintf(why, sizeof why, fmt, ap);
+	va_end(ap);
+	if (qf_io_interrupted) {   /* the message's own timeout: no time left to retry */
+		qf_log("warning: qfilterd at %s did not answer within the timeout (%s)", cm->cfg->daemon, why);
+		log_line(cm, NULL, "error", "qfilterd did not answer within the timeout", QF_EXIT_TIMEOUT);
+		return QF_EXIT_TIMEOUT;
+	}
+	if (!cm->cfg->daemon_fail_tempfail) {
+		qf_log("warning: qfilterd at %s cannot serve (%s): filtering in process", cm->cfg->daemon, why);
+		/* the spool was only lent read-only, but be sure it reads from the start */
+		if (lseek(s->fd, 0, SEEK_SET) < 0) {
+			qf_log("error: spool seek: %s", strerror(errno));
+			return QF_EXIT_WRITE;
+		}
+		return -1;
+	}
+	qf_log("warning: qfilterd at %s cannot serve (%s): refusing temporarily (daemon-fail tempfail)",
+	       cm->cfg->daemon, why);
+	memset(&d, 0, sizeof d);
+	d.action = QF_ACT_TEMPFAIL;
+	d.exit = QF_EXIT_TEMPFAIL;
+	d.reason = "qfilterd cannot serve";
+	snprintf(d.reply, sizeof d.reply, "Zcontent filter temporarily unavailable, try again later (#4.3.0)");
+	rc = qf_refuse(cm->cfg, &d);
+	log_line(cm, NULL, "tempfail", d.reason, rc);
+	return rc;
+}
+
+static int connect_daemon(const char *path, const char **why)
+{
+	struct sockaddr_un sa;
+	int sock;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sun_family = AF_UNIX;
+	if (strlen(path) >= sizeof sa.sun_path) {
+		*why = "socket path too long";
+		return -1;
+	}
+	strcpy(sa.sun_path, path);
+	if ((sock = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0) {
+		*why = strerror(errno);
+		return -1;
+	}
+	/* blocks while every worker is busy and the backlog is full: the
+	 * message's timeout (SIGALRM) bounds the wait */
+	while (connect(sock, (struct sockaddr *)&sa, sizeof sa) < 0) {
+		if (errno == EINTR && !qf_io_interrupted)
+			continue;
+		*why = strerror(errno);
+		close(sock);
+		return -1;
+	}
+	return sock;
+}
+
+/* A read-only description of the spool with its own offset: whatever
+ * qfilterd does, our copy stays intact for an in-process fallback. */
+static int spool_lend(int fd)
+{
+	char path[64];
+	int ro;
+
+	snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
+	ro = open(path, O_RDONLY | O_CLOEXEC);
+	return ro >= 0 ? ro : fcntl(fd, F_DUPFD_CLOEXEC, 0);
+}
+
+/* Milliseconds left of the alarm qfilter set for the whole message. */
+static uint32_t time_left(const struct qf_config *cfg)
+{
+	struct itimerval it;
+	uint64_t ms;
+
+	if (getitimer(ITIMER_REAL, &it) < 0 || (!it.it_value.tv_sec && !it.it_value.tv_usec))
+		ms = (uint64_t)cfg->timeout * 1000;
+	else
+		ms = (uint64_t)it.it_value.tv_sec * 1000 + it.it_value.tv_usec / 1000;
+	return ms > QF_PROTO_TIMEOUT_MAX ? QF_PROTO_TIMEOUT_MAX : (uint32_t)ms;
+}
+
+static int put_client(char *dst, bool *has, const char *src)
+{
+	if (!src)
+		return 0;
+	if (strlen(src) > QF_PROTO_STR_MAX)
+		return -1;
+	strcpy(dst, src);
+	*has = true;
+	return 0;
+}
+
+static int send_request(int sock, const struct qf_config *cfg, const struct qf_spool *s,
+			const struct qf_envelope *env, const struct qf_client *c, const char **why)
+{
+	struct qf_request *q = calloc(1, sizeof *q);
+	unsigned char *buf = NULL;
+	size_t len;
+	int lent = -1, rc = -1;
+
+	*why = "out of memory";
+	if (!q)
+		return -1;
+	q->received = s->received;
+	q->size = s->size;
+	q->truncated = s->truncated;
+	q->relay = c->relay;
+	q->ms_left = time_left(cfg);
+	q->envelope = env->raw;
+	q->envlen = env->rawlen;
+	if (put_client(q->remote_ip, &q->has_remote_ip, c->remote_ip) < 0 ||
+	    put_client(q->remote_host, &q->has_remote_host, c->remote_host) < 0 ||
+	    put_client(q->auth_user, &q->has_auth_user, c->auth_user) < 0 ||
+	    put_client(q->ppid, &q->has_ppid, c->ppid) < 0) {
+		*why = "an environment value is too long to pass on";
+		goto done;
+	}
+	if (qf_request_encode(q, &buf, &len) < 0)
+		goto done;
+	if ((lent = spool_lend(s->fd)) < 0) {
+		*why = strerror(errno);
+		goto done;
+	}
+	if (qf_proto_send(sock, buf, len, lent) < 0) {
+		*why = strerror(errno);
+		goto done;
+	}
+	rc = 0;
+done:
+	if (lent >= 0)
+		close(lent);
+	free(buf);
+	free(q);
+	return rc;
+}
+
+/* The external filters of the command line, then the config's, on the
+ * message qfilterd composed. */
+static int run_external(const struct qf_config *cfg, char ***argvs, int nargvs,
+			int *msgfd, int *envfd, struct qf_envelope *env)
+{
+	size_t i;
+	int rc;
+
+	rc = qf_external_run(argvs, nargvs, cfg, msgfd, envfd, env);
+	if (rc || !cfg->nfilters)
+		return rc;
+	{
+		char **conf[cfg->nfilters];
+
+		for (i = 0; i < cfg->nfilters; i++)
+			conf[i] = cfg->filters[i].v;
+		return qf_external_run(conf, cfg->nfilters, cfg, msgfd, envfd, env);
+	}
+}
+
+/* The verdict, carried out as single-process qfilter would (act() in
+ * qfilter.c). */
+static int carry_out(struct client_msg *cm, struct qf_answer *a, int msgfd,
+		     char ***argvs, int nargvs)
+{
+	struct qf_decision d;
+	int envfd, rc;
+
+	memset(&d, 0, sizeof d);
+	d.action = a->action;
+	d.exit = a->exit;
+	d.reason = a->reason;
+	snprintf(d.reply, sizeof d.reply, "%s", a->reply);
+	if (a->has_fd) {
+		if ((envfd = qf_envelope_fd(cm->env)) < 0) {
+			qf_log("error: envelope for the queue: %s", strerror(errno));
+			close(msgfd);
+			return QF_EXIT_WRITE;
+		}
+		rc = run_external(cm->cfg, argvs, nargvs, &msgfd, &envfd, cm->env);
+		if (rc == 99) {
+			log_line(cm, a, "drop", "external filter asked for a drop", 0);
+			return 0;
+		}
+		if (rc) {
+			log_line(cm, a, rc == QF_EXIT_REFUSED ? "reject" : "error", "external filter", rc);
+			return rc;
+		}
+		log_line(cm, a, qf_verdict_word(&d), d.reason, 0);
+		return qf_exec_queue(qf_queue_path(cm->cfg), msgfd, envfd);
+	}
+	if (!d.exit) {   /* drop, or quarantined by qfilterd */
+		log_line(cm, a, qf_verdict_word(&d), d.reason, 0);
+		return 0;
+	}
+	rc = d.exit == QF_EXIT_REFUSED || d.exit == QF_EXIT_TEMPFAIL ? qf_refuse(cm->cfg, &d) : d.exit;
+	log_line(cm, a, qf_verdict_word(&d), d.reason, rc);
+	return rc;
+}
 
 int qf_daemon_client(const struct qf_config *cfg, const struct qf_spool *s,
 		     struct qf_envelope *env, const struct qf_client *c,
 		     char ***argvs, int nargvs)
 {
-	qf_log("warning: qfilterd at %s cannot serve: not available in this build", cfg->daemon);
-	if (cfg->daemon_fail_tempfail)
-		return QF_EXIT_TEMPFAIL;
-	return -1;
+	struct client_msg cm = { cfg, env, c, s->received, qf_now_ms() };
+	struct qf_answer *a;
+	unsigned char *body;
+	const char *why;
+	struct stat st;
+	unsigned flags;
+	size_t len;
+	int sock, msgfd, rc;
+
+	if ((sock = connect_daemon(cfg->daemon, &why)) < 0)
+		return cannot_serve(&cm, s, "connect: %s", why);
+	if (send_request(sock, cfg, s, env, c, &why) < 0) {
+		close(sock);
+		return cannot_serve(&cm, s, "sending the request: %s", why);
+	}
+	rc = qf_proto_recv(sock, 'A', QF_PROTO_ANS_FD, &body, &len, &flags, &msgfd, &why);
+	close(sock);
+	if (rc < 0)
+		return cannot_serve(&cm, s, "no answer: %s", why);
+	if (!(a = malloc(sizeof *a))) {
+		free(body);
+		if (msgfd >= 0)
+			close(msgfd);
+		return cannot_serve(&cm, s, "out of memory");
+	}
+	rc = qf_answer_decode(body, len, flags, a, &why);
+	free(body);
+	if (rc == 0 && a->has_fd && (fstat(msgfd, &st) < 0 || !S_ISREG(st.st_mode))) {
+		why = "the message to queue is not a regular file";
+		rc = -1;
+	}
+	if (rc < 0) {
+		if (msgfd >= 0)
+			close(msgfd);
+		free(a);
+		return cannot_serve(&cm, s, "bad answer: %s", why);
+	}
+	rc = carry_out(&cm, a, msgfd, argvs, nargvs);
+	free(a);
+	return rc;
 }

@@ -123,10 +123,10 @@ int qf_msg_open(struct qf_msg *m, struct qf_engine *e, const struct qf_spool *s,
 	m->start_ms = qf_now_ms();
 	m->deadline_ms = m->start_ms + (int64_t)e->cfg.timeout * 1000;
 	m->current = (size_t)-1;
-	m->nresults = qf_nfilters;
 	m->results = calloc(qf_nfilters ? qf_nfilters : 1, sizeof *m->results);
 	if (!m->results)
-		return QF_EXIT_NOMEM;
+		return QF_EXIT_NOMEM;   /* nresults stays 0: nothing to walk */
+	m->nresults = qf_nfilters;
 	for (i = 0; i < qf_nfilters; i++)
 		m->results[i].filter = qf_filters[i] ? qf_filters[i]->name : "-";
 	return msg_policy(m);

@@ -1,0 +1,218 @@
+/* dkim.c: the dkim filter: DKIM (libopendkim) and DomainKeys (our own
+ * RFC 4870 code) verification, one Authentication-Results header, a
+ * DomainKey-Status header for qmail-dk users, removal of forged result
+ * headers, and the dkim-require= policy.
+ *
+ * The header block is scanned first without any library: a message with
+ * no signature never initialises libopendkim or OpenSSL. A signed one is
+ * read once, in pieces, feeding both verifiers. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <errno.h>
+#include <unistd.h>
+#include "filter.h"
+#include "dkim_int.h"
+#include "exitcodes.h"
+#include "dkim_addr.h"
+
+#define READ_CHUNK 32768
+
+void dkim_copy(char *dst, size_t dstlen, const char *src)
+{
+	snprintf(dst, dstlen, "%s", src ? src : "");
+}
+
+int dkim_job_ms(const struct dkim_job *job)
+{
+	return qf_msg_ms_left(job->m);
+}
+
+struct dkim_keys *dkim_job_keys(struct dkim_job *job)
+{
+	if (!job->keys)
+		job->keys = dkim_keys_new(job->m->cfg);
+	return job->keys;
+}
+
+static bool dkim_wanted(const struct qf_msg *m)
+{
+	return m->policy.dkim_verify;
+}
+
+/* Cheap: the library is opened by the first signed message. */
+static void *dkim_init_state(const struct qf_config *cfg, char *err, size_t errlen)
+{
+	struct dkim_state *st = calloc(1, sizeof *st);
+
+	if (!st) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	st->cfg = cfg;
+	pthread_mutex_init(&st->lock, NULL);
+	return st;
+}
+
+static void dkim_fini_state(void *state)
+{
+	struct dkim_state *st = state;
+
+	if (!st)
+		return;
+	dkim_lib_close(st);
+	pthread_mutex_destroy(&st->lock);
+	free(st);
+}
+
+/* Leaves out of the queued copy every Authentication-Results field that
+ * claims our authserv-id, and every DomainKey-Status (we write our own):
+ * downstream they would be taken for our verdicts. */
+static int strip_forged(struct dkim_job *job, const char *authserv_id)
+{
+	struct qf_msg *m = job->m;
+	size_t i;
+
+	for (i = 0; i < job->hdr.n; i++) {
+		const struct dkim_field *f = &job->hdr.f[i];
+		bool strip = f->kind == DKIM_HDR_DOMAINKEY_STATUS;
+		if (f->kind == DKIM_HDR_AUTHRES) {
+			size_t len;
+			bool cut;
+			char *text = dkim_field_read(m->fd, f, DKIM_FIELD_MAX, &len, &cut);
+			if (!text)
+				return -1;
+			strip = authres_is_ours(text, len, cut, authserv_id);
+			free(text);
+		}
+		if (strip && qf_msg_skip_range(m, f->off, f->end - f->off) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* One pass over the spool: the whole message to libopendkim, the body
+ * to the DomainKeys verifiers. */
+static int stream(struct dkim_job *job, bool dkim, bool dk)
+{
+	struct qf_msg *m = job->m;
+	uint64_t off = dkim ? 0 : job->hdr.body_off, body = job->hdr.body_off;
+	char *buf = malloc(READ_CHUNK);
+
+	if (!buf)
+		return -1;
+	while (off < m->size) {
+		size_t want = m->size - off < READ_CHUNK ? (size_t)(m->size - off) : READ_CHUNK;
+		ssize_t r = pread(m->fd, buf, want, (off_t)off);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0) {
+			free(buf);
+			errno = r == 0 ? EIO : errno;
+			return -2;
+		}
+		if (dkim)
+			dkim_verify_feed(job, buf, (size_t)r);
+		if (dk && off + (uint64_t)r > body) {
+			size_t skip = off < body ? (size_t)(body - off) : 0;
+			dkim_dk_feed(job, buf + skip, (size_t)r - skip);
+		}
+		off += (uint64_t)r;
+	}
+	free(buf);
+	return 0;
+}
+
+/* a d= for the log: only LDH names, so the key=value line stays parseable */
+static const char *log_domain(const char *d)
+{
+	return !*d ? "" : dkim_ldh_domain(d) ? d : "invalid";
+}
+
+/* the log word: "none", "pass:example.net", "fail:a.example,dk-pass:b.example" */
+static void result_word(struct dkim_job *job)
+{
+	char word[256] = "";
+	size_t i, n = 0;
+
+	for (i = 0; i < job->ndkim && n < sizeof word; i++)
+		n += (size_t)snprintf(word + n, sizeof word - n, "%s%s%s%s", n ? "," : "",
+				      authres_result_name(job->dkim[i].result),
+				      *job->dkim[i].d ? ":" : "", log_domain(job->dkim[i].d));
+	for (i = 0; i < job->ndk && n < sizeof word; i++)
+		n += (size_t)snprintf(word + n, sizeof word - n, "%sdk-%s%s%s", n ? "," : "",
+				      authres_result_name(job->dk[i].result),
+				      *job->dk[i].d ? ":" : "", log_domain(job->dk[i].d));
+	qf_msg_result(job->m, "%s", *word ? word : "none");
+}
+
+static void dkim_message(struct qf_msg *m, void *state)
+{
+	struct dkim_job job;
+	const char *id = m->cfg && m->cfg->authserv_id ? m->cfg->authserv_id : "localhost";
+	char *ar;
+	size_t i;
+	int r;
+
+	memset(&job, 0, sizeof job);
+	job.m = m;
+	job.st = state;
+	if ((r = dkim_hdr_scan(&job.hdr, m->fd, m->size)) < 0) {
+		if (r == -1)
+			qf_msg_error(m, QF_EXIT_NOMEM, "dkim: out of memory");
+		else
+			qf_msg_error(m, QF_EXIT_READ, "dkim: reading the spool: %s", strerror(errno));
+		goto out;
+	}
+	if (strip_forged(&job, id) < 0) {
+		qf_msg_error(m, errno == ENOMEM ? QF_EXIT_NOMEM : QF_EXIT_READ,
+			     "dkim: removing forged headers: %s", strerror(errno));
+		goto out;
+	}
+	for (i = 0; i < job.hdr.n; i++) {
+		job.ndkim_fields += job.hdr.f[i].kind == DKIM_HDR_DKIM_SIGNATURE;
+		job.ndk_fields += job.hdr.f[i].kind == DKIM_HDR_DOMAINKEY_SIGNATURE;
+	}
+	if (m->truncated && (job.ndkim_fields || job.ndk_fields)) {
+		/* only a prefix was kept: nothing can be verified */
+		job.ndkim = job.ndkim_fields ? 1 : 0;
+		job.dkim[0].result = AUTHRES_NEUTRAL;
+		dkim_copy(job.dkim[0].comment, sizeof job.dkim[0].comment, "message not stored whole");
+	} else if (job.ndkim_fields || job.ndk_fields) {
+		bool dkim = job.ndkim_fields && dkim_verify_begin(&job) == 0;
+		dkim_dk_begin(&job);
+		if ((dkim || job.ndk_fields) && (r = stream(&job, dkim, job.ndk_fields > 0)) < 0) {
+			qf_msg_error(m, r == -1 ? QF_EXIT_NOMEM : QF_EXIT_READ,
+				     "dkim: reading the spool: %s", strerror(errno));
+			goto out;
+		}
+		if (dkim)
+			dkim_verify_end(&job);
+		dkim_dk_end(&job);
+	}
+
+	if (!(ar = authres_format(id, job.dkim, job.ndkim, job.dk, job.ndk))) {
+		qf_msg_error(m, QF_EXIT_NOMEM, "dkim: out of memory");
+		goto out;
+	}
+	qf_msg_add_header(m, "Authentication-Results", "%s", ar);
+	free(ar);
+	qf_msg_add_header(m, "DomainKey-Status", "%s",
+			  dk_status_name(job.ndk ? job.dk_status[0] : DK_STATUS_NO_SIGNATURE));
+	result_word(&job);
+	dkim_policy_check(&job);
+out:
+	dkim_verify_free(&job);
+	dkim_dk_free(&job);
+	dkim_keys_free(job.keys);
+	dkim_hdr_free(&job.hdr);
+}
+
+const struct qf_filter qf_filter_dkim = {
+	.name = "dkim",
+	.wanted = dkim_wanted,
+	.init = dkim_init_state,
+	.fini = dkim_fini_state,
+	.message = dkim_message,
+};

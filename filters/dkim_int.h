@@ -1,0 +1,74 @@
+/* dkim_int.h: what the pieces of the dkim filter share for one message:
+ * dkim.c (the filter, one pass over the spool), dkim_verify.c
+ * (libopendkim), dkim_dk.c (DomainKeys), dkim_policy.c (dkim-require). */
+#ifndef DKIM_INT_H
+#define DKIM_INT_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include "authres.h"
+#include "dkim_dns.h"
+#include "dkim_hdr.h"
+#include "domainkeys.h"
+#include "msg.h"
+
+#define DKIM_MAX_SIGS 8     /* DKIM signatures verified; more are "neutral" */
+#define DK_MAX_SIGS 4       /* DomainKey-Signatures verified; more are ignored */
+#define DKIM_FIELD_MAX 65536 /* bytes of a field read for parsing */
+
+/* per process (the filter's init state) */
+struct dkim_state {
+	const struct qf_config *cfg;
+	pthread_mutex_t lock;     /* qfilterd may share the state between threads */
+	void *lib;                /* DKIM_LIB, made by the first signed message */
+	char lib_error[128];
+};
+
+struct dkim_dk_sig;
+
+/* per message */
+struct dkim_job {
+	struct qf_msg *m;
+	struct dkim_state *st;
+	struct dkim_hdr hdr;
+	struct dkim_keys *keys;   /* made when a signature needs a key */
+	size_t ndkim_fields, ndk_fields;
+
+	struct authres_sig dkim[DKIM_MAX_SIGS + 8];
+	size_t ndkim;
+	void *dkim_handle;        /* DKIM * */
+	bool dkim_feeding;
+	bool last_cr;             /* the CR-LF conversion spans chunks */
+	char *crlf;               /* conversion buffer */
+	struct { const void *sig; char why[120]; } keyerr[DKIM_MAX_SIGS];
+	size_t nkeyerr;
+
+	struct authres_sig dk[DK_MAX_SIGS];
+	enum dk_status dk_status[DK_MAX_SIGS];
+	struct dkim_dk_sig *dksig; /* DK_MAX_SIGS of them while verifying */
+	size_t ndk;
+};
+
+/* dkim_verify.c: every DKIM-Signature through libopendkim */
+int dkim_verify_begin(struct dkim_job *job);       /* 0, or -1 (recorded as a result) */
+void dkim_verify_feed(struct dkim_job *job, const char *p, size_t n); /* the whole message */
+void dkim_verify_end(struct dkim_job *job);
+void dkim_verify_free(struct dkim_job *job);
+void dkim_lib_close(struct dkim_state *st);
+
+/* dkim_dk.c: every DomainKey-Signature (up to DK_MAX_SIGS) */
+void dkim_dk_begin(struct dkim_job *job);
+void dkim_dk_feed(struct dkim_job *job, const char *p, size_t n);  /* the body */
+void dkim_dk_end(struct dkim_job *job);
+void dkim_dk_free(struct dkim_job *job);
+
+/* dkim_policy.c: dkim-require= */
+void dkim_policy_check(struct dkim_job *job);
+
+/* the key look-up budget for now */
+int dkim_job_ms(const struct dkim_job *job);
+struct dkim_keys *dkim_job_keys(struct dkim_job *job);
+/* sets s to what fits of src */
+void dkim_copy(char *dst, size_t dstlen, const char *src);
+
+#endif

@@ -1,0 +1,314 @@
+/* dkim_verify.c: DKIM-Signature verification with libopendkim 2.11.
+ * The spool has LF line ends, which libopendkim would read as one long
+ * header: bare LFs become CRLF here. DKIM_LIBFLAGS_BADSIGHANDLES keeps a
+ * handle for every signature even when one is malformed, which also
+ * skips Debian's CVE-2020-12272 check, so d=, s= and the domain of i=
+ * are checked here as LDH names. Keys come from dkim_dns.c through the
+ * key look-up callback, so that file, DNS and DomainKeys share one path
+ * and each message's deadline applies. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <opendkim/dkim.h>
+#include "dkim_int.h"
+#include "dkim_addr.h"
+
+#define CRLF_CHUNK 32768
+
+static void key_error(struct dkim_job *job, const void *sig, const char *why)
+{
+	if (job->nkeyerr < DKIM_MAX_SIGS) {
+		job->keyerr[job->nkeyerr].sig = sig;
+		dkim_copy(job->keyerr[job->nkeyerr].why, sizeof job->keyerr[0].why, why);
+		job->nkeyerr++;
+	}
+}
+
+static const char *key_error_of(const struct dkim_job *job, const void *sig)
+{
+	size_t i;
+
+	for (i = 0; i < job->nkeyerr; i++)
+		if (job->keyerr[i].sig == sig)
+			return job->keyerr[i].why;
+	return NULL;
+}
+
+static DKIM_CBSTAT key_lookup(DKIM *dkim, DKIM_SIGINFO *sig, u_char *buf, size_t buflen)
+{
+	struct dkim_job *job = dkim_get_user_context(dkim);
+	const char *d = (const char *)dkim_sig_getdomain(sig);
+	const char *s = (const char *)dkim_sig_getselector(sig);
+	struct dkim_keys *keys;
+	char err[200];
+
+	if (!job)
+		return DKIM_CBSTAT_ERROR;
+	if (!dkim_ldh_domain(d) || !dkim_ldh_domain(s)) {
+		/* never query names carrying other syntax (CVE-2020-12272) */
+		key_error(job, sig, "invalid d= or s=");
+		return DKIM_CBSTAT_NOTFOUND;
+	}
+	if (!(keys = dkim_job_keys(job))) {
+		dkim_sig_seterror(sig, DKIM_SIGERROR_KEYFAIL);
+		key_error(job, sig, "out of memory");
+		return DKIM_CBSTAT_ERROR;
+	}
+	switch (dkim_keys_lookup(keys, s, d, dkim_job_ms(job), (char *)buf, buflen, err, sizeof err)) {
+	case DKIM_KEY_FOUND:
+		return DKIM_CBSTAT_CONTINUE;
+	case DKIM_KEY_ABSENT:
+		key_error(job, sig, "no key");
+		return DKIM_CBSTAT_NOTFOUND;
+	case DKIM_KEY_TOOBIG:
+		key_error(job, sig, "key record too long");
+		dkim_sig_seterror(sig, DKIM_SIGERROR_DNSSYNTAX);
+		return DKIM_CBSTAT_ERROR;
+	case DKIM_KEY_TEMPFAIL:
+	default:
+		qf_msg_warn(job->m, "%s", err);   /* the details, for the admin */
+		key_error(job, sig, "key look-up failed");
+		dkim_sig_seterror(sig, DKIM_SIGERROR_KEYFAIL);
+		return DKIM_CBSTAT_ERROR;
+	}
+}
+
+/* Verifies the first DKIM_MAX_SIGS signatures; the rest are ignored
+ * (reported neutral), so a message cannot ask for unbounded look-ups. */
+static DKIM_CBSTAT prescreen(DKIM *dkim, DKIM_SIGINFO **sigs, int nsigs)
+{
+	int i;
+
+	for (i = DKIM_MAX_SIGS; i < nsigs; i++)
+		dkim_sig_ignore(sigs[i]);
+	return DKIM_CBSTAT_CONTINUE;
+}
+
+static DKIM_LIB *lib_open(char *err, size_t errlen)
+{
+	DKIM_LIB *lib = dkim_init(NULL, NULL);
+	unsigned int flags = DKIM_LIBFLAGS_BADSIGHANDLES;
+
+	if (!lib) {
+		snprintf(err, errlen, "dkim_init failed");
+		return NULL;
+	}
+	if (dkim_options(lib, DKIM_OP_SETOPT, DKIM_OPTS_FLAGS, &flags, sizeof flags) != DKIM_STAT_OK ||
+	    dkim_set_key_lookup(lib, key_lookup) != DKIM_STAT_OK ||
+	    dkim_set_prescreen(lib, prescreen) != DKIM_STAT_OK) {
+		snprintf(err, errlen, "libopendkim set-up failed");
+		dkim_close(lib);
+		return NULL;
+	}
+	return lib;
+}
+
+void dkim_lib_close(struct dkim_state *st)
+{
+	if (st->lib)
+		dkim_close(st->lib);
+	st->lib = NULL;
+}
+
+/* one result for the whole message when libopendkim gives no handles */
+static void whole_message(struct dkim_job *job, enum authres_result r, const char *why)
+{
+	struct authres_sig *a = &job->dkim[0];
+
+	memset(a, 0, sizeof *a);
+	a->result = r;
+	dkim_copy(a->comment, sizeof a->comment, why);
+	job->ndkim = 1;
+}
+
+int dkim_verify_begin(struct dkim_job *job)
+{
+	struct dkim_state *st = job->st;
+	DKIM_STAT status;
+	DKIM *d;
+
+	pthread_mutex_lock(&st->lock);
+	if (!st->lib)
+		st->lib = lib_open(st->lib_error, sizeof st->lib_error);
+	pthread_mutex_unlock(&st->lock);
+	if (!st->lib) {
+		whole_message(job, AUTHRES_TEMPERROR, st->lib_error);
+		return -1;
+	}
+	if (!(job->crlf = malloc(2 * CRLF_CHUNK))) {
+		whole_message(job, AUTHRES_TEMPERROR, "out of memory");
+		return -1;
+	}
+	d = dkim_verify(st->lib, (const unsigned char *)"qfilter", NULL, &status);
+	if (!d) {
+		whole_message(job, AUTHRES_TEMPERROR, dkim_getresultstr(status));
+		return -1;
+	}
+	dkim_set_user_context(d, job);
+	job->dkim_handle = d;
+	job->dkim_feeding = true;
+	return 0;
+}
+
+/* bare LF -> CRLF, in pieces, so the message is never held whole */
+void dkim_verify_feed(struct dkim_job *job, const char *p, size_t n)
+{
+	DKIM *d = job->dkim_handle;
+
+	while (job->dkim_feeding && n > 0) {
+		size_t take = n < CRLF_CHUNK ? n : CRLF_CHUNK, i, o = 0;
+		DKIM_STAT st;
+		for (i = 0; i < take; i++) {
+			if (p[i] == '\n' && !job->last_cr)
+				job->crlf[o++] = '\r';
+			job->crlf[o++] = p[i];
+			job->last_cr = p[i] == '\r';
+		}
+		st = dkim_chunk(d, (unsigned char *)job->crlf, o);
+		if (st != DKIM_STAT_OK)
+			job->dkim_feeding = false;   /* NOSIG, or broken headers: see end */
+		p += take;
+		n -= take;
+	}
+}
+
+static enum authres_result sig_result(DKIM *d, DKIM_SIGINFO *s, char *comment, size_t clen)
+{
+	unsigned int flags = dkim_sig_getflags(s);
+	int bh = dkim_sig_getbh(s);
+	DKIM_SIGERROR err = dkim_sig_geterror(s);
+	enum authres_result r;
+	unsigned int bits = 0;
+
+	if (flags & DKIM_SIGFLAG_IGNORE) {
+		snprintf(comment, clen, "not verified: too many signatures");
+		return AUTHRES_NEUTRAL;
+	}
+	switch (err) {
+	case DKIM_SIGERROR_OK:
+	case DKIM_SIGERROR_UNKNOWN:
+		if ((flags & DKIM_SIGFLAG_PASSED) && bh == DKIM_SIGBH_MATCH)
+			r = AUTHRES_PASS;
+		else if (flags & DKIM_SIGFLAG_PROCESSED)
+			r = AUTHRES_FAIL;
+		else
+			r = AUTHRES_NEUTRAL;
+		break;
+	case DKIM_SIGERROR_BADSIG:
+		r = AUTHRES_FAIL;
+		break;
+	case DKIM_SIGERROR_KEYFAIL:
+		r = AUTHRES_TEMPERROR;
+		break;
+	case DKIM_SIGERROR_KEYTOOSMALL:
+		r = AUTHRES_POLICY;
+		break;
+	default:
+		r = AUTHRES_PERMERROR;
+		break;
+	}
+	if (r == AUTHRES_FAIL && bh == DKIM_SIGBH_MISMATCH)
+		snprintf(comment, clen, "body hash mismatch");
+	else if (r == AUTHRES_FAIL)
+		snprintf(comment, clen, "bad signature");
+	else if (err != DKIM_SIGERROR_OK && err != DKIM_SIGERROR_UNKNOWN)
+		snprintf(comment, clen, "%s", dkim_sig_geterrorstr(err));
+	if (r == AUTHRES_PASS) {
+		ssize_t msglen = -1, canonlen = -1, signlen = -1;
+		/* l= honoured by the library: text appended after signing would
+		 * pass, so a partial body is not acceptable here */
+		if (dkim_sig_getcanonlen(d, s, &msglen, &canonlen, &signlen) == DKIM_STAT_OK &&
+		    signlen >= 0 && canonlen < msglen) {
+			snprintf(comment, clen, "body only partly signed, l= tag");
+			r = AUTHRES_POLICY;
+		}
+	}
+	/* a key in testing mode (t=y): a failure means nothing */
+	if (r == AUTHRES_FAIL && (flags & DKIM_SIGFLAG_TESTKEY)) {
+		snprintf(comment, clen, "testing key, bad signature");
+		r = AUTHRES_NEUTRAL;
+	}
+	if ((r == AUTHRES_PASS || r == AUTHRES_FAIL || r == AUTHRES_POLICY) && !*comment &&
+	    dkim_sig_getkeysize(s, &bits) == DKIM_STAT_OK && bits)
+		snprintf(comment, clen, "%u-bit key%s", bits,
+			 (flags & DKIM_SIGFLAG_TESTKEY) ? ", testing" : "");
+	return r;
+}
+
+static const char *alg_name(DKIM_SIGINFO *s)
+{
+	dkim_alg_t alg;
+
+	if (!(dkim_sig_getflags(s) & DKIM_SIGFLAG_PROCESSED) ||
+	    dkim_sig_getsignalg(s, &alg) != DKIM_STAT_OK)
+		return "";   /* the library reports rsa-sha1 for unprocessed ones */
+	switch (alg) {
+	case DKIM_SIGN_RSASHA1: return "rsa-sha1";
+	case DKIM_SIGN_RSASHA256: return "rsa-sha256";
+	case DKIM_SIGN_ED25519SHA256: return "ed25519-sha256";
+	default: return "";
+	}
+}
+
+static void one_sig(struct dkim_job *job, DKIM *d, DKIM_SIGINFO *s, struct authres_sig *a)
+{
+	const char *dom = (const char *)dkim_sig_getdomain(s);
+	const char *sel = (const char *)dkim_sig_getselector(s);
+	char ident[384] = "", b[160];
+	size_t blen = sizeof b - 1;
+	const char *why;
+
+	memset(a, 0, sizeof *a);
+	a->result = sig_result(d, s, a->comment, sizeof a->comment);
+	dkim_copy(a->d, sizeof a->d, dom ? dom : "");
+	dkim_copy(a->s, sizeof a->s, sel ? sel : "");
+	if (dkim_sig_getidentity(d, s, (unsigned char *)ident, sizeof ident) == DKIM_STAT_OK)
+		dkim_copy(a->i, sizeof a->i, ident);
+	dkim_copy(a->a, sizeof a->a, alg_name(s));
+	if (dkim_get_sigsubstring(d, s, b, &blen) == DKIM_STAT_OK) {
+		b[blen < sizeof b ? blen : sizeof b - 1] = 0;
+		dkim_copy(a->b, sizeof a->b, b);
+	}
+	if ((why = key_error_of(job, s)) && a->result != AUTHRES_PASS)
+		dkim_copy(a->comment, sizeof a->comment, why);
+	/* names that are not LDH domains are never trusted, whatever the
+	 * library made of them */
+	if (!dkim_ldh_domain(a->d) || !dkim_ldh_domain(a->s) ||
+	    (*a->i && (!dkim_addr_domain(a->i) || !dkim_ldh_domain(dkim_addr_domain(a->i))))) {
+		a->result = AUTHRES_PERMERROR;
+		dkim_copy(a->comment, sizeof a->comment, "invalid d=, s= or i=");
+	}
+}
+
+void dkim_verify_end(struct dkim_job *job)
+{
+	DKIM *d = job->dkim_handle;
+	DKIM_SIGINFO **sigs = NULL;
+	DKIM_STAT st;
+	int nsigs = 0, i;
+
+	if (!d)
+		return;
+	if (job->dkim_feeding)
+		(void)dkim_chunk(d, NULL, 0);  /* the end marker eom needs */
+	st = dkim_eom(d, NULL);
+	if (dkim_getsiglist(d, &sigs, &nsigs) != DKIM_STAT_OK || nsigs <= 0) {
+		if (st == DKIM_STAT_NOSIG)
+			job->ndkim = 0;     /* dkim=none */
+		else
+			whole_message(job, AUTHRES_PERMERROR, dkim_geterror(d) ? dkim_geterror(d)
+						       : dkim_getresultstr(st));
+		return;
+	}
+	for (i = 0; i < nsigs && job->ndkim < sizeof job->dkim / sizeof job->dkim[0]; i++)
+		one_sig(job, d, sigs[i], &job->dkim[job->ndkim++]);
+}
+
+void dkim_verify_free(struct dkim_job *job)
+{
+	if (job->dkim_handle)
+		dkim_free(job->dkim_handle);
+	job->dkim_handle = NULL;
+	free(job->crlf);
+	job->crlf = NULL;
+}

@@ -1,0 +1,110 @@
+/* mime_header.c: Content-* header values, through GMime. */
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <gmime/gmime.h>
+#include "mime_header.h"
+
+static pthread_once_t gmime_once = PTHREAD_ONCE_INIT;
+
+static void gmime_start(void)
+{
+	g_mime_init();
+}
+
+static void lower(char *s)
+{
+	for (; *s; s++)
+		if (*s >= 'A' && *s <= 'Z')
+			*s += 'a' - 'A';
+}
+
+static char *dup_or_null(const char *s)
+{
+	return s ? strdup(s) : NULL;
+}
+
+/* GMime turns what it cannot parse into application/octet-stream; RFC
+ * 2045 says such a part is text/plain. */
+static bool says_octet_stream(const char *v)
+{
+	v += strspn(v, " \t");
+	return !strncasecmp(v, "application/octet-stream", 24);
+}
+
+static int parse_type(const char *ctype, struct qf_mime_fields *f)
+{
+	GMimeContentType *ct = g_mime_content_type_parse(NULL, ctype);
+	const char *type = g_mime_content_type_get_media_type(ct);
+	const char *sub = g_mime_content_type_get_media_subtype(ct);
+	int rc = 0;
+
+	if (!strcasecmp(type, "application") && !strcasecmp(sub, "octet-stream") &&
+	    !says_octet_stream(ctype)) {
+		f->invalid = true;
+		f->content_type = strdup("text/plain");
+	} else if (asprintf(&f->content_type, "%s/%s", type, sub) < 0)
+		f->content_type = NULL;
+	f->boundary = dup_or_null(g_mime_content_type_get_parameter(ct, "boundary"));
+	if (!f->filename)
+		f->filename = dup_or_null(g_mime_content_type_get_parameter(ct, "name"));
+	if (!f->content_type)
+		rc = -1;
+	else
+		lower(f->content_type);
+	if (f->boundary && !*f->boundary) {
+		free(f->boundary);
+		f->boundary = NULL;
+	}
+	g_object_unref(ct);
+	return rc;
+}
+
+static char *first_word(const char *v)
+{
+	size_t n;
+	char *w;
+
+	v += strspn(v, " \t\r\n");
+	n = strcspn(v, " \t\r\n;(");
+	if (!n)
+		return NULL;
+	w = strndup(v, n);
+	if (w)
+		lower(w);
+	return w;
+}
+
+int qf_mime_fields_parse(const char *ctype, const char *disp, const char *cte,
+			 struct qf_mime_fields *f)
+{
+	memset(f, 0, sizeof *f);
+	pthread_once(&gmime_once, gmime_start);
+	if (disp) {
+		GMimeContentDisposition *d = g_mime_content_disposition_parse(NULL, disp);
+		f->filename = dup_or_null(g_mime_content_disposition_get_parameter(d, "filename"));
+		g_object_unref(d);
+		if (f->filename && !*f->filename) {
+			free(f->filename);
+			f->filename = NULL;
+		}
+	}
+	if (ctype && parse_type(ctype, f) < 0)
+		goto nomem;
+	if (cte)
+		f->encoding = first_word(cte);
+	return 0;
+nomem:
+	qf_mime_fields_free(f);
+	return -1;
+}
+
+void qf_mime_fields_free(struct qf_mime_fields *f)
+{
+	free(f->content_type);
+	free(f->boundary);
+	free(f->filename);
+	free(f->encoding);
+	memset(f, 0, sizeof *f);
+}

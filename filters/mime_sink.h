@@ -1,0 +1,36 @@
+/* mime_sink.h: where the decoded bytes of one part go. The sink keeps the
+ * first QF_PART_HEAD bytes and the size; it keeps a whole copy in an
+ * unlinked temp file only when a filter has to read past the head: a zip
+ * archive (to look inside), or an MZ header whose e_lfanew points beyond
+ * the head. Memory stays at the head, whatever the part's size. */
+#ifndef QF_MIME_SINK_H
+#define QF_MIME_SINK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "filter.h"
+
+#define QF_PART_COPY_MAX (64ULL << 20)  /* bytes of a part's copy on disk */
+
+struct qf_mime_sink {
+	unsigned char head[QF_PART_HEAD];
+	size_t head_len;
+	uint64_t size;
+	int fd;              /* the copy, or -1 */
+	uint64_t copied;     /* bytes in fd: size, or QF_PART_COPY_MAX when cut */
+	bool decided;        /* whether to copy is settled */
+	const char *dir;     /* for the temp file; NULL: $TMPDIR or /tmp */
+};
+
+void qf_mime_sink_init(struct qf_mime_sink *s, const char *dir);
+/* 0, or -1 with errno when the copy cannot be written. */
+int qf_mime_sink_write(struct qf_mime_sink *s, const unsigned char *p, size_t n);
+/* Ends the part: settles the copy for short parts and rewinds it. 0 or -1. */
+int qf_mime_sink_end(struct qf_mime_sink *s);
+/* Closes the copy. */
+void qf_mime_sink_free(struct qf_mime_sink *s);
+/* Whether content starting with head needs a copy on disk. */
+bool qf_mime_sink_wants_copy(const unsigned char *head, size_t len);
+
+#endif

@@ -1,0 +1,42 @@
+/* mime_uu.h: finds "begin NNN name" ... "end" blocks (and uuencode -m's
+ * "begin-base64 NNN name" ... "====") in the decoded text of a part and
+ * decodes them, so that the walk can hand each on as a part of its own. */
+#ifndef QF_MIME_UU_H
+#define QF_MIME_UU_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include "mime_decode.h"
+
+enum qf_uu_event {
+	QF_UU_BEGIN,        /* a block starts; its name is in u->name */
+	QF_UU_DATA,         /* decoded bytes of the block */
+	QF_UU_END           /* the block ended; damaged says whether it was whole */
+};
+
+/* Returns 0, or -1 to stop the scan (an error the caller recorded). */
+typedef int (*qf_uu_fn)(void *arg, enum qf_uu_event ev, const unsigned char *p,
+			size_t n, bool damaged);
+
+struct qf_mime_uu {
+	qf_uu_fn fn;
+	void *arg;
+	bool bol;           /* the next byte starts a line */
+	bool collecting;    /* the current line is being kept */
+	bool overflow;      /* ... and was too long */
+	bool in_block;
+	bool b64;           /* the block is begin-base64 */
+	bool stopped;
+	size_t len;
+	unsigned char line[QF_UU_LINE_MAX];
+	char name[256];
+	struct qf_decoder dec;
+};
+
+void qf_mime_uu_init(struct qf_mime_uu *u, qf_uu_fn fn, void *arg);
+/* Scans n more bytes of text. -1 once fn has stopped the scan. */
+int qf_mime_uu_feed(struct qf_mime_uu *u, const unsigned char *p, size_t n);
+/* The text ended: a block still open ends damaged. */
+int qf_mime_uu_finish(struct qf_mime_uu *u);
+
+#endif

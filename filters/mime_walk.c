@@ -1,0 +1,723 @@
+/* mime_walk.c: the MIME structure of the spooled message, in one pass.
+ *
+ * Why not GMime's parser: it builds the whole tree in memory, one object
+ * per part, so a message of a million empty parts costs hundreds of MB
+ * before any limit can apply. This walk reads m->fd through a 64 KB
+ * window, keeps a stack of open multipart boundaries no deeper than
+ * max-depth (no recursion), decodes each leaf as it streams past and
+ * hands it on at its end. Memory is the window, the stack and one part's
+ * head (two while a uuencoded block inside a text part is decoded);
+ * GMime is used only to parse the Content-* header values.
+ *
+ * Lenient like mail readers: a line starting with "--boundary" of any
+ * open multipart ends the current part (innermost first); text after the
+ * close delimiter is skipped; a missing close delimiter, a multipart
+ * without boundary or a line in the headers that is not a header marks
+ * m->mime.broken and the walk goes on with its best guess. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+#include "exitcodes.h"
+#include "filter.h"
+#include "io.h"
+#include "mime_decode.h"
+#include "mime_header.h"
+#include "mime_limits.h"
+#include "mime_sink.h"
+#include "mime_uu.h"
+
+#define WINDOW (64 * 1024)        /* bytes of the message read at a time */
+#define FIELD_MAX 8192            /* bytes kept of one Content-* value */
+#define CHECK_TIME_EVERY (1 << 20)
+
+enum state { ST_HEADERS, ST_BODY, ST_SKIP, ST_STOP };
+enum field { F_TYPE, F_DISP, F_CTE, F_COUNT, F_NONE = -1 };
+static const char *const field_names[F_COUNT] = {
+	"content-type", "content-disposition", "content-transfer-encoding"
+};
+
+/* An open container: a multipart (with its boundary) or the body of a
+ * message/rfc822 part (boundary NULL), ended by an enclosing boundary. */
+struct level {
+	char *boundary;
+	size_t blen;
+	unsigned depth;      /* of the container */
+	bool digest;         /* multipart/digest: parts default to message/rfc822 */
+};
+
+struct reader {
+	int fd;
+	uint64_t off;        /* file offset of buf[len] */
+	unsigned char *buf;
+	size_t pos, len;
+	bool eof;
+	bool bol;            /* buf[pos] starts a line */
+	uint64_t unchecked;  /* bytes read since the last look at the clock */
+};
+
+struct leaf {
+	struct qf_part part;
+	struct qf_mime_fields f;
+	struct qf_decoder dec;
+	struct qf_mime_sink sink;
+	unsigned char pending[2];   /* a held newline: the boundary's, if one follows */
+	size_t npending;
+	bool text;                  /* scanned for uuencoded blocks */
+	struct qf_mime_uu uu;
+	struct qf_mime_sink usink;  /* the uuencoded block being decoded */
+};
+
+struct walk {
+	struct qf_msg *m;
+	void (*each)(struct qf_msg *m, const struct qf_part *p, void *arg);
+	void *arg;
+	struct reader rd;
+	enum state state;
+	int rc;                     /* -1 after qf_msg_error() */
+	struct level *lev;
+	size_t nlev, maxlev;
+	/* the entity whose headers are being read */
+	unsigned depth;
+	bool default_rfc822;
+	bool any_header;
+	char *field[F_COUNT];
+	size_t flen[F_COUNT];
+	int cur;                    /* the field a folded line continues */
+	bool leaf_open;
+	struct leaf leaf;
+	unsigned max_parts, max_depth;
+	const char *dir;
+	unsigned char out[WINDOW + QF_DECODE_SLACK];
+};
+
+static void stop(struct walk *w)
+{
+	w->state = ST_STOP;
+}
+
+static void fail(struct walk *w, int code, const char *what)
+{
+	qf_msg_error(w->m, code, "mime walk: %s: %s", what, strerror(errno));
+	w->rc = -1;
+	stop(w);
+}
+
+/* Once a finding refuses the message outright, the rest cannot matter. */
+static bool refused(const struct qf_msg *m)
+{
+	size_t i;
+
+	for (i = 0; i < m->nresults; i++)
+		if (m->results[i].reason && m->results[i].action >= QF_ACT_REJECT)
+			return true;
+	return false;
+}
+
+/* ---- reading ---- */
+
+/* More bytes into the window, keeping buf[pos..len). 1, 0 at EOF, -1. */
+static int rd_fill(struct walk *w)
+{
+	struct reader *r = &w->rd;
+	ssize_t got;
+
+	if (r->eof)
+		return 0;
+	if (r->pos) {
+		memmove(r->buf, r->buf + r->pos, r->len - r->pos);
+		r->len -= r->pos;
+		r->pos = 0;
+	}
+	if (r->len == WINDOW)
+		return 1;
+	do
+		got = pread(r->fd, r->buf + r->len, WINDOW - r->len, r->off);
+	while (got < 0 && errno == EINTR && !qf_io_interrupted);
+	if (got < 0) {
+		fail(w, QF_EXIT_READ, "reading the spooled message");
+		return -1;
+	}
+	if (!got) {
+		r->eof = true;
+		return 0;
+	}
+	r->len += got;
+	r->off += got;
+	r->unchecked += got;
+	if (r->unchecked >= CHECK_TIME_EVERY) {
+		r->unchecked = 0;
+		if (qf_msg_expired(w->m)) {
+			qf_msg_error(w->m, QF_EXIT_TIMEOUT, "mime walk: timeout");
+			w->rc = -1;
+			stop(w);
+			return -1;
+		}
+	}
+	return 1;
+}
+
+/* The next line with its newline, or a window-sized piece of a longer
+ * one. 1, 0 at EOF, -1. */
+static int rd_line(struct walk *w, const unsigned char **p, size_t *n)
+{
+	struct reader *r = &w->rd;
+
+	for (;;) {
+		size_t avail = r->len - r->pos;
+		unsigned char *nl = memchr(r->buf + r->pos, '\n', avail);
+		if (nl || r->eof || (!r->pos && r->len == WINDOW)) {
+			if (!avail)
+				return 0;
+			*p = r->buf + r->pos;
+			*n = nl ? (size_t)(nl + 1 - *p) : avail;
+			r->pos += *n;
+			r->bol = nl != NULL;
+			return 1;
+		}
+		if (rd_fill(w) < 0)
+			return -1;
+	}
+}
+
+/* Whether the line at the read position starts with "--". 1, 0, -1. */
+static int rd_dashes(struct walk *w)
+{
+	struct reader *r = &w->rd;
+
+	while (r->len - r->pos < 2 && !r->eof)
+		if (rd_fill(w) < 0)
+			return -1;
+	return r->len - r->pos >= 2 && r->buf[r->pos] == '-' && r->buf[r->pos + 1] == '-';
+}
+
+/* Body bytes up to the next line that starts with "--" (which may be a
+ * boundary) or the end of the window. 1, 0 at EOF, -1. */
+static int rd_body(struct walk *w, const unsigned char **p, size_t *n)
+{
+	struct reader *r = &w->rd;
+	unsigned char *s, *end, *q;
+	int rc;
+
+	if (r->pos == r->len && (rc = rd_fill(w)) <= 0)
+		return rc;
+	s = r->buf + r->pos;
+	end = r->buf + r->len;
+	q = memmem(s, end - s, "\n--", 3);
+	if (q) {
+		*n = q + 1 - s;
+		r->bol = true;
+	} else if (end - s >= 2 && end[-1] == '-' && end[-2] == '\n') {
+		*n = end - 1 - s;         /* look at "\n-" again with more bytes */
+		r->bol = true;
+	} else {
+		*n = end - s;
+		r->bol = end[-1] == '\n';
+	}
+	*p = s;
+	r->pos += *n;
+	return 1;
+}
+
+/* ---- leaves ---- */
+
+static void emit(struct walk *w, struct qf_part *p, struct qf_mime_sink *s)
+{
+	struct qf_msg *m = w->m;
+
+	if (qf_mime_sink_end(s) < 0) {
+		fail(w, QF_EXIT_WRITE, "keeping a part's copy");
+		return;
+	}
+	p->head = s->head;
+	p->head_len = s->head_len;
+	p->size = s->size;
+	p->fd = s->fd;
+	if (p->decode_error)
+		m->mime.broken = true;
+	if (p->size > m->mime.largest_part)
+		m->mime.largest_part = p->size;
+	w->each(m, p, w->arg);
+	if (m->error_exit) {
+		w->rc = -1;
+		stop(w);
+	} else if (refused(m))
+		stop(w);
+}
+
+/* A part of its own for each uuencoded block in a text part, numbered
+ * when it ends; a "begin" line followed by prose is not handed on. */
+static int on_uu(void *arg, enum qf_uu_event ev, const unsigned char *p, size_t n,
+		 bool damaged)
+{
+	struct walk *w = arg;
+	struct leaf *l = &w->leaf;
+	struct qf_part vp;
+
+	switch (ev) {
+	case QF_UU_BEGIN:
+		qf_mime_sink_init(&l->usink, w->dir);
+		return 0;
+	case QF_UU_DATA:
+		if (qf_mime_sink_write(&l->usink, p, n) < 0) {
+			fail(w, QF_EXIT_WRITE, "keeping a part's copy");
+			return -1;
+		}
+		return 0;
+	case QF_UU_END:
+		break;
+	}
+	if (!l->usink.size && damaged)
+		return 0;
+	if (w->m->mime.parts >= w->max_parts) {
+		w->m->mime.too_many_parts = true;
+		stop(w);
+		return -1;
+	}
+	memset(&vp, 0, sizeof vp);
+	vp.index = ++w->m->mime.parts;
+	vp.depth = l->part.depth;
+	vp.content_type = "application/octet-stream";
+	vp.filename = l->uu.name;
+	vp.encoding = l->uu.b64 ? "base64" : "x-uuencode";
+	vp.uuencoded = true;
+	vp.decode_error = damaged;
+	emit(w, &vp, &l->usink);
+	qf_mime_sink_free(&l->usink);
+	return w->state == ST_STOP ? -1 : 0;
+}
+
+static void leaf_start(struct walk *w, struct qf_mime_fields *f, const char *ctype)
+{
+	struct leaf *l = &w->leaf;
+
+	if (w->m->mime.parts >= w->max_parts) {
+		w->m->mime.too_many_parts = true;
+		qf_mime_fields_free(f);
+		stop(w);
+		return;
+	}
+	memset(&l->part, 0, sizeof l->part);
+	l->f = *f;
+	l->part.index = ++w->m->mime.parts;
+	l->part.depth = w->depth;
+	l->part.content_type = l->f.content_type ? l->f.content_type : ctype;
+	l->part.filename = l->f.filename;
+	l->part.encoding = l->f.encoding;
+	l->part.fd = -1;
+	qf_decoder_init(&l->dec, qf_decoder_cte(l->f.encoding));
+	qf_mime_sink_init(&l->sink, w->dir);
+	qf_mime_sink_init(&l->usink, w->dir);
+	l->npending = 0;
+	l->text = !strncmp(l->part.content_type, "text/", 5);
+	if (l->text)
+		qf_mime_uu_init(&l->uu, on_uu, w);
+	w->leaf_open = true;
+	w->state = ST_BODY;
+}
+
+static void leaf_decoded(struct walk *w, const unsigned char *p, size_t n)
+{
+	struct leaf *l = &w->leaf;
+
+	if (!n)
+		return;
+	if (qf_mime_sink_write(&l->sink, p, n) < 0) {
+		fail(w, QF_EXIT_WRITE, "keeping a part's copy");
+		return;
+	}
+	if (l->text)
+		qf_mime_uu_feed(&l->uu, p, n);
+}
+
+static void leaf_feed(struct walk *w, const unsigned char *p, size_t n)
+{
+	struct leaf *l = &w->leaf;
+	size_t hold = 0;
+
+	if (l->npending) {
+		leaf_decoded(w, w->out, qf_decoder_step(&l->dec, l->pending, l->npending, w->out));
+		l->npending = 0;
+	}
+	/* the newline before a boundary belongs to the boundary (RFC 2046) */
+	if (n && p[n - 1] == '\n')
+		hold = n >= 2 && p[n - 2] == '\r' ? 2 : 1;
+	memcpy(l->pending, p + n - hold, hold);
+	l->npending = hold;
+	if (n > hold && w->state == ST_BODY)
+		leaf_decoded(w, w->out, qf_decoder_step(&l->dec, p, n - hold, w->out));
+}
+
+static void leaf_close(struct walk *w)
+{
+	struct leaf *l = &w->leaf;
+
+	qf_mime_sink_free(&l->sink);
+	qf_mime_sink_free(&l->usink);
+	qf_mime_fields_free(&l->f);
+	w->leaf_open = false;
+}
+
+/* The leaf ends: at a boundary (the held newline is the boundary's) or
+ * at the end of the message. */
+static void leaf_finish(struct walk *w, bool at_boundary)
+{
+	struct leaf *l = &w->leaf;
+
+	if (!at_boundary && l->npending)
+		leaf_decoded(w, w->out, qf_decoder_step(&l->dec, l->pending, l->npending, w->out));
+	l->npending = 0;
+	if (w->state != ST_STOP)
+		leaf_decoded(w, w->out, qf_decoder_finish(&l->dec, w->out));
+	if (w->state != ST_STOP && l->text)
+		qf_mime_uu_finish(&l->uu);
+	if (w->state != ST_STOP) {
+		if (!l->part.filename && l->dec.uu_name[0])
+			l->part.filename = l->dec.uu_name;
+		l->part.decode_error = l->dec.error;
+		emit(w, &l->part, &l->sink);
+	}
+	leaf_close(w);
+	if (w->state != ST_STOP)
+		w->state = ST_SKIP;
+}
+
+/* ---- structure ---- */
+
+static void begin_entity(struct walk *w, unsigned depth, bool default_rfc822)
+{
+	int i;
+
+	for (i = 0; i < F_COUNT; i++) {
+		free(w->field[i]);
+		w->field[i] = NULL;
+		w->flen[i] = 0;
+	}
+	w->cur = F_NONE;
+	w->any_header = false;
+	w->depth = depth;
+	w->default_rfc822 = default_rfc822;
+	if (depth > w->m->mime.depth)
+		w->m->mime.depth = depth;
+	w->state = ST_HEADERS;
+}
+
+static int push(struct walk *w, const char *boundary, bool digest)
+{
+	struct level *l;
+
+	if (w->depth + 1 > w->max_depth) {
+		w->m->mime.too_deep = true;
+		stop(w);
+		return -1;
+	}
+	if (w->nlev == w->maxlev) {
+		size_t n = w->maxlev ? 2 * w->maxlev : 8;
+		l = realloc(w->lev, n * sizeof *l);
+		if (!l) {
+			fail(w, QF_EXIT_NOMEM, "MIME stack");
+			return -1;
+		}
+		w->lev = l;
+		w->maxlev = n;
+	}
+	l = &w->lev[w->nlev];
+	l->boundary = boundary ? strdup(boundary) : NULL;
+	if (boundary && !l->boundary) {
+		fail(w, QF_EXIT_NOMEM, "MIME stack");
+		return -1;
+	}
+	l->blen = boundary ? strlen(boundary) : 0;
+	l->depth = w->depth;
+	l->digest = digest;
+	w->nlev++;
+	return 0;
+}
+
+static void pop(struct walk *w)
+{
+	free(w->lev[--w->nlev].boundary);
+}
+
+static bool is_message(const char *ct)
+{
+	return !strcmp(ct, "message/rfc822") || !strcmp(ct, "message/global") ||
+	       !strcmp(ct, "message/news");
+}
+
+/* The headers of the entity ended: a container opens, or a leaf starts. */
+static void headers_end(struct walk *w)
+{
+	struct qf_mime_fields f;
+	const char *ct;
+
+	if (qf_mime_fields_parse(w->field[F_TYPE], w->field[F_DISP], w->field[F_CTE], &f) < 0) {
+		fail(w, QF_EXIT_NOMEM, "parsing headers");
+		return;
+	}
+	if (f.invalid)
+		w->m->mime.broken = true;
+	ct = f.content_type ? f.content_type :
+	     w->default_rfc822 ? "message/rfc822" : "text/plain";
+	if (!strncmp(ct, "multipart/", 10)) {
+		if (f.boundary) {
+			if (push(w, f.boundary, !strcmp(ct, "multipart/digest")) == 0)
+				w->state = ST_SKIP;      /* the preamble */
+			qf_mime_fields_free(&f);
+			return;
+		}
+		w->m->mime.broken = true;        /* no boundary: a leaf, as GMime does */
+	} else if (is_message(ct) && qf_decoder_cte(f.encoding) == QF_CTE_IDENTITY) {
+		/* an encoded message/rfc822 is not allowed (RFC 2046): a leaf */
+		if (push(w, NULL, false) == 0)
+			begin_entity(w, w->depth + 1, false);
+		qf_mime_fields_free(&f);
+		return;
+	}
+	leaf_start(w, &f, ct);
+}
+
+/* Ends whatever entity is open, before a boundary or at the end. */
+static void end_entity(struct walk *w, bool at_boundary)
+{
+	/* an entity cut off in its headers has an empty body */
+	while (w->state == ST_HEADERS)
+		headers_end(w);
+	if (w->state == ST_BODY)
+		leaf_finish(w, at_boundary);
+}
+
+static int boundary_match(const struct walk *w, const unsigned char *p, size_t n,
+			  bool *closing)
+{
+	size_t i;
+
+	for (i = w->nlev; i-- > 0;) {
+		const struct level *l = &w->lev[i];
+		size_t rest;
+		if (!l->boundary || n < 2 + l->blen || memcmp(p + 2, l->boundary, l->blen))
+			continue;
+		rest = n - 2 - l->blen;
+		*closing = rest >= 2 && p[2 + l->blen] == '-' && p[3 + l->blen] == '-';
+		return (int)i;
+	}
+	return -1;
+}
+
+static void on_boundary(struct walk *w, size_t lvl, bool closing)
+{
+	end_entity(w, true);
+	if (w->state == ST_STOP)
+		return;
+	while (w->nlev > lvl + 1) {
+		if (w->lev[w->nlev - 1].boundary)
+			w->m->mime.broken = true;    /* an inner multipart never closed */
+		pop(w);
+	}
+	if (closing) {
+		pop(w);
+		w->state = ST_SKIP;                  /* the epilogue */
+		return;
+	}
+	begin_entity(w, w->lev[lvl].depth + 1, w->lev[lvl].digest);
+}
+
+/* ---- headers ---- */
+
+static void field_append(struct walk *w, const unsigned char *p, size_t n)
+{
+	size_t have, take;
+	char *s;
+
+	if (w->cur == F_NONE)
+		return;
+	while (n && (p[n - 1] == '\n' || p[n - 1] == '\r'))
+		n--;
+	have = w->flen[w->cur];
+	take = have + n > FIELD_MAX ? FIELD_MAX - have : n;
+	if (take < n)
+		w->m->mime.broken = true;
+	if (!take && w->field[w->cur])
+		return;
+	s = realloc(w->field[w->cur], have + take + 1);
+	if (!s) {
+		fail(w, QF_EXIT_NOMEM, "header field");
+		return;
+	}
+	memcpy(s + have, p, take);
+	s[have + take] = 0;
+	w->field[w->cur] = s;
+	w->flen[w->cur] = have + take;
+}
+
+/* Length of the header name before the colon, or 0 for a line that is
+ * not a header. */
+static size_t header_name(const unsigned char *p, size_t n, size_t *colon)
+{
+	size_t i, end;
+
+	for (i = 0; i < n && p[i] != ':'; i++)
+		if (p[i] <= ' ' || p[i] > '~')
+			break;
+	end = i;
+	while (i < n && (p[i] == ' ' || p[i] == '\t'))    /* "Name : value" (RFC 822) */
+		i++;
+	if (i >= n || p[i] != ':' || !end)
+		return 0;
+	*colon = i;
+	return end;
+}
+
+static void body_line(struct walk *w, const unsigned char *p, size_t n);
+
+static void header_line(struct walk *w, const unsigned char *p, size_t n, bool at_bol)
+{
+	size_t len = n, name, colon, i;
+
+	if (!at_bol) {                   /* more of a line longer than the window */
+		field_append(w, p, n);
+		return;
+	}
+	while (len && (p[len - 1] == '\n' || p[len - 1] == '\r'))
+		len--;
+	if (!len) {
+		headers_end(w);
+		return;
+	}
+	if (p[0] == ' ' || p[0] == '\t') {
+		field_append(w, (const unsigned char *)" ", 1);
+		field_append(w, p, len);
+		return;
+	}
+	name = header_name(p, len, &colon);
+	if (!name) {
+		/* an mbox "From " line before the headers */
+		if (w->rd.off - w->rd.len + w->rd.pos == n && len >= 5 && !memcmp(p, "From ", 5))
+			return;
+		/* the body started without the empty line: a guess */
+		w->m->mime.broken = true;
+		headers_end(w);
+		body_line(w, p, n);
+		return;
+	}
+	w->any_header = true;
+	w->cur = F_NONE;
+	for (i = 0; i < F_COUNT; i++) {
+		if (strlen(field_names[i]) != name || strncasecmp((const char *)p, field_names[i], name))
+			continue;
+		if (w->field[i])         /* a second one: the first stands */
+			w->m->mime.broken = true;
+		else
+			w->cur = (int)i;
+		break;
+	}
+	field_append(w, p + colon + 1, n - colon - 1);
+}
+
+/* A line (or piece) in whatever state the walk is in. */
+static void body_line(struct walk *w, const unsigned char *p, size_t n)
+{
+	switch (w->state) {
+	case ST_HEADERS:
+		header_line(w, p, n, true);
+		break;
+	case ST_BODY:
+		leaf_feed(w, p, n);
+		break;
+	default:
+		break;
+	}
+}
+
+/* ---- the walk ---- */
+
+static void walk_run(struct walk *w)
+{
+	const unsigned char *p;
+	size_t n;
+	bool closing, at_bol;
+	int rc, lvl;
+
+	while (w->state != ST_STOP) {
+		if (w->rd.bol && w->nlev) {
+			if ((rc = rd_dashes(w)) < 0)
+				return;
+			if (rc) {
+				if (rd_line(w, &p, &n) <= 0)
+					break;
+				lvl = boundary_match(w, p, n, &closing);
+				if (lvl >= 0)
+					on_boundary(w, (size_t)lvl, closing);
+				else
+					body_line(w, p, n);
+				continue;
+			}
+		}
+		at_bol = w->rd.bol;
+		if (w->state == ST_HEADERS) {
+			if ((rc = rd_line(w, &p, &n)) <= 0)
+				break;
+			header_line(w, p, n, at_bol);
+		} else {
+			if ((rc = rd_body(w, &p, &n)) <= 0)
+				break;
+			if (w->state == ST_BODY)
+				leaf_feed(w, p, n);
+		}
+	}
+	if (w->state == ST_STOP)
+		return;
+	end_entity(w, false);
+	while (w->nlev) {
+		if (w->lev[w->nlev - 1].boundary)
+			w->m->mime.broken = true;    /* no close delimiter */
+		pop(w);
+	}
+}
+
+static void walk_free(struct walk *w)
+{
+	int i;
+
+	if (w->leaf_open)
+		leaf_close(w);
+	while (w->nlev)
+		pop(w);
+	free(w->lev);
+	for (i = 0; i < F_COUNT; i++)
+		free(w->field[i]);
+	free(w->rd.buf);
+	free(w);
+}
+
+int qf_mime_walk(struct qf_msg *m,
+		 void (*each)(struct qf_msg *m, const struct qf_part *p, void *arg),
+		 void *arg)
+{
+	struct walk *w = calloc(1, sizeof *w);
+	int rc;
+
+	memset(&m->mime, 0, sizeof m->mime);
+	if (w)
+		w->rd.buf = malloc(WINDOW);
+	if (!w || !w->rd.buf) {
+		free(w);
+		qf_msg_error(m, QF_EXIT_NOMEM, "mime walk: out of memory");
+		return -1;
+	}
+	w->m = m;
+	w->each = each;
+	w->arg = arg;
+	w->rd.fd = m->fd;
+	w->rd.bol = true;
+	w->max_parts = qf_mime_max_parts(&m->policy);
+	w->max_depth = qf_mime_max_depth(&m->policy);
+	w->dir = m->cfg ? m->cfg->spool : NULL;
+	begin_entity(w, 0, false);
+	walk_run(w);
+	rc = w->rc;
+	walk_free(w);
+	m->mime.walked = rc == 0;
+	return rc;
+}

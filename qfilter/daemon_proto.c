@@ -1,0 +1,493 @@
+/* daemon_proto.c: see daemon_proto.h */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+#include "daemon_proto.h"
+#include "exitcodes.h"
+#include "io.h"
+#include "policy.h"
+
+#define ABSENT 0xffffffffu
+
+/* --- encoding: into a growing buffer */
+
+struct wbuf {
+	unsigned char *p;
+	size_t len, cap;
+	int failed;
+};
+
+static void put(struct wbuf *w, const void *data, size_t n)
+{
+	unsigned char *np;
+	size_t cap;
+
+	if (w->failed)
+		return;
+	if (w->len + n > w->cap) {
+		cap = w->cap ? w->cap : 256;
+		while (cap < w->len + n)
+			cap *= 2;
+		if (!(np = realloc(w->p, cap))) {
+			w->failed = 1;
+			return;
+		}
+		w->p = np;
+		w->cap = cap;
+	}
+	memcpy(w->p + w->len, data, n);
+	w->len += n;
+}
+
+static void put_u8(struct wbuf *w, unsigned v)
+{
+	unsigned char b = v & 0xff;
+
+	put(w, &b, 1);
+}
+
+static void put_u32(struct wbuf *w, uint32_t v)
+{
+	unsigned char b[4] = { v >> 24, (v >> 16) & 0xff, (v >> 8) & 0xff, v & 0xff };
+
+	put(w, b, 4);
+}
+
+static void put_u64(struct wbuf *w, uint64_t v)
+{
+	put_u32(w, (uint32_t)(v >> 32));
+	put_u32(w, (uint32_t)v);
+}
+
+/* a string of at most max bytes (cut), or absent when s is NULL */
+static void put_str(struct wbuf *w, const char *s, size_t len, size_t max)
+{
+	if (!s) {
+		put_u32(w, ABSENT);
+		return;
+	}
+	if (len > max)
+		len = max;
+	put_u32(w, (uint32_t)len);
+	put(w, s, len);
+}
+
+static void put_cstr(struct wbuf *w, const char *s, size_t max)
+{
+	put_str(w, s, s ? strlen(s) : 0, max);
+}
+
+/* the head in front of the body written from offset QF_PROTO_HEAD on */
+static int finish(struct wbuf *w, char kind, unsigned flags, unsigned char **out, size_t *outlen)
+{
+	size_t body = w->len - QF_PROTO_HEAD;
+	unsigned char *h = w->p;
+
+	if (w->failed) {
+		free(w->p);
+		errno = ENOMEM;
+		return -1;
+	}
+	memcpy(h, "QFD", 3);
+	h[3] = (unsigned char)kind;
+	h[4] = QF_PROTO_VERSION >> 8;
+	h[5] = QF_PROTO_VERSION & 0xff;
+	h[6] = (flags >> 8) & 0xff;
+	h[7] = flags & 0xff;
+	h[8] = body >> 24;
+	h[9] = (body >> 16) & 0xff;
+	h[10] = (body >> 8) & 0xff;
+	h[11] = body & 0xff;
+	*out = w->p;
+	*outlen = w->len;
+	return 0;
+}
+
+static const char *opt(bool has, const char *s)
+{
+	return has ? s : NULL;
+}
+
+int qf_request_encode(const struct qf_request *r, unsigned char **out, size_t *outlen)
+{
+	struct wbuf w = { 0 };
+	unsigned char zero[QF_PROTO_HEAD] = { 0 };
+	unsigned flags = (r->truncated ? QF_PROTO_REQ_TRUNCATED : 0) | (r->relay ? QF_PROTO_REQ_RELAY : 0);
+	const char *s[4] = { opt(r->has_remote_ip, r->remote_ip), opt(r->has_remote_host, r->remote_host),
+			     opt(r->has_auth_user, r->auth_user), opt(r->has_ppid, r->ppid) };
+	int i;
+
+	if (!r->envelope || r->envlen == 0 || r->envlen > QF_ENVELOPE_MAX) {
+		errno = EINVAL;
+		return -1;
+	}
+	for (i = 0; i < 4; i++)
+		if (s[i] && strlen(s[i]) > QF_PROTO_STR_MAX) {
+			errno = EINVAL;
+			return -1;
+		}
+	put(&w, zero, sizeof zero);
+	put_u64(&w, r->received);
+	put_u64(&w, r->size);
+	put_u32(&w, r->ms_left);
+	put_str(&w, r->envelope, r->envlen, QF_ENVELOPE_MAX);
+	for (i = 0; i < 4; i++)
+		put_cstr(&w, s[i], QF_PROTO_STR_MAX);
+	return finish(&w, 'Q', flags, out, outlen);
+}
+
+int qf_answer_encode(const struct qf_answer *a, unsigned char **out, size_t *outlen)
+{
+	struct wbuf w = { 0 };
+	unsigned char zero[QF_PROTO_HEAD] = { 0 };
+	size_t i, n = a->nresults < QF_PROTO_RESULTS_MAX ? a->nresults : QF_PROTO_RESULTS_MAX;
+
+	put(&w, zero, sizeof zero);
+	put_u8(&w, a->action);
+	put_u8(&w, a->exit);
+	put_cstr(&w, a->reply, QF_PROTO_REPLY_MAX);
+	put_cstr(&w, a->reason, QF_PROTO_REASON_MAX);
+	put_u8(&w, (unsigned)n);
+	for (i = 0; i < n; i++) {
+		put_cstr(&w, a->results[i].filter, QF_PROTO_NAME_MAX);
+		put_cstr(&w, a->results[i].result, QF_PROTO_RESULT_MAX);
+	}
+	return finish(&w, 'A', a->has_fd ? QF_PROTO_ANS_FD : 0, out, outlen);
+}
+
+/* --- decoding: every read is bounds-checked */
+
+struct rbuf {
+	const unsigned char *p;
+	size_t len, pos;
+};
+
+static int get_u8(struct rbuf *r, unsigned *v)
+{
+	if (r->len - r->pos < 1)
+		return -1;
+	*v = r->p[r->pos++];
+	return 0;
+}
+
+static int get_u32(struct rbuf *r, uint32_t *v)
+{
+	const unsigned char *b = r->p + r->pos;
+
+	if (r->len - r->pos < 4)
+		return -1;
+	*v = (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3];
+	r->pos += 4;
+	return 0;
+}
+
+static int get_u64(struct rbuf *r, uint64_t *v)
+{
+	uint32_t hi, lo;
+
+	if (get_u32(r, &hi) < 0 || get_u32(r, &lo) < 0)
+		return -1;
+	*v = (uint64_t)hi << 32 | lo;
+	return 0;
+}
+
+/* a string of at most max bytes: *s points into the body; *present 0
+ * when absent */
+static int get_span(struct rbuf *r, size_t max, const char **s, size_t *len, bool *present)
+{
+	uint32_t n;
+
+	if (get_u32(r, &n) < 0)
+		return -1;
+	if (n == ABSENT) {
+		*s = NULL;
+		*len = 0;
+		*present = false;
+		return 0;
+	}
+	if (n > max || r->len - r->pos < n)
+		return -1;
+	*s = (const char *)r->p + r->pos;
+	*len = n;
+	*present = true;
+	r->pos += n;
+	return 0;
+}
+
+/* a C string into out[max + 1]: no NUL inside; absent gives "" */
+static int get_cstr(struct rbuf *r, char *out, size_t max, bool *present)
+{
+	const char *s;
+	size_t len;
+	bool has;
+
+	if (get_span(r, max, &s, &len, &has) < 0 || (has && memchr(s, 0, len)))
+		return -1;
+	if (has)
+		memcpy(out, s, len);
+	out[len] = 0;
+	if (present)
+		*present = has;
+	return 0;
+}
+
+int qf_proto_head_decode(const unsigned char *head, char kind, unsigned *flags,
+			 size_t *bodylen, const char **why)
+{
+	unsigned version = (unsigned)head[4] << 8 | head[5];
+	uint32_t len = (uint32_t)head[8] << 24 | (uint32_t)head[9] << 16 | (uint32_t)head[10] << 8 | head[11];
+	unsigned known = kind == 'Q' ? QF_PROTO_REQ_TRUNCATED | QF_PROTO_REQ_RELAY : QF_PROTO_ANS_FD;
+
+	if (memcmp(head, "QFD", 3) != 0 || head[3] != (unsigned char)kind) {
+		*why = "not a qfilterd protocol message";
+		return -1;
+	}
+	if (version != QF_PROTO_VERSION) {
+		*why = "protocol version mismatch (qfilter and qfilterd are not the same release)";
+		return -1;
+	}
+	*flags = (unsigned)head[6] << 8 | head[7];
+	if (*flags & ~known) {
+		*why = "unknown flags";
+		return -1;
+	}
+	if (len > (kind == 'Q' ? QF_PROTO_REQUEST_MAX : QF_PROTO_ANSWER_MAX)) {
+		*why = "body too long";
+		return -1;
+	}
+	*bodylen = len;
+	return 0;
+}
+
+int qf_request_decode(const unsigned char *body, size_t len, unsigned flags,
+		      struct qf_request *q, const char **why)
+{
+	struct rbuf r = { body, len, 0 };
+	bool has;
+
+	memset(q, 0, sizeof *q);
+	q->truncated = flags & QF_PROTO_REQ_TRUNCATED;
+	q->relay = flags & QF_PROTO_REQ_RELAY;
+	*why = "truncated or malformed request";
+	if (get_u64(&r, &q->received) < 0 || get_u64(&r, &q->size) < 0 ||
+	    get_u32(&r, &q->ms_left) < 0 ||
+	    get_span(&r, QF_ENVELOPE_MAX, &q->envelope, &q->envlen, &has) < 0 ||
+	    get_cstr(&r, q->remote_ip, QF_PROTO_STR_MAX, &q->has_remote_ip) < 0 ||
+	    get_cstr(&r, q->remote_host, QF_PROTO_STR_MAX, &q->has_remote_host) < 0 ||
+	    get_cstr(&r, q->auth_user, QF_PROTO_STR_MAX, &q->has_auth_user) < 0 ||
+	    get_cstr(&r, q->ppid, QF_PROTO_STR_MAX, &q->has_ppid) < 0)
+		return -1;
+	if (r.pos != r.len) {
+		*why = "trailing bytes after the request";
+		return -1;
+	}
+	if (!has || q->envlen == 0) {
+		*why = "no envelope";
+		return -1;
+	}
+	if (q->size > q->received || (!q->truncated && q->size != q->received)) {
+		*why = "sizes do not add up";
+		return -1;
+	}
+	if (q->ms_left > QF_PROTO_TIMEOUT_MAX) {
+		*why = "time left out of range";
+		return -1;
+	}
+	return 0;
+}
+
+static int name_ok(const char *s)
+{
+	return *s && strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789_-") == strlen(s);
+}
+
+/* The answer must make sense as a whole: an accept without the message
+ * to queue, or a refusal with exit 0, is garbage, not a verdict. */
+static const char *answer_check(const struct qf_answer *a)
+{
+	bool accept = a->action == QF_ACT_OFF || a->action == QF_ACT_TAG;
+
+	if (a->action > QF_ACT_DROP)
+		return "unknown action";
+	if (a->exit && (!qf_exit_lookup((int)a->exit) || a->exit == QF_EXIT_CUSTOM))
+		return "exit code outside the table";
+	if (a->exit == 0 && accept != a->has_fd)
+		return accept ? "accept without the message to queue" : "a descriptor with a non-accept";
+	if (a->exit == 0 && (a->action == QF_ACT_TEMPFAIL || a->action == QF_ACT_REJECT))
+		return "refusal with exit 0";
+	if (a->exit && a->has_fd)
+		return "a descriptor with a refusal";
+	if (a->reply[0] && ((a->reply[0] != 'D' && a->reply[0] != 'Z') || a->exit == 0 ||
+			    strpbrk(a->reply, "\r\n")))
+		return "bad reply text";
+	return NULL;
+}
+
+int qf_answer_decode(const unsigned char *body, size_t len, unsigned flags,
+		     struct qf_answer *a, const char **why)
+{
+	struct rbuf r = { body, len, 0 };
+	unsigned n;
+	size_t i;
+
+	memset(a, 0, sizeof *a);
+	a->has_fd = flags & QF_PROTO_ANS_FD;
+	*why = "truncated or malformed answer";
+	if (get_u8(&r, &a->action) < 0 || get_u8(&r, &a->exit) < 0 ||
+	    get_cstr(&r, a->reply, QF_PROTO_REPLY_MAX, NULL) < 0 ||
+	    get_cstr(&r, a->reason, QF_PROTO_REASON_MAX, NULL) < 0 ||
+	    get_u8(&r, &n) < 0)
+		return -1;
+	if (n > QF_PROTO_RESULTS_MAX) {
+		*why = "too many filter results";
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		if (get_cstr(&r, a->results[i].filter, QF_PROTO_NAME_MAX, NULL) < 0 ||
+		    get_cstr(&r, a->results[i].result, QF_PROTO_RESULT_MAX, NULL) < 0)
+			return -1;
+		if (!name_ok(a->results[i].filter)) {
+			*why = "bad filter name";
+			return -1;
+		}
+	}
+	a->nresults = n;
+	if (r.pos != r.len) {
+		*why = "trailing bytes after the answer";
+		return -1;
+	}
+	if ((*why = answer_check(a)))
+		return -1;
+	return 0;
+}
+
+/* --- the socket */
+
+int qf_proto_send(int sock, const void *buf, size_t len, int fd)
+{
+	const char *p = buf;
+	union {
+		struct cmsghdr h;
+		char space[CMSG_SPACE(sizeof(int))];
+	} ctl;
+	struct iovec iov;
+	struct msghdr mh;
+	ssize_t n;
+
+	while (len) {
+		memset(&mh, 0, sizeof mh);
+		iov.iov_base = (void *)p;
+		iov.iov_len = len;
+		mh.msg_iov = &iov;
+		mh.msg_iovlen = 1;
+		if (fd >= 0) {   /* rides on the first byte sent */
+			memset(&ctl, 0, sizeof ctl);
+			mh.msg_control = ctl.space;
+			mh.msg_controllen = sizeof ctl.space;
+			ctl.h.cmsg_level = SOL_SOCKET;
+			ctl.h.cmsg_type = SCM_RIGHTS;
+			ctl.h.cmsg_len = CMSG_LEN(sizeof(int));
+			memcpy(CMSG_DATA(&ctl.h), &fd, sizeof fd);
+		}
+		n = sendmsg(sock, &mh, MSG_NOSIGNAL);
+		if (n < 0) {
+			if (errno == EINTR && !qf_io_interrupted)
+				continue;
+			return -1;
+		}
+		fd = -1;
+		p += n;
+		len -= n;
+	}
+	return 0;
+}
+
+/* Reads exactly len bytes, keeping any descriptors that come along in
+ * fds[*nfds] (more than fit are closed and counted as one too many). */
+static int recv_exact(int sock, unsigned char *buf, size_t len, int *fds, int *nfds, const char **why)
+{
+	union {
+		struct cmsghdr h;
+		char space[CMSG_SPACE(4 * sizeof(int))];
+	} ctl;
+	struct cmsghdr *c;
+	struct iovec iov;
+	struct msghdr mh;
+	size_t got = 0, k, cnt;
+	ssize_t n;
+	int fd;
+
+	while (got < len) {
+		memset(&mh, 0, sizeof mh);
+		iov.iov_base = buf + got;
+		iov.iov_len = len - got;
+		mh.msg_iov = &iov;
+		mh.msg_iovlen = 1;
+		mh.msg_control = ctl.space;
+		mh.msg_controllen = sizeof ctl.space;
+		n = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC);
+		if (n < 0) {
+			if (errno == EINTR && !qf_io_interrupted)
+				continue;
+			*why = errno == EINTR ? "timeout" : errno == EAGAIN ? "timed out waiting" : strerror(errno);
+			return -1;
+		}
+		for (c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c)) {
+			if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS)
+				continue;
+			cnt = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+			for (k = 0; k < cnt; k++) {
+				memcpy(&fd, CMSG_DATA(c) + k * sizeof(int), sizeof fd);
+				if (*nfds < 1)
+					fds[(*nfds)++] = fd;
+				else {
+					close(fd);
+					(*nfds)++;
+				}
+			}
+		}
+		if (mh.msg_flags & MSG_CTRUNC)
+			(*nfds) += 2;   /* descriptors were lost: never trust this */
+		if (n == 0) {
+			*why = got ? "connection closed in the middle" : "connection closed";
+			return -1;
+		}
+		got += n;
+	}
+	return 0;
+}
+
+int qf_proto_recv(int sock, char kind, unsigned fd_flag, unsigned char **body,
+		  size_t *len, unsigned *flags, int *fd, const char **why)
+{
+	unsigned char head[QF_PROTO_HEAD];
+	int fds[1] = { -1 }, nfds = 0;
+	size_t bodylen;
+
+	*body = NULL;
+	*fd = -1;
+	if (recv_exact(sock, head, sizeof head, fds, &nfds, why) < 0 ||
+	    qf_proto_head_decode(head, kind, flags, &bodylen, why) < 0)
+		goto fail;
+	if (!(*body = malloc(bodylen ? bodylen : 1))) {
+		*why = "out of memory";
+		goto fail;
+	}
+	if (recv_exact(sock, *body, bodylen, fds, &nfds, why) < 0)
+		goto fail;
+	if (nfds != (fd_flag == QF_PROTO_FD_ALWAYS || (*flags & fd_flag) ? 1 : 0)) {
+		*why = nfds > 1 ? "too many descriptors" : "descriptor missing or unexpected";
+		goto fail;
+	}
+	*len = bodylen;
+	*fd = fds[0];
+	return 0;
+fail:
+	if (fds[0] >= 0)
+		close(fds[0]);
+	free(*body);
+	*body = NULL;
+	return -1;
+}

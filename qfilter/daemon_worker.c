@@ -1,0 +1,312 @@
+/* daemon_worker.c: see daemon_worker.h. A worker does for one message
+ * what single-process qfilter does up to the exec: the chain, the
+ * quarantine, the composed message; the client does the rest as the
+ * calling user (external filters, custom error text, the real queue). */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <unistd.h>
+#include "daemon_proto.h"
+#include "daemon_worker.h"
+#include "deliver.h"
+#include "exitcodes.h"
+#include "external.h"
+#include "io.h"
+#include "log.h"
+#include "output.h"
+#include "process.h"
+#include "quarantine.h"
+
+#define REQUEST_WAIT_S 30   /* a client sends its request right after connecting */
+#define ANSWER_WAIT_S 10
+
+/* For the SIGALRM handler, which may have to answer on its own. */
+static volatile int serving_conn = -1;
+static unsigned char *timeout_answer;
+static size_t timeout_answer_len;
+static volatile sig_atomic_t stop_asked;
+
+/* The message's time is up: blocking calls give up (qf_io_interrupted),
+ * as in qfilter. A filter that still has not returned 5 s later is stuck:
+ * answer "timeout" and die; the master starts a fresh worker. */
+static void on_alarm(int sig)
+{
+	if (!qf_io_interrupted) {
+		qf_io_interrupted = 1;
+		if (qf_external_pgid)
+			kill(-qf_external_pgid, SIGKILL);
+		alarm(5);
+		return;
+	}
+	if (serving_conn >= 0 && timeout_answer &&
+	    write(serving_conn, timeout_answer, timeout_answer_len) < 0) {
+		/* the client has its own timeout */
+	}
+	_exit(QF_EXIT_TIMEOUT);
+}
+
+static void on_stop(int sig)
+{
+	stop_asked = 1;
+}
+
+static void set_timer(uint32_t ms)
+{
+	struct itimerval it;
+
+	memset(&it, 0, sizeof it);
+	it.it_value.tv_sec = ms / 1000;
+	it.it_value.tv_usec = (ms % 1000) * 1000;
+	setitimer(ITIMER_REAL, &it, NULL);
+}
+
+static void set_socket_wait(int fd, int option, int seconds)
+{
+	struct timeval tv = { seconds, 0 };
+
+	setsockopt(fd, SOL_SOCKET, option, &tv, sizeof tv);
+}
+
+static void peer_of(int conn, char *buf, size_t len)
+{
+	struct ucred cr;
+	socklen_t n = sizeof cr;
+
+	if (getsockopt(conn, SOL_SOCKET, SO_PEERCRED, &cr, &n) == 0)
+		snprintf(buf, len, "pid=%d uid=%d", (int)cr.pid, (int)cr.uid);
+	else
+		snprintf(buf, len, "pid=?");
+}
+
+/* The spooled message the client lent us: a readable regular file of the
+ * size it claims. */
+static const char *spool_check(int fd, const struct qf_request *q)
+{
+	struct stat st;
+	int fl = fcntl(fd, F_GETFL);
+
+	if (fl < 0 || (fl & O_ACCMODE) == O_WRONLY)
+		return "the spool descriptor is not readable";
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))
+		return "the spool descriptor is not a regular file";
+	if ((uint64_t)st.st_size != q->size)
+		return "the spool's size is not what the request says";
+	return NULL;
+}
+
+static char *opt(bool has, char *s)
+{
+	return has ? s : NULL;
+}
+
+/* What single-process qfilter's act() does before the exec: compose the
+ * message to queue, or store it in quarantine. *outfd: the composed
+ * message for an accept. */
+static void carry_out(struct qf_msg *m, struct qf_decision *d, int *outfd)
+{
+	char err[512];
+
+	switch (d->action) {
+	case QF_ACT_OFF:
+	case QF_ACT_TAG:
+		if (d->exit)
+			break;
+		if ((*outfd = qf_output_file(m)) < 0) {
+			qf_log("error: writing the message for the queue: %s", strerror(errno));
+			d->exit = QF_EXIT_WRITE;
+			d->reason = "writing the message for the queue";
+		}
+		return;
+	case QF_ACT_DROP:
+		return;
+	case QF_ACT_QUARANTINE:
+		if (qf_quarantine_store(m, d->reason, err, sizeof err) == 0)
+			return;
+		qf_log("error: quarantine: %s", err);
+		d->action = QF_ACT_TEMPFAIL;
+		d->exit = QF_EXIT_TEMPFAIL;
+		snprintf(d->reply, sizeof d->reply,
+			 "Zmessage held for review could not be stored, try again later (#4.3.0)");
+		break;
+	default:
+		break;
+	}
+	if (!d->exit)
+		d->exit = QF_EXIT_BUG;
+	if (!qf_exit_lookup(d->exit) || d->exit == QF_EXIT_CUSTOM)
+		d->exit = QF_EXIT_BUG;   /* only the client may make it 82 */
+}
+
+static void fill_answer(const struct qf_msg *m, const struct qf_decision *d, int outfd,
+			struct qf_answer *a)
+{
+	size_t i;
+
+	memset(a, 0, sizeof *a);
+	a->action = d->action;
+	a->exit = d->exit;
+	a->has_fd = outfd >= 0;
+	if (d->exit)
+		snprintf(a->reply, sizeof a->reply, "%s", d->reply);
+	snprintf(a->reason, sizeof a->reason, "%s", d->reason ? d->reason : "");
+	for (i = 0; i < m->nresults && a->nresults < QF_PROTO_RESULTS_MAX; i++) {
+		const struct qf_result *r = &m->results[i];
+		if (!r->ran)
+			continue;
+		snprintf(a->results[a->nresults].filter, sizeof a->results[0].filter, "%s", r->filter);
+		snprintf(a->results[a->nresults].result, sizeof a->results[0].result, "%s",
+			 r->result ? r->result : "ok");
+		a->nresults++;
+	}
+}
+
+/* The request is valid: the message through the chain, then the answer. */
+static void serve_message(struct qf_engine *e, int conn, const struct qf_request *q, int spoolfd)
+{
+	struct qf_spool sp = { spoolfd, q->size, q->received, q->truncated };
+	struct qf_client client = {
+		opt(q->has_remote_ip, (char *)q->remote_ip), opt(q->has_remote_host, (char *)q->remote_host),
+		opt(q->has_auth_user, (char *)q->auth_user), opt(q->has_ppid, (char *)q->ppid), q->relay
+	};
+	struct qf_envelope env;
+	struct qf_decision d;
+	struct qf_answer *a;
+	struct qf_msg m;
+	unsigned char *buf;
+	size_t len;
+	uint32_t ms = q->ms_left;
+	int outfd = -1, rc;
+
+	if ((rc = qf_envelope_parse(q->envelope, q->envlen, &env))) {
+		qf_log("warning: a client sent an envelope qfilter itself would refuse (exit %d)", rc);
+		return;
+	}
+	if (ms > e->cfg.timeout * 1000u)
+		ms = e->cfg.timeout * 1000u;
+	if (ms == 0)
+		ms = 1;   /* 0 would disarm the timer: the time is up already */
+	qf_io_interrupted = 0;
+	serving_conn = conn;
+	set_timer(ms);
+	qf_process(e, &sp, &env, &client, qf_now_ms() + ms, false, &m, &d);
+	carry_out(&m, &d, &outfd);
+	set_timer(0);
+	serving_conn = -1;
+	qf_io_interrupted = 0;
+	qf_log_message(&m, qf_verdict_word(&d), d.reason, d.exit);
+	if ((a = malloc(sizeof *a))) {
+		fill_answer(&m, &d, outfd, a);
+		if (qf_answer_encode(a, &buf, &len) == 0) {
+			set_socket_wait(conn, SO_SNDTIMEO, ANSWER_WAIT_S);
+			if (qf_proto_send(conn, buf, len, outfd) < 0)
+				qf_log("warning: answering the client: %s", strerror(errno));
+			free(buf);
+		}
+		free(a);
+	}
+	if (outfd >= 0)
+		close(outfd);
+	qf_msg_close(&m);
+}
+
+void qf_daemon_worker_serve(struct qf_engine *e, int conn)
+{
+	struct qf_request *q = NULL;
+	unsigned char *body;
+	const char *why;
+	char peer[64];
+	unsigned flags;
+	size_t len;
+	int spoolfd;
+
+	set_socket_wait(conn, SO_RCVTIMEO, REQUEST_WAIT_S);
+	if (qf_proto_recv(conn, 'Q', QF_PROTO_FD_ALWAYS, &body, &len, &flags, &spoolfd, &why) < 0) {
+		peer_of(conn, peer, sizeof peer);
+		qf_log("warning: client %s: bad request: %s", peer, why);
+		return;
+	}
+	if (!(q = malloc(sizeof *q)))
+		why = "out of memory";
+	else if (qf_request_decode(body, len, flags, q, &why) == 0 && !(why = spool_check(spoolfd, q)))
+		serve_message(e, conn, q, spoolfd);
+	if (why) {
+		peer_of(conn, peer, sizeof peer);
+		qf_log("warning: client %s: bad request: %s", peer, why);
+	}
+	close(spoolfd);
+	free(q);
+	free(body);
+}
+
+static void worker_signals(sigset_t *waiting)
+{
+	struct sigaction sa;
+	sigset_t busy;
+	struct qf_answer a;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_alarm;   /* no SA_RESTART: blocking calls return */
+	sigaction(SIGALRM, &sa, NULL);
+	sa.sa_handler = on_stop;
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	signal(SIGHUP, SIG_IGN);   /* reloading is the master's job */
+	signal(SIGCHLD, SIG_DFL);
+	/* a stop waits for the message in hand: only the idle wait takes it */
+	sigemptyset(&busy);
+	sigaddset(&busy, SIGTERM);
+	sigaddset(&busy, SIGINT);
+	sigprocmask(SIG_SETMASK, &busy, NULL);
+	sigemptyset(waiting);
+	memset(&a, 0, sizeof a);
+	a.action = QF_ACT_TEMPFAIL;
+	a.exit = QF_EXIT_TIMEOUT;
+	snprintf(a.reason, sizeof a.reason, "timeout");
+	if (qf_answer_encode(&a, &timeout_answer, &timeout_answer_len) < 0)
+		timeout_answer = NULL;
+}
+
+void qf_daemon_worker_run(struct qf_engine *e, int listen_fd, int gen_fd)
+{
+	struct pollfd p[2];
+	sigset_t waiting;
+	unsigned served = 0;
+	int conn;
+
+	worker_signals(&waiting);
+	while (served < QF_WORKER_MESSAGES && !stop_asked) {
+		p[0].fd = listen_fd;
+		p[0].events = POLLIN;
+		p[1].fd = gen_fd;
+		p[1].events = POLLIN;
+		p[0].revents = p[1].revents = 0;
+		if (ppoll(p, 2, NULL, &waiting) < 0) {
+			if (errno == EINTR)
+				continue;
+			qf_log("error: worker: poll: %s", strerror(errno));
+			_exit(111);
+		}
+		if (p[1].revents)
+			break;   /* our generation is over: leave the backlog to the next */
+		if (!(p[0].revents & POLLIN))
+			continue;
+		conn = accept4(listen_fd, NULL, NULL, SOCK_CLOEXEC);
+		if (conn < 0) {
+			if (errno == EAGAIN || errno == EINTR || errno == ECONNABORTED)
+				continue;   /* another worker was quicker */
+			qf_log("error: worker: accept: %s", strerror(errno));
+			_exit(111);
+		}
+		qf_daemon_worker_serve(e, conn);
+		close(conn);
+		served++;
+	}
+	_exit(0);
+}

@@ -1,0 +1,347 @@
+/* failmalloc.c: an allocation-failure injector, as curl's torture tests
+ * do it. Built as a shared object and preloaded (LD_PRELOAD):
+ *
+ *   QF_FAILMALLOC_N=N      the Nth allocation returns NULL (ENOMEM), and
+ *                          so do the following ones when
+ *                          QF_FAILMALLOC_STICKY=1 (a heap that stays full)
+ *   QF_FAILMALLOC_COUNT=F  at exit, exec or _exit, writes the number of
+ *                          allocations counted so far to F (count mode:
+ *                          leave N unset); a forked child writes F.PID
+ *   QF_FAILMALLOC_TRACE=1  prints the call stack of the failed allocation,
+ *                          and of a crash (SIGSEGV, SIGBUS, SIGABRT, SIGFPE,
+ *                          SIGILL), on fd 2 (addr2line -e PROG OFFSET)
+ *   QF_FAILMALLOC_SCOPE=own (default) counts only the allocations asked
+ *                          for by the program itself or by the C library
+ *                          (fopen, asprintf, getline, ... on its behalf);
+ *                          "all" counts every caller. GLib aborts by design
+ *                          when its g_malloc fails, so "all" measures the
+ *                          libraries, "own" the program.
+ *
+ * Counted: malloc, calloc, realloc (growth), reallocarray, strdup, strndup,
+ * posix_memalign, aligned_alloc. The counters live in this process; a
+ * forked child goes on counting from where its parent was. Before an exec
+ * the variables are removed from the environment, so that what the
+ * program runs (the real queue, external filters) is left alone. */
+#define _GNU_SOURCE 1
+#include <dlfcn.h>
+#include <errno.h>
+#include <execinfo.h>
+#include <fcntl.h>
+#include <link.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+extern void *__libc_malloc(size_t);
+extern void *__libc_calloc(size_t, size_t);
+extern void *__libc_realloc(void *, size_t);
+extern void *__libc_memalign(size_t, size_t);
+
+typedef int (*execve_fn)(const char *, char *const[], char *const[]);
+typedef int (*execvp_fn)(const char *, char *const[]);
+typedef void (*exit_fn)(int) __attribute__((noreturn));
+
+static unsigned long count, fail_at;
+static execve_fn real_execve;
+static execvp_fn real_execvp;
+static exit_fn real_exit;
+static int sticky, scope_all, ready, trace, in_trace;
+static const char *count_file;
+
+struct range { uintptr_t lo, hi; };
+static struct range own[16];
+static size_t nown;
+
+static int note_object(struct dl_phdr_info *info, size_t size, void *arg)
+{
+	const char *name = info->dlpi_name;
+	int first = *(int *)arg;
+	size_t i;
+
+	(void)size;
+	*(int *)arg = 0;
+	/* the executable (the first object) and the C library */
+	if (!first && !(name && strstr(name, "/libc.so")))
+		return 0;
+	for (i = 0; i < info->dlpi_phnum && nown < sizeof own / sizeof own[0]; i++) {
+		const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+		if (ph->p_type != PT_LOAD || !(ph->p_flags & PF_X))
+			continue;
+		own[nown].lo = info->dlpi_addr + ph->p_vaddr;
+		own[nown].hi = own[nown].lo + ph->p_memsz;
+		nown++;
+	}
+	return 0;
+}
+
+static void on_crash(int sig)
+{
+	void *frames[32];
+	int n = backtrace(frames, 32);
+
+	if (write(2, "failmalloc: crashed here:\n", 26) < 0) {
+		/* fd 2 gone */
+	}
+	backtrace_symbols_fd(frames, n, 2);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static void setup(void)
+{
+	const char *s;
+	int first = 1;
+
+	if (ready)
+		return;
+	/* looked up before counting starts: dlsym may allocate */
+	real_execve = (execve_fn)dlsym(RTLD_NEXT, "execve");
+	real_execvp = (execvp_fn)dlsym(RTLD_NEXT, "execvp");
+	real_exit = (exit_fn)dlsym(RTLD_NEXT, "_exit");
+	s = getenv("QF_FAILMALLOC_TRACE");
+	trace = s && *s == '1';
+	if (trace) {   /* the first backtrace() loads libgcc_s: not while failing */
+		void *frames[4];
+		int sigs[] = { SIGSEGV, SIGBUS, SIGABRT, SIGFPE, SIGILL };
+		size_t i;
+		backtrace(frames, 4);
+		for (i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
+			signal(sigs[i], on_crash);
+	}
+	ready = 1;
+	s = getenv("QF_FAILMALLOC_N");
+	fail_at = s ? strtoul(s, NULL, 10) : 0;
+	s = getenv("QF_FAILMALLOC_STICKY");
+	sticky = s && *s == '1';
+	s = getenv("QF_FAILMALLOC_SCOPE");
+	scope_all = s && !strcmp(s, "all");
+	count_file = getenv("QF_FAILMALLOC_COUNT");
+	dl_iterate_phdr(note_object, &first);
+}
+
+__attribute__((constructor)) static void failmalloc_init(void)
+{
+	setup();
+}
+
+static int counted(const void *caller)
+{
+	uintptr_t a = (uintptr_t)caller;
+	size_t i;
+
+	if (!ready)
+		return 0;   /* before set-up: the loader's own work */
+	if (scope_all)
+		return 1;
+	for (i = 0; i < nown; i++)
+		if (a >= own[i].lo && a < own[i].hi)
+			return 1;
+	return 0;
+}
+
+/* true: this allocation fails */
+static int inject(const void *caller)
+{
+	if (!counted(caller))
+		return 0;
+	count++;
+	if (fail_at && (count == fail_at || (sticky && count > fail_at))) {
+		if (trace && !in_trace) {
+			void *frames[32];
+			int n;
+			in_trace = 1;
+			n = backtrace(frames, 32);
+			if (write(2, "failmalloc: failing this allocation:\n", 37) < 0) {
+				/* fd 2 gone: nothing to tell */
+			}
+			backtrace_symbols_fd(frames, n, 2);
+			in_trace = 0;
+		}
+		errno = ENOMEM;
+		return 1;
+	}
+	return 0;
+}
+
+static pid_t first_pid;
+
+static void write_count(void)
+{
+	char path[4096], num[32];
+	int fd, n;
+
+	if (!count_file)
+		return;
+	if (!first_pid)
+		first_pid = getpid();
+	if (getpid() == first_pid)
+		n = snprintf(path, sizeof path, "%s", count_file);
+	else
+		n = snprintf(path, sizeof path, "%s.%d", count_file, (int)getpid());
+	if (n < 0 || (size_t)n >= sizeof path)
+		return;
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return;
+	n = snprintf(num, sizeof num, "%lu\n", count);
+	if (write(fd, num, n) < 0) {
+		/* a count that cannot be written is a missing count: the test says so */
+	}
+	close(fd);
+}
+
+__attribute__((constructor(101))) static void remember_pid(void)
+{
+	first_pid = getpid();
+}
+
+__attribute__((destructor)) static void failmalloc_fini(void)
+{
+	write_count();
+}
+
+void *malloc(size_t n)
+{
+	if (inject(__builtin_return_address(0)))
+		return NULL;
+	return __libc_malloc(n);
+}
+
+void *calloc(size_t a, size_t b)
+{
+	if (inject(__builtin_return_address(0)))
+		return NULL;
+	return __libc_calloc(a, b);
+}
+
+void *realloc(void *p, size_t n)
+{
+	/* realloc(p, 0) frees: never fail it */
+	if (n && inject(__builtin_return_address(0)))
+		return NULL;
+	return __libc_realloc(p, n);
+}
+
+void *reallocarray(void *p, size_t a, size_t b)
+{
+	size_t n;
+
+	if (__builtin_mul_overflow(a, b, &n)) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	if (n && inject(__builtin_return_address(0)))
+		return NULL;
+	return __libc_realloc(p, n);
+}
+
+char *strdup(const char *s)
+{
+	size_t n = strlen(s) + 1;
+	char *d;
+
+	if (inject(__builtin_return_address(0)))
+		return NULL;
+	if ((d = __libc_malloc(n)))
+		memcpy(d, s, n);
+	return d;
+}
+
+char *strndup(const char *s, size_t max)
+{
+	size_t n = strnlen(s, max);
+	char *d;
+
+	if (inject(__builtin_return_address(0)))
+		return NULL;
+	if ((d = __libc_malloc(n + 1))) {
+		memcpy(d, s, n);
+		d[n] = 0;
+	}
+	return d;
+}
+
+int posix_memalign(void **out, size_t align, size_t n)
+{
+	void *p;
+
+	if (inject(__builtin_return_address(0)))
+		return ENOMEM;
+	if (align < sizeof(void *) || (align & (align - 1)))
+		return EINVAL;
+	p = __libc_memalign(align, n);
+	if (!p)
+		return ENOMEM;
+	*out = p;
+	return 0;
+}
+
+void *aligned_alloc(size_t align, size_t n)
+{
+	if (inject(__builtin_return_address(0)))
+		return NULL;
+	return __libc_memalign(align, n);
+}
+
+/* What the program execs must not inherit the injection. */
+static void scrub_environ(void)
+{
+	unsetenv("LD_PRELOAD");
+	unsetenv("QF_FAILMALLOC_N");
+	unsetenv("QF_FAILMALLOC_COUNT");
+}
+
+/* envp without our variables, into out (at most max-1 entries kept) */
+static char *const *scrub(char *const envp[], char **out, size_t max)
+{
+	size_t i, n = 0;
+
+	for (i = 0; envp && envp[i] && n + 1 < max; i++)
+		if (strncmp(envp[i], "LD_PRELOAD=", 11) && strncmp(envp[i], "QF_FAILMALLOC_", 14))
+			out[n++] = envp[i];
+	out[n] = NULL;
+	return out;
+}
+
+int execve(const char *path, char *const argv[], char *const envp[])
+{
+	char *clean[1024];
+
+	setup();
+	write_count();
+	return real_execve(path, argv, scrub(envp, clean, sizeof clean / sizeof clean[0]));
+}
+
+int execv(const char *path, char *const argv[])
+{
+	extern char **environ;
+
+	setup();
+	write_count();
+	scrub_environ();
+	return real_execve(path, argv, environ);
+}
+
+int execvp(const char *file, char *const argv[])
+{
+	setup();
+	write_count();
+	scrub_environ();
+	return real_execvp(file, argv);
+}
+
+void _exit(int code)
+{
+	setup();
+	write_count();
+	real_exit(code);
+}
+
+void _Exit(int code)
+{
+	_exit(code);
+}

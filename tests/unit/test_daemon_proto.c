@@ -1,0 +1,325 @@
+/* test_daemon_proto: the qfilter <-> qfilterd wire format: round trips,
+ * every way a request or an answer can be malformed, and descriptor
+ * passing over a real socket pair. */
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "daemon_proto.h"
+#include "exitcodes.h"
+#include "policy.h"
+#include "unit.h"
+
+static const char ENV[] = "Fsender@example.net\0Trcpt@example.com\0";   /* + the final \0 */
+
+static void sample_request(struct qf_request *q)
+{
+	memset(q, 0, sizeof *q);
+	q->received = q->size = 1234;
+	q->ms_left = 600000;
+	q->relay = true;
+	q->envelope = ENV;
+	q->envlen = sizeof ENV;
+	strcpy(q->remote_ip, "192.0.2.7");
+	q->has_remote_ip = true;
+	strcpy(q->auth_user, "alice");
+	q->has_auth_user = true;
+	strcpy(q->ppid, "");   /* set but empty: not the same as absent */
+	q->has_ppid = true;
+}
+
+/* encodes, then decodes head and body; returns the decode result */
+static int request_trip(const struct qf_request *q, struct qf_request *out, const char **why)
+{
+	unsigned char *buf;
+	size_t len, bodylen;
+	unsigned flags;
+	int rc;
+
+	if (qf_request_encode(q, &buf, &len) < 0) {
+		*why = "encode failed";
+		return -1;
+	}
+	rc = qf_proto_head_decode(buf, 'Q', &flags, &bodylen, why);
+	if (rc == 0)
+		rc = qf_request_decode(buf + QF_PROTO_HEAD, bodylen, flags, out, why);
+	/* out->envelope points into buf: keep a copy for the caller */
+	if (rc == 0) {
+		static char keep[sizeof ENV + 64];
+		memcpy(keep, out->envelope, out->envlen < sizeof keep ? out->envlen : sizeof keep);
+		out->envelope = keep;
+	}
+	free(buf);
+	return rc;
+}
+
+static void test_request(void)
+{
+	struct qf_request q, r;
+	const char *why = "";
+	unsigned char *buf;
+	size_t len, i, bodylen;
+	unsigned flags;
+	int bad = 0;
+
+	sample_request(&q);
+	CHECK_INT(request_trip(&q, &r, &why), 0, "request: a round trip decodes (%s)", why);
+	CHECK(r.received == 1234 && r.size == 1234 && r.ms_left == 600000, "request: numbers survive");
+	CHECK(r.relay && !r.truncated, "request: flags survive");
+	CHECK(r.envlen == sizeof ENV && memcmp(r.envelope, ENV, sizeof ENV) == 0, "request: envelope survives");
+	CHECK_STR(r.remote_ip, "192.0.2.7", "request: TCPREMOTEIP survives");
+	CHECK(!r.has_remote_host && !*r.remote_host, "request: an unset variable stays unset");
+	CHECK(r.has_ppid && !*r.ppid, "request: a set but empty variable stays set");
+
+	q.size = 1000;
+	CHECK_INT(request_trip(&q, &r, &why), -1, "request: fewer bytes stored than received without truncation is refused");
+	q.truncated = true;
+	CHECK_INT(request_trip(&q, &r, &why), 0, "request: fewer bytes stored with truncation is fine");
+	q.size = 2000;
+	CHECK_INT(request_trip(&q, &r, &why), -1, "request: more bytes stored than received is refused");
+	sample_request(&q);
+	q.ms_left = QF_PROTO_TIMEOUT_MAX + 1;
+	CHECK_INT(request_trip(&q, &r, &why), -1, "request: time left beyond a day is refused");
+	sample_request(&q);
+	q.envlen = 0;
+	CHECK_INT(qf_request_encode(&q, &buf, &len), -1, "request: no envelope: not encoded");
+	sample_request(&q);
+	memset(q.remote_host, 'h', QF_PROTO_STR_MAX);
+	q.remote_host[QF_PROTO_STR_MAX] = 0;
+	q.has_remote_host = true;
+	CHECK_INT(request_trip(&q, &r, &why), 0, "request: a string of the maximum length passes");
+
+	/* every shorter body, and a longer one, is refused */
+	sample_request(&q);
+	qf_request_encode(&q, &buf, &len);
+	qf_proto_head_decode(buf, 'Q', &flags, &bodylen, &why);
+	for (i = 0; i < bodylen; i++)
+		if (qf_request_decode(buf + QF_PROTO_HEAD, i, flags, &r, &why) == 0)
+			bad++;
+	CHECK_INT(bad, 0, "request: every truncated body is refused");
+	buf = realloc(buf, len + 1);
+	buf[len] = 0;
+	CHECK_INT(qf_request_decode(buf + QF_PROTO_HEAD, bodylen + 1, flags, &r, &why), -1,
+		  "request: a trailing byte is refused");
+	/* a NUL inside TCPREMOTEIP: offset of its bytes is 20 + 4 + envlen + 4 */
+	buf[QF_PROTO_HEAD + 20 + 4 + sizeof ENV + 4 + 2] = 0;
+	CHECK_INT(qf_request_decode(buf + QF_PROTO_HEAD, bodylen, flags, &r, &why), -1,
+		  "request: a NUL inside a string is refused");
+	free(buf);
+}
+
+static void test_head(void)
+{
+	struct qf_request q;
+	unsigned char *buf;
+	unsigned char h[QF_PROTO_HEAD];
+	size_t len, bodylen;
+	unsigned flags;
+	const char *why;
+
+	sample_request(&q);
+	qf_request_encode(&q, &buf, &len);
+	memcpy(h, buf, sizeof h);
+	free(buf);
+	CHECK_INT(qf_proto_head_decode(h, 'Q', &flags, &bodylen, &why), 0, "head: a request head decodes");
+	CHECK_INT(bodylen, len - QF_PROTO_HEAD, "head: the body length is right");
+	CHECK_INT(qf_proto_head_decode(h, 'A', &flags, &bodylen, &why), -1, "head: a request is not an answer");
+	h[0] = 'X';
+	CHECK_INT(qf_proto_head_decode(h, 'Q', &flags, &bodylen, &why), -1, "head: bad magic is refused");
+	h[0] = 'Q';
+	h[5] = QF_PROTO_VERSION + 1;
+	CHECK_INT(qf_proto_head_decode(h, 'Q', &flags, &bodylen, &why), -1, "head: another version is refused");
+	CHECK(strstr(why, "version") != NULL, "head: ...and says so");
+	h[5] = QF_PROTO_VERSION;
+	h[7] |= 0x80;
+	CHECK_INT(qf_proto_head_decode(h, 'Q', &flags, &bodylen, &why), -1, "head: unknown flags are refused");
+	h[7] &= 0x7f;
+	h[8] = 0x7f;
+	CHECK_INT(qf_proto_head_decode(h, 'Q', &flags, &bodylen, &why), -1, "head: a body over the limit is refused");
+}
+
+static int answer_trip(const struct qf_answer *a, struct qf_answer *out, const char **why)
+{
+	unsigned char *buf;
+	size_t len, bodylen;
+	unsigned flags;
+	int rc;
+
+	if (qf_answer_encode(a, &buf, &len) < 0)
+		return -1;
+	rc = qf_proto_head_decode(buf, 'A', &flags, &bodylen, why);
+	if (rc == 0)
+		rc = qf_answer_decode(buf + QF_PROTO_HEAD, bodylen, flags, out, why);
+	free(buf);
+	return rc;
+}
+
+static void answer_with(struct qf_answer *a, unsigned action, unsigned exit, bool fd, const char *reply)
+{
+	memset(a, 0, sizeof *a);
+	a->action = action;
+	a->exit = exit;
+	a->has_fd = fd;
+	snprintf(a->reply, sizeof a->reply, "%s", reply);
+}
+
+static void test_answer(void)
+{
+	struct qf_answer a, r;
+	const char *why = "";
+	size_t i;
+
+	answer_with(&a, QF_ACT_TAG, 0, true, "");
+	strcpy(a.reason, "exe: tool.exe");
+	a.nresults = 2;
+	strcpy(a.results[0].filter, "exe");
+	strcpy(a.results[0].result, "tag:tool.exe");
+	strcpy(a.results[1].filter, "dkim");
+	strcpy(a.results[1].result, "none");
+	CHECK_INT(answer_trip(&a, &r, &why), 0, "answer: a tag with its message decodes (%s)", why);
+	CHECK(r.action == QF_ACT_TAG && r.exit == 0 && r.has_fd, "answer: verdict survives");
+	CHECK(r.nresults == 2 && !strcmp(r.results[1].filter, "dkim") && !strcmp(r.results[0].result, "tag:tool.exe"),
+	      "answer: filter results survive");
+	CHECK_STR(r.reason, "exe: tool.exe", "answer: the reason survives");
+
+	answer_with(&a, QF_ACT_REJECT, QF_EXIT_REFUSED, false, "Dwe don't accept email with executable content (#5.3.4)");
+	CHECK_INT(answer_trip(&a, &r, &why), 0, "answer: a refusal decodes");
+	CHECK_STR(r.reply, a.reply, "answer: the reply text survives");
+	answer_with(&a, QF_ACT_DROP, 0, false, "");
+	CHECK_INT(answer_trip(&a, &r, &why), 0, "answer: a drop decodes");
+	answer_with(&a, QF_ACT_QUARANTINE, 0, false, "");
+	CHECK_INT(answer_trip(&a, &r, &why), 0, "answer: a quarantine decodes");
+	answer_with(&a, QF_ACT_TEMPFAIL, QF_EXIT_TIMEOUT, false, "");
+	CHECK_INT(answer_trip(&a, &r, &why), 0, "answer: a timeout decodes");
+	answer_with(&a, QF_ACT_OFF, QF_EXIT_WRITE, false, "");
+	CHECK_INT(answer_trip(&a, &r, &why), 0, "answer: an error after an accept decodes");
+
+	/* garbage that must never turn into a pass */
+	answer_with(&a, QF_ACT_OFF, 0, false, "");
+	CHECK_INT(answer_trip(&a, &r, &why), -1, "answer: an accept without the message is refused");
+	answer_with(&a, QF_ACT_REJECT, QF_EXIT_REFUSED, true, "Dno (#5.3.0)");
+	CHECK_INT(answer_trip(&a, &r, &why), -1, "answer: a refusal with a descriptor is refused");
+	answer_with(&a, QF_ACT_REJECT, 0, false, "");
+	CHECK_INT(answer_trip(&a, &r, &why), -1, "answer: a reject with exit 0 is refused");
+	answer_with(&a, QF_ACT_DROP, 0, true, "");
+	CHECK_INT(answer_trip(&a, &r, &why), -1, "answer: a drop with a descriptor is refused");
+	answer_with(&a, QF_ACT_REJECT, QF_EXIT_CUSTOM, false, "Dno (#5.3.0)");
+	CHECK_INT(answer_trip(&a, &r, &why), -1, "answer: exit 82 from the daemon is refused");
+	answer_with(&a, QF_ACT_REJECT, 99, false, "");
+	CHECK_INT(answer_trip(&a, &r, &why), -1, "answer: an exit outside the table is refused");
+	answer_with(&a, QF_ACT_DROP + 1, QF_EXIT_REFUSED, false, "");
+	CHECK_INT(answer_trip(&a, &r, &why), -1, "answer: an unknown action is refused");
+	answer_with(&a, QF_ACT_REJECT, QF_EXIT_REFUSED, false, "Dtwo\nlines (#5.3.0)");
+	CHECK_INT(answer_trip(&a, &r, &why), -1, "answer: a reply with a newline is refused");
+	answer_with(&a, QF_ACT_REJECT, QF_EXIT_REFUSED, false, "250 ok");
+	CHECK_INT(answer_trip(&a, &r, &why), -1, "answer: a reply not starting with D or Z is refused");
+	answer_with(&a, QF_ACT_DROP, 0, false, "Dno");
+	CHECK_INT(answer_trip(&a, &r, &why), -1, "answer: a reply text with exit 0 is refused");
+	answer_with(&a, QF_ACT_REJECT, QF_EXIT_REFUSED, false, "");
+	a.nresults = 1;
+	strcpy(a.results[0].filter, "Bad Name");
+	CHECK_INT(answer_trip(&a, &r, &why), -1, "answer: a filter name with spaces is refused");
+
+	/* the encoder cuts what is too long; the decoder accepts the cut */
+	answer_with(&a, QF_ACT_REJECT, QF_EXIT_REFUSED, false, "");
+	memset(a.reason, 'r', sizeof a.reason - 1);
+	a.nresults = QF_PROTO_RESULTS_MAX;
+	for (i = 0; i < a.nresults; i++) {
+		strcpy(a.results[i].filter, "f");
+		memset(a.results[i].result, 'x', QF_PROTO_RESULT_MAX);
+	}
+	CHECK_INT(answer_trip(&a, &r, &why), 0, "answer: the largest answer decodes");
+	CHECK_INT(r.nresults, QF_PROTO_RESULTS_MAX, "answer: ...with every result");
+}
+
+/* sends raw bytes with n descriptors */
+static void send_fds(int sock, const void *buf, size_t len, const int *fds, int n)
+{
+	char space[CMSG_SPACE(4 * sizeof(int))];
+	struct iovec iov = { (void *)buf, len };
+	struct msghdr mh;
+	struct cmsghdr *c;
+
+	memset(&mh, 0, sizeof mh);
+	memset(space, 0, sizeof space);
+	mh.msg_iov = &iov;
+	mh.msg_iovlen = 1;
+	if (n) {
+		mh.msg_control = space;
+		mh.msg_controllen = CMSG_SPACE(n * sizeof(int));
+		c = CMSG_FIRSTHDR(&mh);
+		c->cmsg_level = SOL_SOCKET;
+		c->cmsg_type = SCM_RIGHTS;
+		c->cmsg_len = CMSG_LEN(n * sizeof(int));
+		memcpy(CMSG_DATA(c), fds, n * sizeof(int));
+	}
+	if (sendmsg(sock, &mh, 0) < 0)
+		perror("sendmsg");
+}
+
+static int open_fds(void)
+{
+	int fd, n = 0;
+
+	for (fd = 0; fd < 256; fd++)
+		if (fcntl(fd, F_GETFD) >= 0)
+			n++;
+	return n;
+}
+
+static void test_socket(void)
+{
+	struct qf_request q, r;
+	unsigned char *buf, *body;
+	size_t len, blen;
+	unsigned flags;
+	const char *why = "";
+	struct stat st;
+	int sv[2], mfd, fd, fds[2], before;
+
+	sample_request(&q);
+	qf_request_encode(&q, &buf, &len);
+	mfd = memfd_create("spool", MFD_CLOEXEC);
+	if (write(mfd, "hello\n", 6) != 6)
+		perror("write");
+	before = open_fds();
+
+	socketpair(AF_UNIX, SOCK_STREAM, 0, sv);
+	CHECK_INT(qf_proto_send(sv[0], buf, len, mfd), 0, "socket: a request with its descriptor is sent");
+	CHECK_INT(qf_proto_recv(sv[1], 'Q', QF_PROTO_FD_ALWAYS, &body, &blen, &flags, &fd, &why), 0,
+		  "socket: ...and received (%s)", why);
+	CHECK(fd >= 0 && fstat(fd, &st) == 0 && st.st_size == 6, "socket: the descriptor is the spool");
+	CHECK_INT(qf_request_decode(body, blen, flags, &r, &why), 0, "socket: the body decodes");
+	free(body);
+	close(fd);
+
+	send_fds(sv[0], buf, len, NULL, 0);
+	CHECK_INT(qf_proto_recv(sv[1], 'Q', QF_PROTO_FD_ALWAYS, &body, &blen, &flags, &fd, &why), -1,
+		  "socket: a request without a descriptor is refused");
+	fds[0] = fds[1] = mfd;
+	send_fds(sv[0], buf, len, fds, 2);
+	CHECK_INT(qf_proto_recv(sv[1], 'Q', QF_PROTO_FD_ALWAYS, &body, &blen, &flags, &fd, &why), -1,
+		  "socket: a request with two descriptors is refused");
+	send_fds(sv[0], buf, len - 3, fds, 1);
+	close(sv[0]);
+	CHECK_INT(qf_proto_recv(sv[1], 'Q', QF_PROTO_FD_ALWAYS, &body, &blen, &flags, &fd, &why), -1,
+		  "socket: a request cut short by a hang-up is refused");
+	CHECK(strstr(why, "closed") != NULL, "socket: ...as a closed connection (%s)", why);
+	close(sv[1]);
+	CHECK_INT(open_fds(), before, "socket: no descriptor leaked on the error paths");
+	close(mfd);
+	free(buf);
+}
+
+int main(void)
+{
+	test_head();
+	test_request();
+	test_answer();
+	test_socket();
+	return unit_done();
+}

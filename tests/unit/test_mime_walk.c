@@ -1,0 +1,264 @@
+/* test_mime_walk.c: the MIME walk on small messages built here: what
+ * parts it hands on, decoded how, and what it notes about the structure. */
+#include <stdlib.h>
+#include <sys/mman.h>
+#include <unistd.h>
+#include "filter.h"
+#include "mime_decode.h"
+#include "unit.h"
+
+struct seen {
+	unsigned index, depth;
+	char type[64], name[64], enc[32];
+	char head[128];
+	size_t head_len;
+	unsigned long long size;
+	bool uu, bad, fd;
+};
+
+static struct seen parts[2000];
+static unsigned nparts;
+
+static void record(struct qf_msg *m, const struct qf_part *p, void *arg)
+{
+	struct seen *s;
+
+	if (nparts >= sizeof parts / sizeof parts[0])
+		return;
+	s = &parts[nparts++];
+	memset(s, 0, sizeof *s);
+	s->index = p->index;
+	s->depth = p->depth;
+	snprintf(s->type, sizeof s->type, "%s", p->content_type);
+	snprintf(s->name, sizeof s->name, "%s", p->filename ? p->filename : "");
+	snprintf(s->enc, sizeof s->enc, "%s", p->encoding ? p->encoding : "");
+	s->head_len = p->head_len < sizeof s->head - 1 ? p->head_len : sizeof s->head - 1;
+	memcpy(s->head, p->head, s->head_len);
+	s->size = p->size;
+	s->uu = p->uuencoded;
+	s->bad = p->decode_error;
+	s->fd = p->fd >= 0;
+}
+
+static struct qf_result result = { .filter = "test" };
+static struct qf_msg msg;
+
+static int walk_fd(int fd)
+{
+	int rc;
+
+	memset(&msg, 0, sizeof msg);
+	qf_policy_default(&msg.policy);
+	msg.fd = fd;
+	msg.results = &result;
+	msg.nresults = 1;
+	nparts = 0;
+	rc = qf_mime_walk(&msg, record, NULL);
+	close(fd);
+	return rc;
+}
+
+static int walk(const char *text, size_t len)
+{
+	int fd = memfd_create("msg", 0);
+
+	if (write(fd, text, len) != (ssize_t)len)
+		return -2;
+	return walk_fd(fd);
+}
+
+#define WALK(s) walk(s, strlen(s))
+
+static void simple(void)
+{
+	CHECK_INT(WALK("Subject: x\n\nhello\n"), 0, "plain message walks");
+	CHECK_INT(nparts, 1, "one part");
+	CHECK_STR(parts[0].type, "text/plain", "default type");
+	CHECK_INT(parts[0].size, 6, "body with its final newline");
+	CHECK_INT(parts[0].depth, 0, "depth 0");
+	CHECK(msg.mime.walked && !msg.mime.broken, "walked, not broken");
+
+	CHECK_INT(WALK("From someone Sat Nov 21\nContent-Type: image/gif\n\nGIF89a"), 0, "mbox From line");
+	CHECK_STR(parts[0].type, "image/gif", "header after the From line counts");
+	CHECK(!msg.mime.broken, "From line is no damage");
+}
+
+static void multipart(void)
+{
+	const char *m =
+		"Content-Type: multipart/mixed; boundary=\"b1\"\n\npreamble\n"
+		"--b1\nContent-Type: text/plain\n\nabc\n"
+		"--b1\nContent-Type: application/octet-stream; name=\"t.bin\"\n"
+		"Content-Transfer-Encoding: base64\n\naGVs\nbG8=\n"
+		"--b1\nContent-Type: text/plain\nContent-Transfer-Encoding: quoted-printable\n\n"
+		"a=3Db=\nc\n"
+		"--b1--\nepilogue\n--b1\nnot a part\n";
+
+	CHECK_INT(WALK(m), 0, "multipart walks");
+	CHECK_INT(nparts, 3, "three leaves, epilogue skipped");
+	CHECK_INT(parts[0].size, 3, "the newline before a boundary is the boundary's");
+	CHECK_STR(parts[1].head, "hello", "base64 decoded across lines");
+	CHECK_STR(parts[1].name, "t.bin", "name= is the file name");
+	CHECK_STR(parts[1].enc, "base64", "encoding given");
+	CHECK_STR(parts[2].head, "a=bc", "quoted-printable with a soft break");
+	CHECK_INT(parts[1].depth, 1, "depth 1");
+	CHECK_INT(msg.mime.depth, 1, "stats depth");
+	CHECK(!msg.mime.broken, "well-formed");
+	CHECK_INT(msg.mime.largest_part, 5, "largest part");
+
+	CHECK_INT(WALK("Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\n"
+		       "Content-Type: text/plain\r\n\r\nxy\r\n--b--\r\n"), 0, "CRLF walks");
+	CHECK_INT(nparts, 1, "CRLF: one part");
+	CHECK_INT(parts[0].size, 2, "CRLF before the boundary is the boundary's");
+}
+
+static void nested(void)
+{
+	const char *m =
+		"Content-Type: multipart/mixed; boundary=o\n\n"
+		"--o\nContent-Type: message/rfc822\n\n"
+		"Subject: inner\nContent-Type: multipart/alternative; boundary=i\n\n"
+		"--i\nContent-Type: text/plain\n\ninner text\n"
+		"--i\nContent-Type: application/x-msdownload; name=x.exe\n"
+		"Content-Transfer-Encoding: base64\n\nTVqQAAMAAAAEAAAA\n--i--\n"
+		"--o\nContent-Disposition: attachment; filename*=utf-8''na%C3%AFve.txt\n\nz\n--o--\n";
+
+	CHECK_INT(WALK(m), 0, "nested walks");
+	CHECK_INT(nparts, 3, "three leaves");
+	CHECK_INT(parts[1].depth, 3, "a part of a multipart in a message in a multipart: depth 3");
+	CHECK_STR(parts[1].name, "x.exe", "inner file name");
+	CHECK(parts[1].head_len >= 2 && !memcmp(parts[1].head, "MZ", 2), "inner content decoded");
+	CHECK_STR(parts[2].name, "na\xc3\xafve.txt", "RFC 2231 file name");
+	CHECK_INT(parts[2].depth, 1, "back at depth 1");
+}
+
+static void uuencoded(void)
+{
+	const char *m = "Subject: uu\n\nhere it is\n\nbegin 644 run.exe\n"
+			"%35HA````\n`\nend\nbye\nbegin 644 prose follows\nnot uuencode at all\n";
+
+	CHECK_INT(WALK(m), 0, "uuencode walks");
+	CHECK_INT(nparts, 2, "the text and its block (prose after begin is dropped)");
+	CHECK(parts[0].uu, "block is uuencoded");
+	CHECK_STR(parts[0].name, "run.exe", "block's name");
+	CHECK_INT(parts[0].size, 5, "block's size");
+	CHECK(!memcmp(parts[0].head, "MZ!\0\0", 5), "block decoded");
+	CHECK_INT(parts[0].index, 2, "block numbered when it ends");
+	CHECK(!parts[1].uu, "the text part is not");
+
+	CHECK_INT(WALK("Content-Type: application/octet-stream\nContent-Transfer-Encoding: x-uuencode\n\n"
+		       "begin 600 a.exe\n\"35H`\n`\nend\n"), 0, "x-uuencode walks");
+	CHECK_INT(nparts, 1, "x-uuencode: one part");
+	CHECK_STR(parts[0].name, "a.exe", "name from the begin line");
+	CHECK(parts[0].size == 2 && !memcmp(parts[0].head, "MZ", 2) && !parts[0].bad, "decoded");
+
+	CHECK_INT(WALK("Subject: b64\n\nbegin-base64 644 t.exe\nTVo=\n====\n"), 0, "begin-base64");
+	CHECK(nparts == 2 && parts[0].size == 2 && !memcmp(parts[0].head, "MZ", 2), "begin-base64 decoded");
+}
+
+static void broken(void)
+{
+	char *m;
+	size_t i, n;
+
+	CHECK_INT(WALK("Content-Type: multipart/mixed; boundary=\"never\"\n\n--never\n"
+		       "Content-Type: application/octet-stream\nContent-Transfer-Encoding: base64\n\n"
+		       "!!!not base64!!!\n====\n"), 0, "bad base64 walks");
+	CHECK(nparts == 1 && parts[0].bad, "damaged part noted");
+	CHECK(msg.mime.broken, "missing close delimiter is broken");
+
+	CHECK_INT(WALK("Content-Type: multipart/mixed\n\n--x\n\nhi\n"), 0, "multipart without boundary");
+	CHECK(nparts == 1 && msg.mime.broken, "a leaf, broken");
+
+	CHECK_INT(WALK("Content-Type: multipart/mixed; boundary=b\n\n--b\nContent-Type: text/plain\n"
+		       "--b\nContent-Type: image/png\n--b--\n"), 0, "headers without bodies");
+	CHECK(nparts == 2 && parts[0].size == 0 && !strcmp(parts[1].type, "image/png"), "empty parts");
+
+	CHECK_INT(WALK("Content-Type: text/plain; charset=\"x-no-such\"\nContent-Type: image/gif\n"
+		       "this is not a header\n\nbody\n"), 0, "bad charset, duplicate type, non-header");
+	CHECK(nparts == 1 && !strcmp(parts[0].type, "text/plain") && msg.mime.broken, "first type stands");
+
+	CHECK_INT(WALK("Content-Type: text\n\nx"), 0, "invalid type");
+	CHECK_STR(parts[0].type, "text/plain", "invalid type is text/plain");
+
+	/* 200 levels */
+	n = 0;
+	m = malloc(200 * 64 + 64);
+	for (i = 0; i < 200; i++)
+		n += sprintf(m + n, "Content-Type: multipart/mixed; boundary=\"d%zu\"\n\n--d%zu\n", i, i);
+	n += sprintf(m + n, "Content-Type: text/plain\n\nbottom\n");
+	CHECK_INT(walk(m, n), 0, "200 levels walk");
+	CHECK(msg.mime.too_deep && nparts == 0, "too deep, nothing handed on");
+	CHECK_INT(msg.mime.depth, 30, "stopped at max-depth");
+	free(m);
+
+	/* 1001 tiny parts */
+	m = malloc(1001 * 32 + 64);
+	n = sprintf(m, "Content-Type: multipart/mixed; boundary=p\n\n");
+	for (i = 0; i < 1001; i++)
+		n += sprintf(m + n, "--p\n\n%zu\n", i);
+	n += sprintf(m + n, "--p--\n");
+	CHECK_INT(walk(m, n), 0, "1001 parts walk");
+	CHECK(msg.mime.too_many_parts && nparts == 1000 && msg.mime.parts == 1000, "stopped at 1000");
+	free(m);
+}
+
+static void long_lines(void)
+{
+	size_t n = 3 << 20, i;
+	char *m = malloc(n + 200300);
+
+	memcpy(m, "Subject: ", 9);
+	memset(m + 9, 'x', n);
+	i = 9 + n;
+	i += sprintf(m + i, "\nContent-Type: multipart/mixed; boundary=b\n\n--b\n\n");
+	memset(m + i, 'y', 200000);
+	i += 200000;
+	i += sprintf(m + i, "\n--b--\n");
+	CHECK_INT(walk(m, i), 0, "3 MB header line, 200 KB body line");
+	CHECK(nparts == 1 && parts[0].size == 200000, "long body line kept whole");
+	free(m);
+}
+
+static void zip_copy(void)
+{
+	CHECK_INT(WALK("Content-Type: application/zip\nContent-Transfer-Encoding: base64\n\n"
+		       "UEsDBAoAAAAAAA==\n"), 0, "zip walks");
+	CHECK(nparts == 1 && parts[0].fd, "a zip gets a copy on disk");
+	CHECK_INT(WALK("Content-Type: application/pdf\n\n%PDF-1.4\n"), 0, "pdf walks");
+	CHECK(!parts[0].fd, "other parts do not");
+}
+
+static void decoders(void)
+{
+	struct qf_decoder d;
+	unsigned char out[128];
+	size_t n;
+
+	qf_decoder_init(&d, QF_CTE_BASE64);
+	n = qf_decoder_step(&d, (const unsigned char *)"aG", 2, out);
+	n += qf_decoder_step(&d, (const unsigned char *)"k", 1, out + n);
+	n += qf_decoder_finish(&d, out + n);
+	CHECK(n == 2 && !memcmp(out, "hi", 2) && !d.error, "base64 without padding, split");
+	qf_decoder_init(&d, QF_CTE_QP);
+	n = qf_decoder_step(&d, (const unsigned char *)"=4", 2, out);
+	n += qf_decoder_step(&d, (const unsigned char *)"1=ZZ", 4, out + n);
+	n += qf_decoder_finish(&d, out + n);
+	CHECK(n == 4 && !memcmp(out, "A=ZZ", 4) && d.error, "qp escape split, bad escape kept");
+	CHECK_INT(qf_uu_decode_line((const unsigned char *)"#86)C", 5, out), 3, "uu line");
+	CHECK(!memcmp(out, "abc", 3), "uu line decoded");
+	CHECK_INT(qf_uu_decode_line((const unsigned char *)"#8\x01)C", 5, out), -1, "uu line with a control byte");
+}
+
+int main(void)
+{
+	simple();
+	multipart();
+	nested();
+	uuencoded();
+	broken();
+	long_lines();
+	zip_copy();
+	decoders();
+	return unit_done();
+}
