@@ -115,6 +115,7 @@ void qf_chain_run(struct qf_msg *m)
 		const struct qf_filter *f = qf_filters[i];
 		if (!m->results[i].ran || !state[i] || !f->message)
 			continue;
+		m->current = i;
 		if (worst_so_far(m) >= QF_ACT_REJECT || m->error_exit) {
 			qf_msg_result(m, "skipped");
 			continue;

@@ -3,6 +3,7 @@
 #ifndef QF_CHAIN_H
 #define QF_CHAIN_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include "engine.h"
 #include "msg.h"
@@ -19,10 +20,11 @@ struct qf_decision {
 };
 
 /* Sets up m for one message: spool, envelope (moved into m), client,
- * merged policy from the engine's rules (trace kept when m->dry_run).
+ * merged policy from the engine's rules (with dry_run, the rules that
+ * matched are kept in m->rules_trace for qfilter-test).
  * Returns 0 or an exit code (55 corrupt rules, 51). */
 int qf_msg_open(struct qf_msg *m, struct qf_engine *e, const struct qf_spool *s,
-		struct qf_envelope *env, const struct qf_client *client);
+		struct qf_envelope *env, const struct qf_client *client, bool dry_run);
 void qf_msg_close(struct qf_msg *m);
 
 /* Runs every wanted filter; adds the trace and tag headers. */

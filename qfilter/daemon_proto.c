@@ -429,9 +429,12 @@ static int recv_exact(int sock, unsigned char *buf, size_t len, int *fds, int *n
 		mh.msg_controllen = sizeof ctl.space;
 		n = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC);
 		if (n < 0) {
-			if (errno == EINTR && !qf_io_interrupted)
+			/* Even past the deadline: qfilterd keeps the same deadline
+			 * and answers "timeout" itself, and the caller's grace alarm
+			 * bounds this wait. */
+			if (errno == EINTR)
 				continue;
-			*why = errno == EINTR ? "timeout" : errno == EAGAIN ? "timed out waiting" : strerror(errno);
+			*why = errno == EAGAIN ? "timed out waiting" : strerror(errno);
 			return -1;
 		}
 		for (c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c)) {

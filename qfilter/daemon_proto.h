@@ -98,7 +98,9 @@ int qf_proto_send(int sock, const void *buf, size_t len, int fd);
 /* Receives one head + body of kind. Exactly one descriptor must come
  * with it when fd_flag is QF_PROTO_FD_ALWAYS or is set in the head's
  * flags, none otherwise. 0 with *body (malloc'd), *len, *flags and *fd
- * (-1 when none); or -1 with *why (descriptors received are closed). */
+ * (-1 when none); or -1 with *why (descriptors received are closed).
+ * EINTR is retried, even after the deadline (see daemon_proto.c); bound
+ * the wait with SO_RCVTIMEO or a signal that ends the process. */
 #define QF_PROTO_FD_ALWAYS 0
 int qf_proto_recv(int sock, char kind, unsigned fd_flag, unsigned char **body,
 		  size_t *len, unsigned *flags, int *fd, const char **why);

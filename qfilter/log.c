@@ -5,12 +5,15 @@
 #include "log.h"
 
 const char *qf_log_name = "qfilter";
+int qf_log_muted;
 
 void qf_vlog(const char *fmt, va_list ap)
 {
 	char buf[4096];
 	int n, m;
 
+	if (qf_log_muted)
+		return;
 	n = snprintf(buf, sizeof buf, "%s: ", qf_log_name);
 	if (n < 0)
 		return;

@@ -8,6 +8,9 @@
 
 /* "qfilter" or "qfilterd": the first word of every line */
 extern const char *qf_log_name;
+/* Set when fd 2 is the custom-error descriptor (errfd 2, indimail): what
+ * is written there becomes the SMTP reply, so nothing else may be. */
+extern int qf_log_muted;
 void qf_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void qf_vlog(const char *fmt, va_list ap);
 

@@ -106,13 +106,14 @@ static int msg_policy(struct qf_msg *m)
 }
 
 int qf_msg_open(struct qf_msg *m, struct qf_engine *e, const struct qf_spool *s,
-		struct qf_envelope *env, const struct qf_client *client)
+		struct qf_envelope *env, const struct qf_client *client, bool dry_run)
 {
 	size_t i;
 
 	memset(m, 0, sizeof *m);
 	m->cfg = &e->cfg;
 	m->engine = e;
+	m->dry_run = dry_run;
 	m->fd = s->fd;
 	m->size = s->size;
 	m->received = s->received;

@@ -33,8 +33,7 @@ void qf_process(struct qf_engine *e, const struct qf_spool *s, struct qf_envelop
 {
 	int rc;
 
-	rc = qf_msg_open(m, e, s, env, client);
-	m->dry_run = dry_run;
+	rc = qf_msg_open(m, e, s, env, client, dry_run);
 	if (deadline_ms)
 		m->deadline_ms = deadline_ms;
 	if (rc) {

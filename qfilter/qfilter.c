@@ -117,6 +117,9 @@ int main(int argc, char **argv)
 		qf_log("error: %s", err);
 		drain_and_exit(QF_EXIT_CONFIG);
 	}
+	/* indimail reads qmail-queue's stderr as the reply text */
+	if (conf.errfd == 2 && qf_errfd_usable(2))
+		qf_log_muted = 1;
 	timeouts(conf.timeout);
 	if ((rc = qf_spool_read(0, conf.spool, conf.max_size, &spool))) {
 		qf_drain(1);

@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Core behaviour that the sample format cannot express: descriptors that
+# are pipes or files, writers that must never see an error, what is left
+# in the spool, children killed at the timeout.
+root=$(cd "$(dirname "$0")/.." && pwd)
+BIN=${QF_BIN:-$root/bin}
+W=$(mktemp -d "${TMPDIR:-/tmp}/qf-core.XXXXXX"); trap 'rm -rf "$W"' EXIT
+P=0 F=0
+ok() { P=$((P+1)); echo "ok - $*"; }
+bad() { F=$((F+1)); echo "not ok - $*"; }
+check() { local d=$1; shift; if "$@"; then ok "$d"; else bad "$d"; fi; }
+export QQF_QMAILQUEUE=$root/tests/lib/recorder
+printf 'Fs@example.net\0Tr@example.com\0\0' >"$W/env"
+/usr/bin/python3 - "$W" <<'PY'
+import sys
+W = sys.argv[1]
+open(W + '/small.eml', 'w').write('From: s@example.net\nTo: r@example.com\nSubject: t\n\nhello\n')
+open(W + '/big.eml', 'w').write('From: s@example.net\nSubject: big\n\n' + ('x' * 70 + '\n') * 40000)
+PY
+mkdir -p "$W/spool"
+
+# errfd 2 (indimail): the reply text is all that reaches fd 2
+printf 'max-size 10k\nerrfd 2\n' >"$W/c.err2"
+out=$({ QFILTER_CONF=$W/c.err2 REC=$W/r1 "$BIN/qfilter" <"$W/big.eml" 1<"$W/env" 2>&3 3>&-; echo "rc=$?" >&3; } 3>&1 | cat)
+check "errfd 2: exit 82 and fd 2 holds only the D text" \
+	bash -c '[[ "$1" == "Dmessage size exceeds the limit of 10240 bytes (#5.3.4)rc=82" ]]' _ "$out"
+
+# errfd 6 open but a regular file: not a custom-error pipe, so 31
+printf 'max-size 10k\n' >"$W/c.size"
+QFILTER_CONF=$W/c.size REC=$W/r2 "$BIN/qfilter" <"$W/big.eml" 1<"$W/env" 2>/dev/null 6>"$W/fd6file"; rc=$?
+check "errfd pointing at a file, not a pipe: exit 31, nothing written" bash -c "[ $rc = 31 ] && [ ! -s '$W/fd6file' ]"
+
+# a writer of a big message and of the envelope never sees an error,
+# even when qfilter refuses early (config error)
+printf 'bogus\n' >"$W/c.bad"
+( cat "$W/big.eml"; echo done >"$W/msg-written" ) | ( QFILTER_CONF=$W/c.bad "$BIN/qfilter" 1< <(printf 'Fs@example.net\0Tr@example.com\0\0'; echo done >"$W/env-written") 2>/dev/null; echo $? >"$W/rc" )
+sleep 0.2
+check "config error: exit 55, and both the message and envelope writers finished" \
+	bash -c "[ \$(cat '$W/rc') = 55 ] && [ -f '$W/msg-written' ] && [ -f '$W/env-written' ]"
+
+# nothing is left in the spool, accepted or refused
+printf 'spool %s\n' "$W/spool" >"$W/c.spool"
+QFILTER_CONF=$W/c.spool REC=$W/r3 "$BIN/qfilter" <"$W/small.eml" 1<"$W/env" 2>/dev/null
+QFILTER_CONF=$W/c.spool REC=$W/r4 "$BIN/qfilter" /bin/false <"$W/small.eml" 1<"$W/env" 2>/dev/null
+check "the spool directory is empty after accepted and refused messages" bash -c "[ -z \"\$(ls -A '$W/spool')\" ]"
+
+# the timeout kills the external filter's whole process group
+printf 'timeout 2\n' >"$W/c.to"
+QFILTER_CONF=$W/c.to REC=$W/r5 "$BIN/qfilter" /bin/sh -c 'sleep 300 & sleep 301' <"$W/small.eml" 1<"$W/env" 2>/dev/null; rc=$?
+sleep 0.3
+check "timeout: exit 52 and the filter's children are gone" bash -c "[ $rc = 52 ] && ! pgrep -f 'sleep 30[01]' >/dev/null"
+
+# the queued message's temp file is mode 0600 / unlinked: nothing named
+check "qfilter is not setuid" bash -c "[ ! -u '$BIN/qfilter' ]"
+
+# qfilter-test: text and JSON agree on the verdict
+"$BIN/qfilter-test" -f s@example.net -r r@example.com --json "$W/small.eml" >"$W/t.json" 2>/dev/null
+check "qfilter-test --json: verdict, exit, reply, headers, filters with name/result/ms" /usr/bin/python3 -c "
+import json; d = json.load(open('$W/t.json'))
+assert d['verdict'] == 'accept' and d['exit'] == 0 and d['reply'].startswith('250'), d
+assert any(h.startswith('X-Qfilter:') for h in d['headers']), d
+assert all({'name', 'result', 'ms'} <= set(f) for f in d['filters']) and d['filters'], d"
+echo "$P passed, $F failed"
+[ "$F" = 0 ]
