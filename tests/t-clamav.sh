@@ -7,6 +7,7 @@
 # Prints ok/not ok lines and "N passed, N failed".
 root=$(cd "$(dirname "$0")/.." && pwd)
 QF_BIN=${QF_BIN:-$root/bin}
+case $QF_BIN in /*) ;; *) QF_BIN=$PWD/$QF_BIN ;; esac
 L=$root/tests/lib
 T=$(mktemp -d "${TMPDIR:-/tmp}/qf-t-clamav.XXXXXX")
 PASS=0 FAIL=0 SKIP=0 FAKES=""
