@@ -1,6 +1,7 @@
 /* dkim.c: the dkim filter: DKIM (libopendkim) and DomainKeys (our own
  * RFC 4870 code) verification, one Authentication-Results header, a
- * DomainKey-Status header for qmail-dk users, removal of forged result
+ * DomainKey-Status header for qmail-dk users when a DomainKey-Signature
+ * is present, removal of forged result
  * headers, and the dkim-require= policy.
  *
  * The header block is scanned first without any library: a message with
@@ -198,8 +199,11 @@ static void dkim_message(struct qf_msg *m, void *state)
 	}
 	qf_msg_add_header(m, "Authentication-Results", "%s", ar);
 	free(ar);
-	qf_msg_add_header(m, "DomainKey-Status", "%s",
-			  dk_status_name(job.ndk ? job.dk_status[0] : DK_STATUS_NO_SIGNATURE));
+	/* for qmail-dk users; only where there was a DomainKey-Signature, as
+	 * nearly no mail has one (the status of the first) */
+	if (job.ndk_fields)
+		qf_msg_add_header(m, "DomainKey-Status", "%s",
+				  dk_status_name(job.ndk ? job.dk_status[0] : DK_STATUS_NO_SIGNATURE));
 	result_word(&job);
 	dkim_policy_check(&job);
 out:

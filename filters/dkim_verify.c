@@ -156,13 +156,25 @@ void dkim_verify_feed(struct dkim_job *job, const char *p, size_t n)
 	DKIM *d = job->dkim_handle;
 
 	while (job->dkim_feeding && n > 0) {
-		size_t take = n < CRLF_CHUNK ? n : CRLF_CHUNK, i, o = 0;
+		size_t take = n < CRLF_CHUNK ? n : CRLF_CHUNK, i = 0, o = 0;
 		DKIM_STAT st;
-		for (i = 0; i < take; i++) {
-			if (p[i] == '\n' && !job->last_cr)
+		/* copy runs between LFs whole; memchr is much cheaper than a
+		 * byte loop on long lines */
+		while (i < take) {
+			const char *lf = memchr(p + i, '\n', take - i);
+			size_t run = lf ? (size_t)(lf - (p + i)) : take - i;
+			memcpy(job->crlf + o, p + i, run);
+			o += run;
+			if (run)
+				job->last_cr = p[i + run - 1] == '\r';
+			i += run;
+			if (!lf)
+				break;
+			if (!job->last_cr)
 				job->crlf[o++] = '\r';
-			job->crlf[o++] = p[i];
-			job->last_cr = p[i] == '\r';
+			job->crlf[o++] = '\n';
+			job->last_cr = false;
+			i++;
 		}
 		st = dkim_chunk(d, (unsigned char *)job->crlf, o);
 		if (st != DKIM_STAT_OK)

@@ -1,7 +1,7 @@
 # Signed samples for the dkim filter, made at test time by independent
 # signers: dkimpy (DKIM: rsa-sha256, rsa-sha1, ed25519; simple, relaxed)
 # and Mail::DKIM's dkimproxy-sign (DomainKeys: simple, nofws). Keys are
-# made here with openssl (RSA) and PyNaCl (Ed25519).
+# made here with openssl (RSA and Ed25519).
 # usage: /usr/bin/python3 dkim-signed.py OUTDIR (not "dkim.py": that would
 # shadow the dkim module)
 # Writes OUTDIR/dkim-*.eml, OUTDIR/dk-*.eml and OUTDIR/keys/keys, the
@@ -9,7 +9,7 @@
 # that the samples name as @KEYS@/keys; OUTDIR/keys/dnsmasq.conf serves
 # the same records from a name server (t-dkim.sh).
 import base64, os, subprocess, sys
-import dkim, nacl.signing
+import dkim
 
 out = sys.argv[1]
 kd = os.path.join(out, 'keys')
@@ -38,10 +38,15 @@ records += [('testing._domainkey.example.net', 'v=DKIM1; k=rsa; t=y; p=' + tpub)
             ('garbled._domainkey.example.net', 'v=DKIM1; k=rsa; p=bm90IGEga2V5')]
 spem, skey, spub = rsa('small', 512)
 records.append(('small._domainkey.example.net', 'v=DKIM1; k=rsa; p=' + spub))
-ed = nacl.signing.SigningKey.generate()
-edkey = base64.b64encode(bytes(ed))
-records.append(('ed._domainkey.example.net',
-                'v=DKIM1; k=ed25519; p=' + base64.b64encode(bytes(ed.verify_key)).decode()))
+# Ed25519: dkimpy wants the raw 32-byte seed, DNS the raw 32-byte public
+# key; both are the last 32 bytes of openssl's DER forms
+edpem = os.path.join(kd, 'ed.pem')
+subprocess.run(['openssl', 'genpkey', '-algorithm', 'ed25519', '-out', edpem], check=True, capture_output=True)
+edder = subprocess.run(['openssl', 'pkey', '-in', edpem, '-outform', 'DER'], check=True, capture_output=True).stdout
+edpub = subprocess.run(['openssl', 'pkey', '-in', edpem, '-pubout', '-outform', 'DER'],
+                       check=True, capture_output=True).stdout
+edkey = base64.b64encode(edder[-32:])
+records.append(('ed._domainkey.example.net', 'v=DKIM1; k=ed25519; p=' + base64.b64encode(edpub[-32:]).decode()))
 with open(os.path.join(kd, 'keys'), 'w') as f:
     f.write('# made by tests/samples/gen/dkim-signed.py\n')
     for n, v in records:
@@ -120,3 +125,6 @@ w('dk-pass-sender.eml', dk(dkbase.replace(b'To: rcpt', b'Sender: list@lists.exam
 # a later relay's header above the signature is not signed, so it may change
 w('dk-pass-received-above.eml', b'Received: from relay.example by mx.test.example\n' + dk(dkbase, 'dk', 'nofws'))
 w('dk-and-dkim.eml', sign(dk(dkbase, 'dk', 'nofws'), b'rsa', key))
+# a spool with CRLF line ends (bare LF is what qmail stores, but CRLF must work too)
+w('dkim-pass-crlf.eml', crlf(sign(base, b'rsa', key, canon=(b'simple', b'simple'))))
+w('dk-pass-crlf.eml', crlf(dk(dkbase, 'dk', 'simple')))
