@@ -5,7 +5,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <unistd.h>
 #include "chain.h"
+#include "dkim_hdr.h"
 #include "exitcodes.h"
 #include "filter.h"
 #include "log.h"
@@ -76,6 +79,32 @@ static void trace_headers(struct qf_msg *m)
 	m->headers[0] = h;
 }
 
+/* X-Qfilter* headers are ours: any that arrive with the message are
+ * forgeries (an "X-Qfilter-Virus: clean" a sender wrote himself) and are
+ * left out of the queued copy, like forged Authentication-Results. */
+static void strip_own_headers(struct qf_msg *m)
+{
+	static const char own[] = "x-qfilter";
+	struct dkim_hdr h;
+	char name[sizeof own];
+	size_t i;
+
+	dkim_hdr_init(&h);
+	if (dkim_hdr_scan(&h, m->fd, m->size) < 0) {
+		dkim_hdr_free(&h);
+		qf_msg_error(m, QF_EXIT_READ, "scanning the header: out of memory or read error");
+		return;
+	}
+	for (i = 0; i < h.n; i++) {
+		if (h.f[i].len < sizeof own - 1 ||
+		    pread(m->fd, name, sizeof own - 1, h.f[i].off) != (ssize_t)(sizeof own - 1))
+			continue;
+		if (strncasecmp(name, own, sizeof own - 1) == 0)
+			qf_msg_skip_range(m, h.f[i].off, h.f[i].end - h.f[i].off);
+	}
+	dkim_hdr_free(&h);
+}
+
 void qf_chain_run(struct qf_msg *m)
 {
 	bool active[qf_nfilters ? qf_nfilters : 1];
@@ -87,6 +116,7 @@ void qf_chain_run(struct qf_msg *m)
 
 	memset(active, 0, sizeof active);
 	memset(state, 0, sizeof state);
+	strip_own_headers(m);
 	for (i = 0; i < qf_nfilters; i++) {
 		const struct qf_filter *f = qf_filters[i];
 		if (!f || (f->wanted && !f->wanted(m)))
