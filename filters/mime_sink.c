@@ -17,6 +17,7 @@ void qf_mime_sink_init(struct qf_mime_sink *s, const char *dir)
 	s->fd = -1;
 	s->copied = 0;
 	s->decided = false;
+	s->copy_all = false;
 	s->dir = dir;
 }
 
@@ -48,7 +49,7 @@ static int copy_out(struct qf_mime_sink *s, const unsigned char *p, size_t n)
 static int decide(struct qf_mime_sink *s)
 {
 	s->decided = true;
-	if (!qf_mime_sink_wants_copy(s->head, s->head_len))
+	if (!s->copy_all && !qf_mime_sink_wants_copy(s->head, s->head_len))
 		return 0;
 	s->fd = qf_tempfile(s->dir);
 	if (s->fd < 0)

@@ -20,6 +20,7 @@ struct qf_mime_sink {
 	int fd;              /* the copy, or -1 */
 	uint64_t copied;     /* bytes in fd: size, or QF_PART_COPY_MAX when cut */
 	bool decided;        /* whether to copy is settled */
+	bool copy_all;       /* copy whatever the content (an encoded message) */
 	const char *dir;     /* for the temp file; NULL: $TMPDIR or /tmp */
 };
 

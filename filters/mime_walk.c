@@ -7,7 +7,10 @@
  * max-depth (no recursion), decodes each leaf as it streams past and
  * hands it on at its end. Memory is the window, the stack and one part's
  * head (two while a uuencoded block inside a text part is decoded);
- * GMime is used only to parse the Content-* header values.
+ * GMime is used only to parse the Content-* header values. The one
+ * recursion: a message/rfc822 part sent base64 or quoted-printable (which
+ * RFC 2046 forbids, and mail readers open all the same) is decoded into a
+ * temp file and walked in turn, one level deeper, so max-depth bounds it.
  *
  * Lenient like mail readers: a line starting with "--boundary" of any
  * open multipart ends the current part (innermost first); text after the
@@ -18,19 +21,16 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <unistd.h>
 #include "exitcodes.h"
 #include "filter.h"
-#include "io.h"
 #include "mime_decode.h"
 #include "mime_header.h"
 #include "mime_limits.h"
+#include "mime_reader.h"
 #include "mime_sink.h"
 #include "mime_uu.h"
 
-#define WINDOW (64 * 1024)        /* bytes of the message read at a time */
 #define FIELD_MAX 8192            /* bytes kept of one Content-* value */
-#define CHECK_TIME_EVERY (1 << 20)
 
 enum state { ST_HEADERS, ST_BODY, ST_SKIP, ST_STOP };
 enum field { F_TYPE, F_DISP, F_CTE, F_COUNT, F_NONE = -1 };
@@ -47,15 +47,6 @@ struct level {
 	bool digest;         /* multipart/digest: parts default to message/rfc822 */
 };
 
-struct reader {
-	int fd;
-	uint64_t off;        /* file offset of buf[len] */
-	unsigned char *buf;
-	size_t pos, len;
-	bool eof;
-	bool bol;            /* buf[pos] starts a line */
-	uint64_t unchecked;  /* bytes read since the last look at the clock */
-};
 
 struct leaf {
 	struct qf_part part;
@@ -65,6 +56,7 @@ struct leaf {
 	unsigned char pending[2];   /* a held newline: the boundary's, if one follows */
 	size_t npending;
 	bool text;                  /* scanned for uuencoded blocks */
+	bool message;               /* an encoded message/rfc822: walked, not handed on */
 	struct qf_mime_uu uu;
 	struct qf_mime_sink usink;  /* the uuencoded block being decoded */
 };
@@ -73,7 +65,7 @@ struct walk {
 	struct qf_msg *m;
 	void (*each)(struct qf_msg *m, const struct qf_part *p, void *arg);
 	void *arg;
-	struct reader rd;
+	struct qf_mime_reader rd;
 	enum state state;
 	int rc;                     /* -1 after qf_msg_error() */
 	struct level *lev;
@@ -89,7 +81,7 @@ struct walk {
 	struct leaf leaf;
 	unsigned max_parts, max_depth;
 	const char *dir;
-	unsigned char out[WINDOW + QF_DECODE_SLACK];
+	unsigned char out[QF_MIME_WINDOW + QF_DECODE_SLACK];
 };
 
 static void stop(struct walk *w)
@@ -117,107 +109,16 @@ static bool refused(const struct qf_msg *m)
 
 /* ---- reading ---- */
 
-/* More bytes into the window, keeping buf[pos..len). 1, 0 at EOF, -1. */
-static int rd_fill(struct walk *w)
+/* A reader's answer: < 0 is an error, recorded here. */
+static int rd(struct walk *w, int rc)
 {
-	struct reader *r = &w->rd;
-	ssize_t got;
-
-	if (r->eof)
-		return 0;
-	if (r->pos) {
-		memmove(r->buf, r->buf + r->pos, r->len - r->pos);
-		r->len -= r->pos;
-		r->pos = 0;
-	}
-	if (r->len == WINDOW)
-		return 1;
-	do
-		got = pread(r->fd, r->buf + r->len, WINDOW - r->len, r->off);
-	while (got < 0 && errno == EINTR && !qf_io_interrupted);
-	if (got < 0) {
+	if (rc == QF_MIME_READ_TIMEOUT) {
+		qf_msg_error(w->m, QF_EXIT_TIMEOUT, "mime walk: timeout");
+		w->rc = -1;
+		stop(w);
+	} else if (rc < 0)
 		fail(w, QF_EXIT_READ, "reading the spooled message");
-		return -1;
-	}
-	if (!got) {
-		r->eof = true;
-		return 0;
-	}
-	r->len += got;
-	r->off += got;
-	r->unchecked += got;
-	if (r->unchecked >= CHECK_TIME_EVERY) {
-		r->unchecked = 0;
-		if (qf_msg_expired(w->m)) {
-			qf_msg_error(w->m, QF_EXIT_TIMEOUT, "mime walk: timeout");
-			w->rc = -1;
-			stop(w);
-			return -1;
-		}
-	}
-	return 1;
-}
-
-/* The next line with its newline, or a window-sized piece of a longer
- * one. 1, 0 at EOF, -1. */
-static int rd_line(struct walk *w, const unsigned char **p, size_t *n)
-{
-	struct reader *r = &w->rd;
-
-	for (;;) {
-		size_t avail = r->len - r->pos;
-		unsigned char *nl = memchr(r->buf + r->pos, '\n', avail);
-		if (nl || r->eof || (!r->pos && r->len == WINDOW)) {
-			if (!avail)
-				return 0;
-			*p = r->buf + r->pos;
-			*n = nl ? (size_t)(nl + 1 - *p) : avail;
-			r->pos += *n;
-			r->bol = nl != NULL;
-			return 1;
-		}
-		if (rd_fill(w) < 0)
-			return -1;
-	}
-}
-
-/* Whether the line at the read position starts with "--". 1, 0, -1. */
-static int rd_dashes(struct walk *w)
-{
-	struct reader *r = &w->rd;
-
-	while (r->len - r->pos < 2 && !r->eof)
-		if (rd_fill(w) < 0)
-			return -1;
-	return r->len - r->pos >= 2 && r->buf[r->pos] == '-' && r->buf[r->pos + 1] == '-';
-}
-
-/* Body bytes up to the next line that starts with "--" (which may be a
- * boundary) or the end of the window. 1, 0 at EOF, -1. */
-static int rd_body(struct walk *w, const unsigned char **p, size_t *n)
-{
-	struct reader *r = &w->rd;
-	unsigned char *s, *end, *q;
-	int rc;
-
-	if (r->pos == r->len && (rc = rd_fill(w)) <= 0)
-		return rc;
-	s = r->buf + r->pos;
-	end = r->buf + r->len;
-	q = memmem(s, end - s, "\n--", 3);
-	if (q) {
-		*n = q + 1 - s;
-		r->bol = true;
-	} else if (end - s >= 2 && end[-1] == '-' && end[-2] == '\n') {
-		*n = end - 1 - s;         /* look at "\n-" again with more bytes */
-		r->bol = true;
-	} else {
-		*n = end - s;
-		r->bol = end[-1] == '\n';
-	}
-	*p = s;
-	r->pos += *n;
-	return 1;
+	return rc;
 }
 
 /* ---- leaves ---- */
@@ -268,8 +169,10 @@ static int on_uu(void *arg, enum qf_uu_event ev, const unsigned char *p, size_t 
 	case QF_UU_END:
 		break;
 	}
-	if (!l->usink.size && damaged)
+	if (!l->usink.size && damaged) {
+		qf_mime_sink_free(&l->usink);
 		return 0;
+	}
 	if (w->m->mime.parts >= w->max_parts) {
 		w->m->mime.too_many_parts = true;
 		stop(w);
@@ -288,11 +191,12 @@ static int on_uu(void *arg, enum qf_uu_event ev, const unsigned char *p, size_t 
 	return w->state == ST_STOP ? -1 : 0;
 }
 
-static void leaf_start(struct walk *w, struct qf_mime_fields *f, const char *ctype)
+static void leaf_start(struct walk *w, struct qf_mime_fields *f, const char *ctype,
+		       bool message)
 {
 	struct leaf *l = &w->leaf;
 
-	if (w->m->mime.parts >= w->max_parts) {
+	if (!message && w->m->mime.parts >= w->max_parts) {
 		w->m->mime.too_many_parts = true;
 		qf_mime_fields_free(f);
 		stop(w);
@@ -300,7 +204,7 @@ static void leaf_start(struct walk *w, struct qf_mime_fields *f, const char *cty
 	}
 	memset(&l->part, 0, sizeof l->part);
 	l->f = *f;
-	l->part.index = ++w->m->mime.parts;
+	l->part.index = message ? 0 : ++w->m->mime.parts;
 	l->part.depth = w->depth;
 	l->part.content_type = l->f.content_type ? l->f.content_type : ctype;
 	l->part.filename = l->f.filename;
@@ -309,6 +213,8 @@ static void leaf_start(struct walk *w, struct qf_mime_fields *f, const char *cty
 	qf_decoder_init(&l->dec, qf_decoder_cte(l->f.encoding));
 	qf_mime_sink_init(&l->sink, w->dir);
 	qf_mime_sink_init(&l->usink, w->dir);
+	l->sink.copy_all = message;
+	l->message = message;
 	l->npending = 0;
 	l->text = !strncmp(l->part.content_type, "text/", 5);
 	if (l->text)
@@ -359,6 +265,29 @@ static void leaf_close(struct walk *w)
 	w->leaf_open = false;
 }
 
+static int walk_fd(struct qf_msg *m,
+		   void (*each)(struct qf_msg *m, const struct qf_part *p, void *arg),
+		   void *arg, int fd, unsigned depth);
+
+/* The decoded copy of an encoded message/rfc822, walked one level down. */
+static void walk_copy(struct walk *w)
+{
+	struct qf_mime_sink *s = &w->leaf.sink;
+	struct qf_msg *m = w->m;
+
+	if (qf_mime_sink_end(s) < 0) {
+		fail(w, QF_EXIT_WRITE, "keeping a part's copy");
+		return;
+	}
+	if (s->copied < s->size || w->leaf.dec.error)
+		m->mime.broken = true;
+	if (walk_fd(m, w->each, w->arg, s->fd, w->leaf.part.depth + 1) < 0) {
+		w->rc = -1;
+		stop(w);
+	} else if (m->mime.too_deep || m->mime.too_many_parts || refused(m))
+		stop(w);
+}
+
 /* The leaf ends: at a boundary (the held newline is the boundary's) or
  * at the end of the message. */
 static void leaf_finish(struct walk *w, bool at_boundary)
@@ -372,7 +301,9 @@ static void leaf_finish(struct walk *w, bool at_boundary)
 		leaf_decoded(w, w->out, qf_decoder_finish(&l->dec, w->out));
 	if (w->state != ST_STOP && l->text)
 		qf_mime_uu_finish(&l->uu);
-	if (w->state != ST_STOP) {
+	if (w->state != ST_STOP && l->message)
+		walk_copy(w);
+	else if (w->state != ST_STOP) {
 		if (!l->part.filename && l->dec.uu_name[0])
 			l->part.filename = l->dec.uu_name;
 		l->part.decode_error = l->dec.error;
@@ -468,14 +399,22 @@ static void headers_end(struct walk *w)
 			return;
 		}
 		w->m->mime.broken = true;        /* no boundary: a leaf, as GMime does */
-	} else if (is_message(ct) && qf_decoder_cte(f.encoding) == QF_CTE_IDENTITY) {
-		/* an encoded message/rfc822 is not allowed (RFC 2046): a leaf */
-		if (push(w, NULL, false) == 0)
-			begin_entity(w, w->depth + 1, false);
-		qf_mime_fields_free(&f);
+	} else if (is_message(ct)) {
+		if (w->depth + 1 > w->max_depth) {
+			w->m->mime.too_deep = true;
+			qf_mime_fields_free(&f);
+			stop(w);
+		} else if (qf_decoder_cte(f.encoding) != QF_CTE_IDENTITY) {
+			w->m->mime.broken = true;
+			leaf_start(w, &f, ct, true);
+		} else {
+			if (push(w, NULL, false) == 0)
+				begin_entity(w, w->depth + 1, false);
+			qf_mime_fields_free(&f);
+		}
 		return;
 	}
-	leaf_start(w, &f, ct);
+	leaf_start(w, &f, ct, false);
 }
 
 /* Ends whatever entity is open, before a boundary or at the end. */
@@ -593,7 +532,7 @@ static void header_line(struct walk *w, const unsigned char *p, size_t n, bool a
 	name = header_name(p, len, &colon);
 	if (!name) {
 		/* an mbox "From " line before the headers */
-		if (w->rd.off - w->rd.len + w->rd.pos == n && len >= 5 && !memcmp(p, "From ", 5))
+		if (qf_mime_reader_offset(&w->rd) == n && len >= 5 && !memcmp(p, "From ", 5))
 			return;
 		/* the body started without the empty line: a guess */
 		w->m->mime.broken = true;
@@ -641,10 +580,10 @@ static void walk_run(struct walk *w)
 
 	while (w->state != ST_STOP) {
 		if (w->rd.bol && w->nlev) {
-			if ((rc = rd_dashes(w)) < 0)
+			if ((rc = rd(w, qf_mime_reader_dashes(&w->rd))) < 0)
 				return;
 			if (rc) {
-				if (rd_line(w, &p, &n) <= 0)
+				if (rd(w, qf_mime_reader_line(&w->rd, &p, &n)) <= 0)
 					break;
 				lvl = boundary_match(w, p, n, &closing);
 				if (lvl >= 0)
@@ -656,11 +595,11 @@ static void walk_run(struct walk *w)
 		}
 		at_bol = w->rd.bol;
 		if (w->state == ST_HEADERS) {
-			if ((rc = rd_line(w, &p, &n)) <= 0)
+			if (rd(w, qf_mime_reader_line(&w->rd, &p, &n)) <= 0)
 				break;
 			header_line(w, p, n, at_bol);
 		} else {
-			if ((rc = rd_body(w, &p, &n)) <= 0)
+			if (rd(w, qf_mime_reader_body(&w->rd, &p, &n)) <= 0)
 				break;
 			if (w->state == ST_BODY)
 				leaf_feed(w, p, n);
@@ -687,21 +626,19 @@ static void walk_free(struct walk *w)
 	free(w->lev);
 	for (i = 0; i < F_COUNT; i++)
 		free(w->field[i]);
-	free(w->rd.buf);
+	qf_mime_reader_close(&w->rd);
 	free(w);
 }
 
-int qf_mime_walk(struct qf_msg *m,
-		 void (*each)(struct qf_msg *m, const struct qf_part *p, void *arg),
-		 void *arg)
+/* One message (the spooled one, or a decoded one inside it) from fd. */
+static int walk_fd(struct qf_msg *m,
+		   void (*each)(struct qf_msg *m, const struct qf_part *p, void *arg),
+		   void *arg, int fd, unsigned depth)
 {
 	struct walk *w = calloc(1, sizeof *w);
 	int rc;
 
-	memset(&m->mime, 0, sizeof m->mime);
-	if (w)
-		w->rd.buf = malloc(WINDOW);
-	if (!w || !w->rd.buf) {
+	if (!w || qf_mime_reader_open(&w->rd, fd, m) < 0) {
 		free(w);
 		qf_msg_error(m, QF_EXIT_NOMEM, "mime walk: out of memory");
 		return -1;
@@ -709,15 +646,24 @@ int qf_mime_walk(struct qf_msg *m,
 	w->m = m;
 	w->each = each;
 	w->arg = arg;
-	w->rd.fd = m->fd;
-	w->rd.bol = true;
 	w->max_parts = qf_mime_max_parts(&m->policy);
 	w->max_depth = qf_mime_max_depth(&m->policy);
 	w->dir = m->cfg ? m->cfg->spool : NULL;
-	begin_entity(w, 0, false);
+	begin_entity(w, depth, false);
 	walk_run(w);
 	rc = w->rc;
 	walk_free(w);
+	return rc;
+}
+
+int qf_mime_walk(struct qf_msg *m,
+		 void (*each)(struct qf_msg *m, const struct qf_part *p, void *arg),
+		 void *arg)
+{
+	int rc;
+
+	memset(&m->mime, 0, sizeof m->mime);
+	rc = walk_fd(m, each, arg, m->fd, 0);
 	m->mime.walked = rc == 0;
 	return rc;
 }

@@ -151,10 +151,10 @@ static void banned(struct qf_msg *m, const char *word, const char *what,
 {
 	struct qf_result *r = qf_part_report_result(m);
 	bool first = r && (!r->reason || r->action == QF_ACT_OFF);
-	char reason[300];
+	char reason[400];
 
 	snprintf(reason, sizeof reason, "banned %s %.100s: %.*s (part %u)",
-		 word, what, QF_NAME_LOGGED, name, p->index);
+		 word, what, 2 * QF_NAME_LOGGED + 8, name, p->index);
 	qf_msg_finding(m, m->policy.types, TYPES_DSN, reason, text_fmt, what);
 	if (first)
 		qf_msg_result(m, "banned:%.100s", what);
@@ -163,6 +163,7 @@ static void banned(struct qf_msg *m, const char *word, const char *what,
 struct zip_names {
 	struct qf_msg *m;
 	const struct qf_part *p;
+	const char *archive;
 	bool hit;
 };
 
@@ -170,9 +171,12 @@ static bool zip_name(void *arg, const struct qf_zip_entry *e)
 {
 	struct zip_names *z = arg;
 	const char *ext = banned_ext(z->m->policy.ban_ext, e->name);
+	char where[2 * QF_NAME_LOGGED + 8];
 
 	if (ext) {
-		banned(z->m, "extension", ext, e->path, z->p,
+		snprintf(where, sizeof where, "%.*s in %.*s", QF_NAME_LOGGED, e->path,
+			 QF_NAME_LOGGED, z->archive);
+		banned(z->m, "extension", ext, where, z->p,
 		       "we don't accept attachments named *.%s");
 		z->hit = true;
 	}
@@ -181,21 +185,21 @@ static bool zip_name(void *arg, const struct qf_zip_entry *e)
 
 static bool check_ext(struct qf_msg *m, struct types_state *s, const struct qf_part *p)
 {
-	struct zip_names z = { m, p, false };
+	char buf[32];
+	const char *name = qf_part_report_name(p, buf, sizeof buf);
+	struct zip_names z = { m, p, name, false };
 	struct qf_zip_report rep;
 	const char *ext = banned_ext(m->policy.ban_ext, p->filename);
-	char buf[32];
 
 	if (!m->policy.ban_ext)
 		return false;
 	if (ext) {
-		banned(m, "extension", ext, qf_part_report_name(p, buf, sizeof buf), p,
-		       "we don't accept attachments named *.%s");
+		banned(m, "extension", ext, name, p, "we don't accept attachments named *.%s");
 		return true;
 	}
 	if (p->fd >= 0 && p->head_len >= 4 && !memcmp(p->head, "PK\3\4", 4) &&
 	    qf_zip_walk(p->fd, s->dir, zip_name, &z, &rep) < 0)
-		qf_msg_error(m, QF_EXIT_WRITE, "types: looking into %s: %m", qf_part_report_name(p, buf, sizeof buf));
+		qf_msg_error(m, QF_EXIT_WRITE, "types: looking into %s: %m", name);
 	return z.hit;
 }
 

@@ -161,6 +161,8 @@ static int entry(struct zwalk *z, struct archive *a, struct archive_entry *e,
 		uint64_t room = QF_ZIP_MAX_BYTES - rep->bytes;
 		ent.head_len = read_head(z, a, room < QF_ZIP_HEAD ? room : QF_ZIP_HEAD);
 	}
+	if (ent.size < ent.head_len)    /* not declared (a streamed entry) */
+		ent.size = ent.head_len;
 	if (z->fn(z->arg, &ent)) {
 		rep->stopped = true;
 		return 0;

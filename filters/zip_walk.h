@@ -21,7 +21,7 @@ struct qf_zip_entry {
 	unsigned depth;               /* 1: in the archive itself */
 	const unsigned char *head;    /* the first head_len bytes of content */
 	size_t head_len;
-	uint64_t size;                /* as the archive declares it */
+	uint64_t size;                /* as the archive declares it, at least head_len */
 	bool encrypted;               /* unreadable without a password: no head */
 };
 

@@ -147,7 +147,8 @@ void qf_chain_run(struct qf_msg *m)
 			continue;
 		m->current = i;
 		if (worst_so_far(m) >= QF_ACT_REJECT || m->error_exit) {
-			qf_msg_result(m, "skipped");
+			if (!m->results[i].result)   /* keep what its part hook said */
+				qf_msg_result(m, "skipped");
 			continue;
 		}
 		if (qf_msg_expired(m)) {

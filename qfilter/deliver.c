@@ -111,9 +111,12 @@ void qf_log_message(const struct qf_msg *m, const char *verdict, const char *rea
 	qf_log_kv(line, sizeof line, &pos, "exit", num);
 	snprintf(num, sizeof num, "%lld", (long long)(qf_now_ms() - m->start_ms));
 	qf_log_kv(line, sizeof line, &pos, "ms", num);
+	/* one field per filter; the size filter's is "limits=", since
+	 * "size=" is the message's size */
 	for (i = 0; i < m->nresults; i++)
 		if (m->results[i].ran)
-			qf_log_kv(line, sizeof line, &pos, m->results[i].filter,
+			qf_log_kv(line, sizeof line, &pos,
+				  strcmp(m->results[i].filter, "size") ? m->results[i].filter : "limits",
 				  m->results[i].result ? m->results[i].result : "ok");
 	qf_log("%s", line + 1);
 }

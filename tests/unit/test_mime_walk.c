@@ -130,6 +130,18 @@ static void nested(void)
 	CHECK(parts[1].head_len >= 2 && !memcmp(parts[1].head, "MZ", 2), "inner content decoded");
 	CHECK_STR(parts[2].name, "na\xc3\xafve.txt", "RFC 2231 file name");
 	CHECK_INT(parts[2].depth, 1, "back at depth 1");
+
+	/* message/rfc822 in base64: "Content-Type: text/plain\n\nTVqQ" inside */
+	CHECK_INT(WALK("Content-Type: multipart/mixed; boundary=o\n\n--o\n"
+		       "Content-Type: message/rfc822\nContent-Transfer-Encoding: base64\n\n"
+		       "Q29udGVudC1UeXBlOiBhcHBsaWNhdGlvbi9vY3RldC1zdHJlYW0KQ29udGVudC1UcmFuc2Zl\n"
+		       "ci1FbmNvZGluZzogYmFzZTY0CgpUVnFRQUFNQUFBQUVBQUFBCg==\n--o--\n"), 0,
+		  "encoded message walks");
+	CHECK_INT(nparts, 1, "the message is walked, not handed on");
+	CHECK(nparts == 1 && !memcmp(parts[0].head, "MZ", 2) && parts[0].depth == 2,
+	      "its part decoded, one level down");
+	CHECK(msg.mime.broken, "an encoded message/rfc822 is noted");
+	CHECK_INT(parts[0].index, 1, "numbered from 1");
 }
 
 static void uuencoded(void)
@@ -220,6 +232,28 @@ static void long_lines(void)
 	free(m);
 }
 
+/* Boundaries and "--" lines at every offset around the 64 KB window. */
+static void window_edges(void)
+{
+	const char *head = "Content-Type: multipart/mixed; boundary=w\n\n--w\n\n";
+	size_t hl = strlen(head), pad, bad = 0, i;
+	char *m = malloc(70000);
+
+	for (pad = 65536 - 80; pad < 65536 + 16; pad++) {
+		size_t n = hl, body = pad - hl;
+		memcpy(m, head, hl);
+		/* lines of 40 bytes, one of them "--x" (not a boundary) */
+		for (i = 0; i < body; i++)
+			m[n++] = i % 40 == 39 ? '\n' : (i % 400 < 2 ? '-' : 'a');
+		n += sprintf(m + n, "\n--w\n\nZ\n--w--\n");
+		if (walk(m, n) != 0 || nparts != 2 || parts[0].size != body ||
+		    parts[1].size != 1 || parts[1].head[0] != 'Z' || msg.mime.broken)
+			bad++;
+	}
+	CHECK_INT(bad, 0, "part sizes exact with the boundary at each offset around the window");
+	free(m);
+}
+
 static void zip_copy(void)
 {
 	CHECK_INT(WALK("Content-Type: application/zip\nContent-Transfer-Encoding: base64\n\n"
@@ -258,6 +292,7 @@ int main(void)
 	uuencoded();
 	broken();
 	long_lines();
+	window_edges();
 	zip_copy();
 	decoders();
 	return unit_done();

@@ -220,3 +220,11 @@ w('mime-deep.eml', hdr('deep') + ''.join('Content-Type: multipart/mixed; boundar
                                         for k in range(200)) + 'Content-Type: text/plain\n\nbottom\n')
 w('mime-depth-4.eml', hdr('depth 4') + ''.join('Content-Type: multipart/mixed; boundary="d%d"\n\n--d%d\n' % (k, k)
                                               for k in range(4)) + 'Content-Type: text/plain\n\nbottom\n')
+
+# ---- message/rfc822 sent in base64 (RFC 2046 forbids it; readers open it) ----
+w('mime-exe-rfc822-b64.eml', multipart('exe rfc822 b64', [text_part(),
+  ('Content-Type: message/rfc822\nContent-Transfer-Encoding: base64\n', b64(inner.encode()))]))
+msg = inner
+for k in range(12):
+    msg = hdr('level %d' % k) + 'Content-Type: message/rfc822\nContent-Transfer-Encoding: base64\n\n' + b64(msg.encode())
+w('mime-rfc822-b64-deep.eml', msg)

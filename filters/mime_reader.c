@@ -1,0 +1,131 @@
+/* mime_reader.c: see mime_reader.h. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "io.h"
+#include "mime_reader.h"
+
+#define CHECK_TIME_EVERY (1 << 20)
+
+int qf_mime_reader_open(struct qf_mime_reader *r, int fd, const struct qf_msg *m)
+{
+	memset(r, 0, sizeof *r);
+	r->fd = fd;
+	r->m = m;
+	r->bol = true;
+	r->buf = malloc(QF_MIME_WINDOW);
+	return r->buf ? 0 : -1;
+}
+
+void qf_mime_reader_close(struct qf_mime_reader *r)
+{
+	free(r->buf);
+	r->buf = NULL;
+}
+
+uint64_t qf_mime_reader_offset(const struct qf_mime_reader *r)
+{
+	return r->off - (r->len - r->pos);
+}
+
+/* More bytes into the window, keeping buf[pos..len). */
+static int fill(struct qf_mime_reader *r)
+{
+	ssize_t got;
+
+	if (r->eof)
+		return 0;
+	if (r->pos) {
+		memmove(r->buf, r->buf + r->pos, r->len - r->pos);
+		r->len -= r->pos;
+		r->pos = 0;
+	}
+	if (r->len == QF_MIME_WINDOW)
+		return 1;
+	do
+		got = pread(r->fd, r->buf + r->len, QF_MIME_WINDOW - r->len, r->off);
+	while (got < 0 && errno == EINTR && !qf_io_interrupted);
+	if (got < 0)
+		return QF_MIME_READ_ERROR;
+	if (!got) {
+		r->eof = true;
+		return 0;
+	}
+	r->len += got;
+	r->off += got;
+	r->unchecked += got;
+	if (r->unchecked >= CHECK_TIME_EVERY) {
+		r->unchecked = 0;
+		if (r->m && qf_msg_expired(r->m))
+			return QF_MIME_READ_TIMEOUT;
+	}
+	return 1;
+}
+
+int qf_mime_reader_line(struct qf_mime_reader *r, const unsigned char **p, size_t *n)
+{
+	int rc;
+
+	for (;;) {
+		size_t avail = r->len - r->pos;
+		unsigned char *nl = memchr(r->buf + r->pos, '\n', avail);
+		if (nl || r->eof || (!r->pos && r->len == QF_MIME_WINDOW)) {
+			if (!avail)
+				return 0;
+			*p = r->buf + r->pos;
+			*n = nl ? (size_t)(nl + 1 - *p) : avail;
+			r->pos += *n;
+			r->bol = nl != NULL;
+			return 1;
+		}
+		if ((rc = fill(r)) < 0)
+			return rc;
+	}
+}
+
+int qf_mime_reader_dashes(struct qf_mime_reader *r)
+{
+	int rc;
+
+	while (r->len - r->pos < 2 && !r->eof)
+		if ((rc = fill(r)) < 0)
+			return rc;
+	return r->len - r->pos >= 2 && r->buf[r->pos] == '-' && r->buf[r->pos + 1] == '-';
+}
+
+/* The newline before the first line in [s, end) that starts with "--". */
+static unsigned char *dashes_line(unsigned char *s, unsigned char *end)
+{
+	while ((s = memchr(s, '\n', end - s)) && end - s >= 3) {
+		if (s[1] == '-' && s[2] == '-')
+			return s;
+		s++;
+	}
+	return NULL;
+}
+
+int qf_mime_reader_body(struct qf_mime_reader *r, const unsigned char **p, size_t *n)
+{
+	unsigned char *s, *end, *q;
+	int rc;
+
+	if (r->pos == r->len && (rc = fill(r)) <= 0)
+		return rc;
+	s = r->buf + r->pos;
+	end = r->buf + r->len;
+	q = dashes_line(s, end);
+	if (q) {
+		*n = q + 1 - s;
+		r->bol = true;
+	} else if (end - s >= 2 && end[-1] == '-' && end[-2] == '\n') {
+		*n = end - 1 - s;         /* look at "\n-" again with more bytes */
+		r->bol = true;
+	} else {
+		*n = end - s;
+		r->bol = end[-1] == '\n';
+	}
+	*p = s;
+	r->pos += *n;
+	return 1;
+}

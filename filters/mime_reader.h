@@ -1,0 +1,43 @@
+/* mime_reader.h: the spooled message read through a fixed window, as
+ * lines (for headers and boundaries) or as runs of body bytes that stop
+ * only where a line starts with "--", so that a body costs one memchr per
+ * line and one pread per window. */
+#ifndef QF_MIME_READER_H
+#define QF_MIME_READER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "msg.h"
+
+#define QF_MIME_WINDOW (64 * 1024)
+
+struct qf_mime_reader {
+	int fd;
+	const struct qf_msg *m;   /* for its deadline */
+	uint64_t off;             /* file offset of buf[len] */
+	unsigned char *buf;
+	size_t pos, len;
+	bool eof;
+	bool bol;                 /* buf[pos] starts a line */
+	uint64_t unchecked;       /* bytes read since the last look at the clock */
+};
+
+/* The read calls return 1, 0 at the end, QF_MIME_READ_ERROR (errno) or
+ * QF_MIME_READ_TIMEOUT (m's deadline passed). */
+#define QF_MIME_READ_ERROR (-1)
+#define QF_MIME_READ_TIMEOUT (-2)
+
+/* Reads fd from offset 0. 0, or -1 when out of memory. */
+int qf_mime_reader_open(struct qf_mime_reader *r, int fd, const struct qf_msg *m);
+void qf_mime_reader_close(struct qf_mime_reader *r);
+/* The next line with its newline, or a window-sized piece of a longer one. */
+int qf_mime_reader_line(struct qf_mime_reader *r, const unsigned char **p, size_t *n);
+/* Whether the line at the read position starts with "--" (1 or 0). */
+int qf_mime_reader_dashes(struct qf_mime_reader *r);
+/* Bytes up to the next line that starts with "--" or the window's end. */
+int qf_mime_reader_body(struct qf_mime_reader *r, const unsigned char **p, size_t *n);
+/* The file offset of the read position. */
+uint64_t qf_mime_reader_offset(const struct qf_mime_reader *r);
+
+#endif
