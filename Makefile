@@ -22,14 +22,33 @@ CPPFLAGS += -D_GNU_SOURCE -DQF_VERSION='"$(VERSION)"' -Iqfilter -Ifilters -Irule
 CFLAGS ?= -O2 -g
 CFLAGS += -std=gnu11 $(WARN) $(PKG_CFLAGS)
 
+# The heavy libraries are linked statically into the programs: loading
+# them dynamically cost five times qfilter's own work on a typical message
+# (20.0 M instructions per message against 4.0 M; see make bench). What
+# they still need from shared objects is named by soname (Debian 12).
+# STATIC=0 links everything dynamically.
+STATIC ?= 1
+STATIC_LIBS = -lgmime-3.0 -lgio-2.0 -lgmodule-2.0 -lgobject-2.0 -lglib-2.0 -lpcre2-8 -lffi \
+	-lidn2 -lmagic -larchive -lnettle -lxml2 -lbz2 -llzma -lz -lopendkim -lunbound -levent \
+	-lhogweed -lgmp -lssl -lcrypto -lcdb -lblkid -lselinux -lsepol -lgpg-error
+SHARED_DEPS = -l:libgpgme.so.11 -l:libunistring.so.2 -l:libmount.so.1 -l:libacl.so.1 \
+	-l:libzstd.so.1 -l:liblz4.so.1 -l:libbsd.so.0 -l:libdb-5.3.so -l:libicuuc.so.72
+
 ifeq ($(ASAN),1)
   VARIANT = asan
   BIN = bin-asan
   CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
   LDFLAGS += -fsanitize=address,undefined
+  STATIC = 0
 else
   VARIANT = std
   BIN = bin
+endif
+ifeq ($(STATIC),1)
+  PROG_LIBS = -Wl,--as-needed -Wl,-Bstatic -Wl,--start-group $(STATIC_LIBS) -Wl,--end-group \
+	-Wl,-Bdynamic $(SHARED_DEPS) -lm -ldl -pthread
+else
+  PROG_LIBS = $(PKG_LIBS)
 endif
 OBJ = obj/$(VARIANT)
 ifeq ($(V),1)
@@ -61,12 +80,12 @@ $(OBJ)/libqf.a: $(LIBOBJ)
 $(BIN)/%: $(OBJ)/qfilter/%.o $(OBJ)/libqf.a
 	@mkdir -p $(BIN)
 	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(LDFLAGS) -o $@ $< $(OBJ)/libqf.a $(PKG_LIBS)
+	$(Q)$(CC) $(LDFLAGS) -o $@.tmp $< $(OBJ)/libqf.a $(PROG_LIBS) && mv -f $@.tmp $@
 
 $(BIN)/qfilter-rules: $(OBJ)/rules/qfilter-rules.o $(OBJ)/libqf.a
 	@mkdir -p $(BIN)
 	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(LDFLAGS) -o $@ $< $(OBJ)/libqf.a $(PKG_LIBS)
+	$(Q)$(CC) $(LDFLAGS) -o $@.tmp $< $(OBJ)/libqf.a $(PROG_LIBS) && mv -f $@.tmp $@
 
 $(BIN)/unit/%: $(OBJ)/tests/unit/%.o $(OBJ)/libqf.a
 	@mkdir -p $(BIN)/unit
