@@ -93,7 +93,8 @@ static int cannot_serve(const struct client_msg *cm, const struct qf_spool *s, c
 	d.action = QF_ACT_TEMPFAIL;
 	d.exit = QF_EXIT_TEMPFAIL;
 	d.reason = "qfilterd cannot serve";
-	snprintf(d.reply, sizeof d.reply, "Zcontent filter temporarily unavailable, try again later (#4.3.0)");
+	snprintf(d.reply, sizeof d.reply,
+		 "Zcontent filter temporarily unavailable, try again later (#4.3.0)");
 	rc = qf_refuse(cm->cfg, &d);
 	log_line(cm, NULL, "tempfail", d.reason, rc);
 	return rc;
@@ -188,7 +189,7 @@ static int send_request(int sock, const struct qf_config *cfg, const struct qf_s
 		*why = "an environment value is too long to pass on";
 		goto done;
 	}
-	if (qf_request_encode(q, &buf, &len) < 0)
+	if (qf_proto_request_encode(q, &buf, &len) < 0)
 		goto done;
 	if ((lent = spool_lend(s->fd)) < 0) {
 		*why = strerror(errno);
@@ -296,7 +297,7 @@ int qf_daemon_client(const struct qf_config *cfg, const struct qf_spool *s,
 			close(msgfd);
 		return cannot_serve(&cm, s, "out of memory");
 	}
-	rc = qf_answer_decode(body, len, flags, a, &why);
+	rc = qf_proto_answer_decode(body, len, flags, a, &why);
 	free(body);
 	if (rc == 0 && a->has_fd && (fstat(msgfd, &st) < 0 || !S_ISREG(st.st_mode))) {
 		why = "the message to queue is not a regular file";

@@ -107,7 +107,6 @@ static size_t current_workers(const struct master *ms)
 static int spawn(struct master *ms)
 {
 	struct child *k;
-	sigset_t none;
 	pid_t pid;
 
 	if (ms->nkids == ms->cap) {
@@ -126,8 +125,7 @@ static int spawn(struct master *ms)
 	}
 	if (pid == 0) {
 		close(ms->gen_w);   /* only the master may hold it */
-		sigemptyset(&none);
-		sigprocmask(SIG_SETMASK, &none, NULL);
+		/* the signals stay blocked until the worker has its handlers */
 		qf_daemon_worker_run(ms->s->engine, ms->s->listen_fd, ms->gen_r);
 	}
 	ms->kids[ms->nkids].pid = pid;

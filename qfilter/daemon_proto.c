@@ -110,7 +110,7 @@ static const char *opt(bool has, const char *s)
 	return has ? s : NULL;
 }
 
-int qf_request_encode(const struct qf_request *r, unsigned char **out, size_t *outlen)
+int qf_proto_request_encode(const struct qf_request *r, unsigned char **out, size_t *outlen)
 {
 	struct wbuf w = { 0 };
 	unsigned char zero[QF_PROTO_HEAD] = { 0 };
@@ -138,7 +138,7 @@ int qf_request_encode(const struct qf_request *r, unsigned char **out, size_t *o
 	return finish(&w, 'Q', flags, out, outlen);
 }
 
-int qf_answer_encode(const struct qf_answer *a, unsigned char **out, size_t *outlen)
+int qf_proto_answer_encode(const struct qf_answer *a, unsigned char **out, size_t *outlen)
 {
 	struct wbuf w = { 0 };
 	unsigned char zero[QF_PROTO_HEAD] = { 0 };
@@ -237,7 +237,8 @@ int qf_proto_head_decode(const unsigned char *head, char kind, unsigned *flags,
 			 size_t *bodylen, const char **why)
 {
 	unsigned version = (unsigned)head[4] << 8 | head[5];
-	uint32_t len = (uint32_t)head[8] << 24 | (uint32_t)head[9] << 16 | (uint32_t)head[10] << 8 | head[11];
+	uint32_t len = (uint32_t)head[8] << 24 | (uint32_t)head[9] << 16 |
+		       (uint32_t)head[10] << 8 | head[11];
 	unsigned known = kind == 'Q' ? QF_PROTO_REQ_TRUNCATED | QF_PROTO_REQ_RELAY : QF_PROTO_ANS_FD;
 
 	if (memcmp(head, "QFD", 3) != 0 || head[3] != (unsigned char)kind) {
@@ -261,8 +262,8 @@ int qf_proto_head_decode(const unsigned char *head, char kind, unsigned *flags,
 	return 0;
 }
 
-int qf_request_decode(const unsigned char *body, size_t len, unsigned flags,
-		      struct qf_request *q, const char **why)
+int qf_proto_request_decode(const unsigned char *body, size_t len, unsigned flags,
+			    struct qf_request *q, const char **why)
 {
 	struct rbuf r = { body, len, 0 };
 	bool has;
@@ -325,8 +326,8 @@ static const char *answer_check(const struct qf_answer *a)
 	return NULL;
 }
 
-int qf_answer_decode(const unsigned char *body, size_t len, unsigned flags,
-		     struct qf_answer *a, const char **why)
+int qf_proto_answer_decode(const unsigned char *body, size_t len, unsigned flags,
+			   struct qf_answer *a, const char **why)
 {
 	struct rbuf r = { body, len, 0 };
 	unsigned n;
@@ -406,7 +407,8 @@ int qf_proto_send(int sock, const void *buf, size_t len, int fd)
 
 /* Reads exactly len bytes, keeping any descriptors that come along in
  * fds[*nfds] (more than fit are closed and counted as one too many). */
-static int recv_exact(int sock, unsigned char *buf, size_t len, int *fds, int *nfds, const char **why)
+static int recv_exact(int sock, unsigned char *buf, size_t len, int *fds, int *nfds,
+		      const char **why)
 {
 	union {
 		struct cmsghdr h;

@@ -78,8 +78,8 @@ struct qf_answer {
 /* Encodings: a malloc'd head + body in *out, its length in *outlen.
  * Strings longer than their limit are cut (the answer's) or refused
  * (the request's: -1, EINVAL). 0, or -1 (errno). */
-int qf_request_encode(const struct qf_request *r, unsigned char **out, size_t *outlen);
-int qf_answer_encode(const struct qf_answer *a, unsigned char **out, size_t *outlen);
+int qf_proto_request_encode(const struct qf_request *r, unsigned char **out, size_t *outlen);
+int qf_proto_answer_encode(const struct qf_answer *a, unsigned char **out, size_t *outlen);
 
 /* The head: checks magic, kind, version, flags and the length limit.
  * 0 and *flags, *bodylen; or -1 with *why. */
@@ -87,10 +87,10 @@ int qf_proto_head_decode(const unsigned char *head, char kind, unsigned *flags,
 			 size_t *bodylen, const char **why);
 /* A body, with the flags of its head. 0, or -1 with *why. The request's
  * envelope points into body, which must outlive r. */
-int qf_request_decode(const unsigned char *body, size_t len, unsigned flags,
-		      struct qf_request *r, const char **why);
-int qf_answer_decode(const unsigned char *body, size_t len, unsigned flags,
-		     struct qf_answer *a, const char **why);
+int qf_proto_request_decode(const unsigned char *body, size_t len, unsigned flags,
+			    struct qf_request *r, const char **why);
+int qf_proto_answer_decode(const unsigned char *body, size_t len, unsigned flags,
+			   struct qf_answer *a, const char **why);
 
 /* Sends buf, with fd (when >= 0) attached to its first byte. 0 or -1
  * (errno; EINTR only once qf_io_interrupted is set). */

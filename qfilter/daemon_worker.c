@@ -86,8 +86,8 @@ static void peer_of(int conn, char *buf, size_t len)
 }
 
 /* The spooled message the client lent us: a readable regular file of the
- * size it claims. */
-static const char *spool_check(int fd, const struct qf_request *q)
+ * size it claims, within max-size (qfilter stores no more than that). */
+static const char *spool_check(const struct qf_config *cfg, int fd, const struct qf_request *q)
 {
 	struct stat st;
 	int fl = fcntl(fd, F_GETFL);
@@ -98,6 +98,8 @@ static const char *spool_check(int fd, const struct qf_request *q)
 		return "the spool descriptor is not a regular file";
 	if ((uint64_t)st.st_size != q->size)
 		return "the spool's size is not what the request says";
+	if (cfg->max_size && q->size > cfg->max_size)
+		return "the spool is larger than max-size";
 	return NULL;
 }
 
@@ -203,7 +205,7 @@ static void serve_message(struct qf_engine *e, int conn, const struct qf_request
 	qf_log_message(&m, qf_verdict_word(&d), d.reason, d.exit);
 	if ((a = malloc(sizeof *a))) {
 		fill_answer(&m, &d, outfd, a);
-		if (qf_answer_encode(a, &buf, &len) == 0) {
+		if (qf_proto_answer_encode(a, &buf, &len) == 0) {
 			set_socket_wait(conn, SO_SNDTIMEO, ANSWER_WAIT_S);
 			if (qf_proto_send(conn, buf, len, outfd) < 0)
 				qf_log("warning: answering the client: %s", strerror(errno));
@@ -234,7 +236,8 @@ void qf_daemon_worker_serve(struct qf_engine *e, int conn)
 	}
 	if (!(q = malloc(sizeof *q)))
 		why = "out of memory";
-	else if (qf_request_decode(body, len, flags, q, &why) == 0 && !(why = spool_check(spoolfd, q)))
+	else if (qf_proto_request_decode(body, len, flags, q, &why) == 0 &&
+		 !(why = spool_check(&e->cfg, spoolfd, q)))
 		serve_message(e, conn, q, spoolfd);
 	if (why) {
 		peer_of(conn, peer, sizeof peer);
@@ -269,7 +272,7 @@ static void worker_signals(sigset_t *waiting)
 	a.action = QF_ACT_TEMPFAIL;
 	a.exit = QF_EXIT_TIMEOUT;
 	snprintf(a.reason, sizeof a.reason, "timeout");
-	if (qf_answer_encode(&a, &timeout_answer, &timeout_answer_len) < 0)
+	if (qf_proto_answer_encode(&a, &timeout_answer, &timeout_answer_len) < 0)
 		timeout_answer = NULL;
 }
 

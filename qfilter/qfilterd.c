@@ -62,6 +62,7 @@ int main(int argc, char **argv)
 	}
 	if (!setup.engine->cfg.daemon) {
 		qf_log("error: %s: no `daemon unix:/path` setting: nowhere to listen", conf);
+		qf_daemon_engine_free(setup.engine);
 		return EXIT_START;
 	}
 	setup.listen_fd = qf_daemon_listen(setup.engine->cfg.daemon, setup.engine->cfg.daemon_mode,
@@ -69,6 +70,7 @@ int main(int argc, char **argv)
 					   err, sizeof err);
 	if (setup.listen_fd < 0) {
 		qf_log("error: %s", err);
+		qf_daemon_engine_free(setup.engine);
 		return EXIT_START;
 	}
 	qf_log("listening on %s (mode %04o, group %s), %u workers, configuration %s",

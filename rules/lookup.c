@@ -240,7 +240,8 @@ int qf_rules_policy(const struct qf_rules *r, const struct qf_subject *subj,
 	collect_ip(&s, r, subj->ip);
 	if (s.error)
 		goto fail;
-	qsort(s.m, s.n, sizeof *s.m, by_line);
+	if (s.n)   /* qsort(NULL, 0) is undefined */
+		qsort(s.m, s.n, sizeof *s.m, by_line);
 	for (i = 0; i < s.n; i++) {
 		struct first_problem fp = { why, sizeof why, false };
 		struct qf_rule rule;

@@ -78,6 +78,9 @@ sig = dkim.sign(src, b'faults', b'example.net', open(os.path.join(T, 'dns.pem'),
                 include_headers=[b'from', b'to', b'subject', b'date', b'message-id'])
 w('dns-signed.eml', (sig + src).replace(b'\r\n', b'\n'))
 PY
+# the samples' generated messages (executables in zips, nested, uuencoded...)
+mkdir -p "$T/gen/keys"
+/usr/bin/python3 "$root/tests/samples/gen/mime.py" "$T/gen" >/dev/null 2>&1 || true
 cp "$L/recorder" "$T/recorder"
 chmod 755 "$T/recorder"
 RECORDER=$T/recorder
@@ -206,8 +209,9 @@ if "$L/clamd-start" "$T/clamd" >/dev/null 2>"$T/clamd.err"; then
 	cpid=$(cat "$T/clamd/clamd.pid")
 	conf clamkill "spool $T" "clamd unix:$T/clamd/clamd.sock" "timeout 120"
 	rm -rf "$T/rec/clamkill"
+	# no timeout(1) in front: $! must be qfilter (its own timeout is 120 s)
 	REC=$T/rec/clamkill QQF_QMAILQUEUE=$RECORDER QFILTER_CONF=$T/clamkill.conf \
-		timeout 120 "$QF_BIN/qfilter" <"$T/m20m.eml" 1<"$T/env" 2>"$T/clamkill.err" 6>&- &
+		"$QF_BIN/qfilter" <"$T/m20m.eml" 1<"$T/env" 2>"$T/clamkill.err" 6>&- &
 	qpid=$!
 	# mid-scan: once qfilter holds a socket (its INSTREAM connection), and
 	# a little later, so that clamd has the stream
@@ -254,8 +258,10 @@ conf dns "spool $T" "dns 127.0.0.1:$port" "timeout 10"
 run dns "$T/dns-signed.eml"
 check "DNS answering nothing (signed message, timeout 10): queued whole within the timeout (${SECS} ms)" \
 	bash -c "[ $RC = 0 ] && [ $SECS -lt 10000 ]" 
-check "DNS answering nothing: dkim=temperror in the log and in Authentication-Results" \
-	bash -c "grep -q 'dkim=temperror' '$T/dns.err' && grep -qi '^Authentication-Results:.*dkim=temperror' '$T/rec/dns/message'"
+# the header block, folded lines joined
+unfolded() { awk '/^$/ { exit } /^[ \t]/ { printf " %s", $0; next } NR > 1 { print "" } { printf "%s", $0 } END { print "" }' "$1"; }
+dns_temperror() { grep -q 'dkim=temperror' "$T/dns.err" && unfolded "$T/rec/dns/message" | grep -qi '^Authentication-Results:.*dkim=temperror'; }
+check "DNS answering nothing: dkim=temperror in the log and in Authentication-Results" dns_temperror
 check "DNS answering nothing: the message is queued whole" queued_whole dns "$T/dns-signed.eml"
 
 # --- qfilter killed with SIGKILL at random points ---
@@ -307,16 +313,22 @@ else
 	fm_run() { # fm_run CONF MSG [VAR=VALUE]...: one run under the injector; sets RC
 		local c=$1 msg=$2; shift 2
 		rm -rf "$T/rec/fm"
-		timeout 30 env "$@" LD_PRELOAD="$FM" REC=$T/rec/fm QQF_QMAILQUEUE=$T/srec QFILTER_CONF=$T/$c.conf \
-			"$QF_BIN/qfilter" <"$msg" 1<"$T/env" 2>"$T/fm.err" 6>&-
+		# in a subshell: a run killed by a signal is reported here, not by bash on the terminal
+		( timeout 30 env "$@" LD_PRELOAD="$FM" REC=$T/rec/fm QQF_QMAILQUEUE=$T/srec QFILTER_CONF=$T/$c.conf \
+			"$QF_BIN/qfilter" <"$msg" 1<"$T/env" 2>"$T/fm.err" 6>&-; exit $? ) 2>/dev/null
 		RC=$?
 	}
 	# fm_case NAME CONF MSG WANT [SCOPE]: WANT is the clean outcome, 0 or 31
+	# STICKY=1: every allocation from the Nth on fails (a heap that stays full)
 	fm_case() {
 		local name=$1 c=$2 msg=$3 want=$4 scope=${5:-own} k n step=1 fails=0 outcomes="" crashes=0
 		rm -f "$T/fm.count"*
 		fm_run "$c" "$msg" QF_FAILMALLOC_SCOPE="$scope" QF_FAILMALLOC_COUNT="$T/fm.count"
 		k=$(cat "$T/fm.count" 2>/dev/null)
+		if [ "$RC" != "$want" ] && [ -n "${FM_SAMPLE:-}" ]; then
+			skip "allocation failures, $name: without failures it gives $RC, not $want (tests/samples says more)"
+			return
+		fi
 		if [ "$RC" != "$want" ] || [ -z "$k" ]; then
 			bad "allocation failures, $name: the clean run gave $RC (wanted $want), count '${k}'"; sed 's/^/#   /' "$T/fm.err" | head -5
 			return
@@ -324,7 +336,8 @@ else
 		[ "$scope" = all ] && step=$(( k / 150 + 1 ))
 		: >"$T/fm.bad"
 		for ((n = 1; n <= k + 1; n += step)); do
-			fm_run "$c" "$msg" QF_FAILMALLOC_SCOPE="$scope" QF_FAILMALLOC_N="$n" QF_FAILMALLOC_TRACE=1
+			fm_run "$c" "$msg" QF_FAILMALLOC_SCOPE="$scope" QF_FAILMALLOC_N="$n" QF_FAILMALLOC_TRACE=1 \
+				QF_FAILMALLOC_STICKY="${STICKY:-0}"
 			local why=""
 			if [ "$RC" = 124 ]; then why="hung (killed after 30 s)"
 			elif [ "$RC" -gt 128 ]; then
@@ -354,7 +367,7 @@ else
 		local summary
 		summary=$(printf '%s\n' $outcomes | sort -n | uniq -c | awk '{ printf "%s%sx%s", sep, $1, $2; sep=" " }')
 		if [ $fails = 0 ]; then
-			ok "allocation failures, $name: $k allocations ($scope), each failed in turn$([ $step = 1 ] || echo " (every ${step}th)"): exits $summary$([ $crashes = 0 ] || echo "; $crashes GLib aborts, nothing queued")"
+			ok "allocation failures, $name: $k allocations ($scope), $([ "${STICKY:-0}" = 1 ] && echo "failing from each in turn" || echo "each failed in turn")$([ $step = 1 ] || echo " (every ${step}th)"): exits $summary$([ $crashes = 0 ] || echo "; $crashes GLib aborts, nothing queued")"
 		else
 			bad "allocation failures, $name: $fails of the runs went wrong (exits $summary)"
 			head -40 "$T/fm.bad" | sed 's/^/#/'
@@ -365,6 +378,12 @@ else
 	fm_case "DKIM-signed 50 KB (key file), accepted" fm "$T/m/50k-signed.eml" 0
 	fm_case "DKIM-signed under dkim-require=, accepted" fmreq "$T/m/50k-signed.eml" 0
 	fm_case "an .exe attachment, refused" fm "$T/exe.eml" 31
+	STICKY=1 fm_case "an .exe attachment, refused, every allocation failing from the Nth on" fm "$T/exe.eml" 31
+	# the executable's hiding places: each must stay refused whatever fails
+	for g in mime-exe-zip mime-exe-nested mime-exe-uu mime-exe-rfc822-b64 mime-exe-qp; do
+		f=$T/gen/$g.eml; [ -f "$f" ] || f=$root/tests/samples/$g.eml
+		[ -f "$f" ] && FM_SAMPLE=1 fm_case "sample $g, refused" fm "$f" 31
+	done
 	fm_case "DKIM-signed 50 KB, every caller (libraries too)" fm "$T/m/50k-signed.eml" 0 all
 fi
 

@@ -19,12 +19,12 @@ static void request(const uint8_t *d, size_t n, unsigned flags)
 
 	if (!q || !again)
 		abort();
-	if (qf_request_decode(d, n, flags, q, &why) == 0) {
+	if (qf_proto_request_decode(d, n, flags, q, &why) == 0) {
 		if (qf_envelope_parse(q->envelope, q->envlen, &env) == 0)
 			qf_envelope_free(&env);
-		if (qf_request_encode(q, &buf, &len) < 0 ||
+		if (qf_proto_request_encode(q, &buf, &len) < 0 ||
 		    qf_proto_head_decode(buf, 'Q', &f2, &bodylen, &why) < 0 || bodylen != len - QF_PROTO_HEAD ||
-		    qf_request_decode(buf + QF_PROTO_HEAD, bodylen, f2, again, &why) < 0 ||
+		    qf_proto_request_decode(buf + QF_PROTO_HEAD, bodylen, f2, again, &why) < 0 ||
 		    again->received != q->received || again->size != q->size ||
 		    again->ms_left != q->ms_left || again->envlen != q->envlen ||
 		    memcmp(again->envelope, q->envelope, q->envlen) != 0 ||
@@ -49,10 +49,10 @@ static void answer(const uint8_t *d, size_t n, unsigned flags)
 
 	if (!a || !again)
 		abort();
-	if (qf_answer_decode(d, n, flags, a, &why) == 0) {
-		if (qf_answer_encode(a, &buf, &len) < 0 ||
+	if (qf_proto_answer_decode(d, n, flags, a, &why) == 0) {
+		if (qf_proto_answer_encode(a, &buf, &len) < 0 ||
 		    qf_proto_head_decode(buf, 'A', &f2, &bodylen, &why) < 0 ||
-		    qf_answer_decode(buf + QF_PROTO_HEAD, bodylen, f2, again, &why) < 0 ||
+		    qf_proto_answer_decode(buf + QF_PROTO_HEAD, bodylen, f2, again, &why) < 0 ||
 		    again->action != a->action || again->exit != a->exit || again->has_fd != a->has_fd ||
 		    strcmp(again->reply, a->reply) || strcmp(again->reason, a->reason) ||
 		    again->nresults != a->nresults)

@@ -11,8 +11,9 @@
  *                          and of a crash (SIGSEGV, SIGBUS, SIGABRT, SIGFPE,
  *                          SIGILL), on fd 2 (addr2line -e PROG OFFSET)
  *   QF_FAILMALLOC_SCOPE=own (default) counts only the allocations asked
- *                          for by the program itself or by the C library
- *                          (fopen, asprintf, getline, ... on its behalf);
+ *                          for by the program itself, or by the C library
+ *                          on its behalf (fopen, asprintf, getline...: the
+ *                          first frame outside libc is the program's);
  *                          "all" counts every caller. GLib aborts by design
  *                          when its g_malloc fails, so "all" measures the
  *                          libraries, "own" the program.
@@ -52,29 +53,47 @@ static exit_fn real_exit;
 static int sticky, scope_all, ready, trace, in_trace;
 static const char *count_file;
 
+/* where code lives: the executable, the C library, this library */
+enum { OBJ_EXE, OBJ_LIBC, OBJ_SELF, OBJ_N };
 struct range { uintptr_t lo, hi; };
-static struct range own[16];
-static size_t nown;
+static struct range ranges[OBJ_N][8];
+static size_t nranges[OBJ_N];
 
 static int note_object(struct dl_phdr_info *info, size_t size, void *arg)
 {
 	const char *name = info->dlpi_name;
-	int first = *(int *)arg;
+	int *first = arg, obj;
 	size_t i;
 
 	(void)size;
-	*(int *)arg = 0;
-	/* the executable (the first object) and the C library */
-	if (!first && !(name && strstr(name, "/libc.so")))
+	if (*first)
+		obj = OBJ_EXE;   /* the first object is the executable */
+	else if (name && strstr(name, "/libc.so"))
+		obj = OBJ_LIBC;
+	else if (name && strstr(name, "failmalloc"))
+		obj = OBJ_SELF;
+	else
 		return 0;
-	for (i = 0; i < info->dlpi_phnum && nown < sizeof own / sizeof own[0]; i++) {
+	*first = 0;
+	for (i = 0; i < info->dlpi_phnum && nranges[obj] < 8; i++) {
 		const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
 		if (ph->p_type != PT_LOAD || !(ph->p_flags & PF_X))
 			continue;
-		own[nown].lo = info->dlpi_addr + ph->p_vaddr;
-		own[nown].hi = own[nown].lo + ph->p_memsz;
-		nown++;
+		ranges[obj][nranges[obj]].lo = info->dlpi_addr + ph->p_vaddr;
+		ranges[obj][nranges[obj]].hi = ranges[obj][nranges[obj]].lo + ph->p_memsz;
+		nranges[obj]++;
 	}
+	return 0;
+}
+
+static int in(int obj, const void *addr)
+{
+	uintptr_t a = (uintptr_t)addr;
+	size_t i;
+
+	for (i = 0; i < nranges[obj]; i++)
+		if (a >= ranges[obj][i].lo && a < ranges[obj][i].hi)
+			return 1;
 	return 0;
 }
 
@@ -104,11 +123,13 @@ static void setup(void)
 	real_exit = (exit_fn)dlsym(RTLD_NEXT, "_exit");
 	s = getenv("QF_FAILMALLOC_TRACE");
 	trace = s && *s == '1';
-	if (trace) {   /* the first backtrace() loads libgcc_s: not while failing */
+	{	/* the first backtrace() loads libgcc_s: now, not while counting */
 		void *frames[4];
+		backtrace(frames, 4);
+	}
+	if (trace) {
 		int sigs[] = { SIGSEGV, SIGBUS, SIGABRT, SIGFPE, SIGILL };
 		size_t i;
-		backtrace(frames, 4);
 		for (i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
 			signal(sigs[i], on_crash);
 	}
@@ -128,19 +149,33 @@ __attribute__((constructor)) static void failmalloc_init(void)
 	setup();
 }
 
+static __thread int walking;
+
+/* The program's own allocation: asked for by its code, or by the C
+ * library on its behalf (fopen, asprintf, getline...: the first frame
+ * outside the C library is the program's). A library's allocations,
+ * through the C library or not, are its own business. */
 static int counted(const void *caller)
 {
-	uintptr_t a = (uintptr_t)caller;
-	size_t i;
+	void *frames[24];
+	int n, i, mine = 0;
 
-	if (!ready)
-		return 0;   /* before set-up: the loader's own work */
-	if (scope_all)
+	if (!ready || walking)
+		return 0;   /* before set-up (the loader's work), or our own walk */
+	if (scope_all || in(OBJ_EXE, caller))
 		return 1;
-	for (i = 0; i < nown; i++)
-		if (a >= own[i].lo && a < own[i].hi)
-			return 1;
-	return 0;
+	if (!in(OBJ_LIBC, caller))
+		return 0;
+	walking = 1;
+	n = backtrace(frames, 24);
+	walking = 0;
+	for (i = 0; i < n; i++) {
+		if (in(OBJ_SELF, frames[i]) || in(OBJ_LIBC, frames[i]))
+			continue;
+		mine = in(OBJ_EXE, frames[i]);
+		break;
+	}
+	return mine;
 }
 
 /* true: this allocation fails */

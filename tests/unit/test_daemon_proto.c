@@ -40,13 +40,13 @@ static int request_trip(const struct qf_request *q, struct qf_request *out, cons
 	unsigned flags;
 	int rc;
 
-	if (qf_request_encode(q, &buf, &len) < 0) {
+	if (qf_proto_request_encode(q, &buf, &len) < 0) {
 		*why = "encode failed";
 		return -1;
 	}
 	rc = qf_proto_head_decode(buf, 'Q', &flags, &bodylen, why);
 	if (rc == 0)
-		rc = qf_request_decode(buf + QF_PROTO_HEAD, bodylen, flags, out, why);
+		rc = qf_proto_request_decode(buf + QF_PROTO_HEAD, bodylen, flags, out, why);
 	/* out->envelope points into buf: keep a copy for the caller */
 	if (rc == 0) {
 		static char keep[sizeof ENV + 64];
@@ -86,7 +86,7 @@ static void test_request(void)
 	CHECK_INT(request_trip(&q, &r, &why), -1, "request: time left beyond a day is refused");
 	sample_request(&q);
 	q.envlen = 0;
-	CHECK_INT(qf_request_encode(&q, &buf, &len), -1, "request: no envelope: not encoded");
+	CHECK_INT(qf_proto_request_encode(&q, &buf, &len), -1, "request: no envelope: not encoded");
 	sample_request(&q);
 	memset(q.remote_host, 'h', QF_PROTO_STR_MAX);
 	q.remote_host[QF_PROTO_STR_MAX] = 0;
@@ -95,19 +95,19 @@ static void test_request(void)
 
 	/* every shorter body, and a longer one, is refused */
 	sample_request(&q);
-	qf_request_encode(&q, &buf, &len);
+	qf_proto_request_encode(&q, &buf, &len);
 	qf_proto_head_decode(buf, 'Q', &flags, &bodylen, &why);
 	for (i = 0; i < bodylen; i++)
-		if (qf_request_decode(buf + QF_PROTO_HEAD, i, flags, &r, &why) == 0)
+		if (qf_proto_request_decode(buf + QF_PROTO_HEAD, i, flags, &r, &why) == 0)
 			bad++;
 	CHECK_INT(bad, 0, "request: every truncated body is refused");
 	buf = realloc(buf, len + 1);
 	buf[len] = 0;
-	CHECK_INT(qf_request_decode(buf + QF_PROTO_HEAD, bodylen + 1, flags, &r, &why), -1,
+	CHECK_INT(qf_proto_request_decode(buf + QF_PROTO_HEAD, bodylen + 1, flags, &r, &why), -1,
 		  "request: a trailing byte is refused");
 	/* a NUL inside TCPREMOTEIP: offset of its bytes is 20 + 4 + envlen + 4 */
 	buf[QF_PROTO_HEAD + 20 + 4 + sizeof ENV + 4 + 2] = 0;
-	CHECK_INT(qf_request_decode(buf + QF_PROTO_HEAD, bodylen, flags, &r, &why), -1,
+	CHECK_INT(qf_proto_request_decode(buf + QF_PROTO_HEAD, bodylen, flags, &r, &why), -1,
 		  "request: a NUL inside a string is refused");
 	free(buf);
 }
@@ -122,7 +122,7 @@ static void test_head(void)
 	const char *why;
 
 	sample_request(&q);
-	qf_request_encode(&q, &buf, &len);
+	qf_proto_request_encode(&q, &buf, &len);
 	memcpy(h, buf, sizeof h);
 	free(buf);
 	CHECK_INT(qf_proto_head_decode(h, 'Q', &flags, &bodylen, &why), 0, "head: a request head decodes");
@@ -149,11 +149,11 @@ static int answer_trip(const struct qf_answer *a, struct qf_answer *out, const c
 	unsigned flags;
 	int rc;
 
-	if (qf_answer_encode(a, &buf, &len) < 0)
+	if (qf_proto_answer_encode(a, &buf, &len) < 0)
 		return -1;
 	rc = qf_proto_head_decode(buf, 'A', &flags, &bodylen, why);
 	if (rc == 0)
-		rc = qf_answer_decode(buf + QF_PROTO_HEAD, bodylen, flags, out, why);
+		rc = qf_proto_answer_decode(buf + QF_PROTO_HEAD, bodylen, flags, out, why);
 	free(buf);
 	return rc;
 }
@@ -282,7 +282,7 @@ static void test_socket(void)
 	int sv[2], mfd, fd, fds[2], before;
 
 	sample_request(&q);
-	qf_request_encode(&q, &buf, &len);
+	qf_proto_request_encode(&q, &buf, &len);
 	mfd = memfd_create("spool", MFD_CLOEXEC);
 	if (write(mfd, "hello\n", 6) != 6)
 		perror("write");
@@ -293,7 +293,7 @@ static void test_socket(void)
 	CHECK_INT(qf_proto_recv(sv[1], 'Q', QF_PROTO_FD_ALWAYS, &body, &blen, &flags, &fd, &why), 0,
 		  "socket: ...and received (%s)", why);
 	CHECK(fd >= 0 && fstat(fd, &st) == 0 && st.st_size == 6, "socket: the descriptor is the spool");
-	CHECK_INT(qf_request_decode(body, blen, flags, &r, &why), 0, "socket: the body decodes");
+	CHECK_INT(qf_proto_request_decode(body, blen, flags, &r, &why), 0, "socket: the body decodes");
 	free(body);
 	close(fd);
 

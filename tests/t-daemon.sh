@@ -1,0 +1,346 @@
+#!/usr/bin/env bash
+# t-daemon.sh: qfilterd behind a thin qfilter (qfilterd(8)): the same
+# results as single-process mode (the whole sample suite, the client's
+# environment, external filters, quarantine), the socket's permissions,
+# hostile clients and broken daemons, a daemon killed mid-message (then
+# daemon-fail), SIGHUP with 20 messages in flight, 50 concurrent clients,
+# SIGTERM.   QF_BIN=bin bash tests/t-daemon.sh
+root=$(cd "$(dirname "$0")/.." && pwd)
+QF_BIN=${QF_BIN:-$root/bin}
+PY=/usr/bin/python3; [ -x $PY ] || PY=python3
+W=$(mktemp -d "${TMPDIR:-/tmp}/t-daemon.XXXXXX")
+chmod 755 "$W"   # the test users below must reach the config and rules
+PIDS="" USERS_MADE="" GROUP_MADE=""
+cleanup() {
+	local p
+	for p in $PIDS; do { kill -9 "$p" && wait "$p"; } 2>/dev/null; done
+	for p in $USERS_MADE; do userdel "$p" 2>/dev/null; done
+	[ -n "$GROUP_MADE" ] && groupdel "$GROUP_MADE" 2>/dev/null
+	[ -n "$KEEP" ] || rm -rf "$W"
+}
+trap cleanup EXIT
+PASS=0 FAIL=0 SKIP=0
+ok() { PASS=$((PASS+1)); echo "ok - $*"; }
+bad() { FAIL=$((FAIL+1)); echo "not ok - $*"; }
+skip() { SKIP=$((SKIP+1)); echo "skip - $*"; }
+check() { # check DESCRIPTION COMMAND...
+	local d=$1; shift
+	if "$@" >"$W/check.out" 2>&1; then ok "$d"; else bad "$d"; sed 's/^/#   /' "$W/check.out" | head -10; fi
+}
+
+# --- fixtures: a clean message, one with a PE attachment, an envelope
+$PY - "$W" <<'PY'
+import sys, base64, struct, os
+W = sys.argv[1]
+pe = bytearray(512); pe[0:2] = b'MZ'; struct.pack_into('<I', pe, 0x3c, 0x80); pe[0x80:0x84] = b'PE\0\0'
+hdr = 'From: Sender <sender@example.net>\nTo: rcpt@example.com\nSubject: %s\nMessage-ID: <%s@example.net>\nMIME-Version: 1.0\n'
+open(os.path.join(W, 'plain.eml'), 'w').write(hdr % ('plain', 'plain') + 'Content-Type: text/plain\n\n' + 'hello\n' * 50)
+open(os.path.join(W, 'exe.eml'), 'w').write(hdr % ('exe', 'exe') +
+    'Content-Type: multipart/mixed; boundary="b"\n\n--b\nContent-Type: text/plain\n\nsee attached\n'
+    '--b\nContent-Type: application/octet-stream; name="tool.exe"\nContent-Transfer-Encoding: base64\n\n' +
+    base64.encodebytes(bytes(pe)).decode() + '--b--\n')
+PY
+printf 'Fsender@example.net\0Trcpt@example.com\0\0' >"$W/env"
+mkdir -m 1777 "$W/rec"   # where the recording queue writes, for every user
+
+# The slow clamd: INSTREAM answered "OK" after DELAY seconds, so that
+# messages are surely in flight inside qfilterd when we act.
+cat >"$W/slowclamd.py" <<'PY'
+import os, socket, sys, threading, time
+path, delay = sys.argv[1], float(sys.argv[2])
+srv = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+srv.bind(path); srv.listen(256)
+def serve(c):
+    try:
+        buf = b''
+        while b'zINSTREAM\0' not in buf:
+            d = c.recv(65536)
+            if not d: return
+            buf += d
+        buf = buf[buf.index(b'zINSTREAM\0') + 10:]
+        while True:
+            while len(buf) < 4:
+                d = c.recv(65536)
+                if not d: return
+                buf += d
+            n = int.from_bytes(buf[:4], 'big')
+            buf = buf[4:]
+            if n == 0: break
+            while len(buf) < n:
+                d = c.recv(65536)
+                if not d: return
+                buf += d
+            buf = buf[n:]
+        time.sleep(delay)
+        c.sendall(b'1: ClamAV 1.0.0/27000/Thu Jan  1 00:00:00 2026\0' + b'2: stream: OK\0')
+        while c.recv(65536): pass
+    except OSError:
+        pass
+    finally:
+        c.close()
+while True:
+    c, _ = srv.accept()
+    threading.Thread(target=serve, args=(c,), daemon=True).start()
+PY
+slowclamd() { # slowclamd NAME DELAY: starts it on $W/NAME.sock
+	$PY "$W/slowclamd.py" "$W/$1.sock" "$2" 2>"$W/$1.log" & PIDS="$PIDS $!"
+	local i; for i in $(seq 100); do [ -S "$W/$1.sock" ] && return 0; sleep 0.05; done
+	return 1
+}
+
+# qf NAME MSG [ARGS]: qfilter with $QFILTER_CONF, fd 6 closed; RC, $W/NAME.err,
+# the queued copy in $W/rec/NAME/
+qf() {
+	local name=$1 msg=$2; shift 2
+	rm -rf "$W/rec/$name"
+	REC=$W/rec/$name QQF_QMAILQUEUE=$root/tests/lib/recorder timeout 60 $AS "$QF_BIN/qfilter" "$@" \
+		<"$msg" 1<"$W/env" 2>"$W/$name.err" 6>&-
+	RC=$?
+}
+# qf6: the same with fd 6 a pipe into $W/NAME.fd6
+qf6() {
+	local name=$1 msg=$2; shift 2
+	rm -rf "$W/rec/$name"
+	(   # a subshell, so that the pipe's write end closes with it
+		REC=$W/rec/$name QQF_QMAILQUEUE=$root/tests/lib/recorder timeout 60 "$QF_BIN/qfilter" "$@" \
+			<"$msg" 1<"$W/env" 2>"$W/$name.err" 6> >(cat >"$W/$name.fd6")
+		rc=$?; wait $! 2>/dev/null; exit $rc
+	)
+	RC=$?
+}
+queued() { [ -f "$W/rec/$1/message" ]; }
+served() { ! grep -q 'cannot serve' "$W/$1.err" && grep -q 'verdict=' "$W/$1.err"; }
+rc_is() { [ "$RC" = "$1" ] || { echo "exit $RC, wanted $1"; cat "$W/$2.err"; return 1; }; }
+
+# start_daemon NAME CONF: qfilterd in the background, its log in $W/NAME.log;
+# waits until it listens; DPID
+start_daemon() {
+	"$QF_BIN/qfilterd" -c "$2" 2>"$W/$1.log" & DPID=$!; PIDS="$PIDS $DPID"
+	local i; for i in $(seq 200); do grep -q '^qfilterd: listening on' "$W/$1.log" 2>/dev/null && return 0; kill -0 $DPID 2>/dev/null || break; sleep 0.05; done
+	echo "# qfilterd $1 did not come up:"; sed 's/^/#   /' "$W/$1.log"
+	return 1
+}
+workers_of() { ps --ppid "$1" -o pid= 2>/dev/null; }
+kill_all() { # the master and its workers, at once, as a crash would
+	local w; w=$(workers_of "$1")
+	kill -9 "$1" $w 2>/dev/null; wait "$1" 2>/dev/null
+}
+wait_log() { # wait_log FILE REGEX [SECONDS]
+	local i; for i in $(seq $((${3:-10} * 20))); do grep -qE "$2" "$1" && return 0; sleep 0.05; done
+	return 1
+}
+rules() { # rules NAME LINE...: compiles into $W/NAME.cdb
+	printf '%s\n' "${@:2}" >"$W/$1.rules"
+	"$QF_BIN/qfilter-rules" "$W/$1.rules" "$W/$1.cdb"
+}
+
+# --- the whole sample suite through qfilterd
+if [ -z "$QF_DAEMON_NO_SAMPLES" ]; then
+	out=$(QF_SAMPLES_DAEMON=1 "$root/tests/run-samples" "$QF_BIN" 2>&1)
+	plain=$("$root/tests/run-samples" "$QF_BIN" 2>&1)
+	check "samples through qfilterd: the suite ran" bash -c "grep -qE '^[0-9]+ passed' <<<\"\$1\"" _ "$out"
+	check "samples through qfilterd: every case has the same outcome as in single-process mode" \
+		diff <(grep -E '^(ok|not ok|skip) - ' <<<"$plain" | sed -E 's/[:(].*//' | sort) \
+		     <(grep -E '^(ok|not ok|skip) - ' <<<"$out" | sed -E 's/[:(].*//' | sort)
+	check "samples through qfilterd: every client was served by qfilterd" bash -c "! grep -q 'did not serve' <<<\"\$1\"" _ "$out"
+fi
+
+# --- one daemon, the basics
+rules a '* exe=reject' 'ip=192.0.2.0/24 exe=tag'
+grp=""
+if [ "$(id -u)" = 0 ] && command -v groupadd >/dev/null; then
+	getent group qfsock >/dev/null || { groupadd qfsock && GROUP_MADE=qfsock; }
+	getent group qfsock >/dev/null && grp=qfsock
+fi
+{ printf 'daemon unix:%s/a.sock\nrules %s/a.cdb\n' "$W" "$W"; [ -n "$grp" ] && echo "daemon-group $grp"; } >"$W/a.conf"
+printf 'rules %s/a.cdb\n' "$W" >"$W/a-inproc.conf"
+# the daemon's own environment must not count: only the client's
+TCPREMOTEIP=192.0.2.9 RELAYCLIENT= start_daemon a "$W/a.conf" || { echo "$PASS passed, $((FAIL+1)) failed"; exit 1; }
+A=$DPID
+export QFILTER_CONF=$W/a.conf
+check "the socket has mode 0660" [ "$(stat -c %a "$W/a.sock")" = 660 ]
+if [ -n "$grp" ]; then check "the socket has the daemon-group" [ "$(stat -c %G "$W/a.sock")" = "$grp" ]; fi
+check "daemon-workers: 4 workers by default" [ "$(workers_of $A | wc -l)" = 4 ]
+qf plain "$W/plain.eml"
+check "a clean message: queued (0)" rc_is 0 plain
+check "...served by qfilterd, not in process" served plain
+check "...with the added headers in front of the original bytes" \
+	bash -c "head -1 '$W/rec/plain/message' | grep -q '^X-Qfilter:' && tail -c $(wc -c <"$W/plain.eml") '$W/rec/plain/message' | cmp -s - '$W/plain.eml'"
+check "...and the envelope unchanged" cmp -s "$W/rec/plain/envelope" "$W/env"
+check "the daemon logged the message (qfilterd: ... verdict=accept)" grep -q '^qfilterd: pid=.*verdict=accept' "$W/a.log"
+qf exe "$W/exe.eml"
+check "an executable: refused (31), nothing queued" bash -c "[ $RC = 31 ] && ! [ -e '$W/rec/exe/message' ]"
+qf6 exe6 "$W/exe.eml"
+check "an executable with fd 6 a pipe: 82 and the D text, written by the client" \
+	bash -c "[ $RC = 82 ] && grep -q '^D.*executable' '$W/exe6.fd6'"
+TCPREMOTEIP=192.0.2.9 qf exe-ip "$W/exe.eml"
+check "the client's TCPREMOTEIP reaches the rules (ip= rule: tag, 0)" \
+	bash -c "[ $RC = 0 ] && grep -qi '^X-Qfilter-Tag:' '$W/rec/exe-ip/message'"
+QFILTER_CONF=$W/a-inproc.conf TCPREMOTEIP=192.0.2.9 qf exe-ip-inproc "$W/exe.eml"
+check "...the same as in single-process mode (headers and all)" \
+	cmp "$W/rec/exe-ip/message" "$W/rec/exe-ip-inproc/message"
+check "the client's log line names the filters that ran in the daemon" grep -q 'verdict=tag.* exe=' "$W/exe-ip.err"
+
+# external filters run in the client, as the calling user, on the daemon's output
+qf ext "$W/plain.eml" sh -c "head -1 >'$W/ext.first'; echo \$QMAILRCPTS >'$W/ext.rcpts'"
+check "external filter: run by the client on the composed message" \
+	bash -c "[ $RC = 0 ] && grep -q '^X-Qfilter:' '$W/ext.first' && grep -q rcpt@example.com '$W/ext.rcpts'"
+qf ext99 "$W/plain.eml" sh -c 'exit 99'
+check "external filter exit 99: dropped (0), nothing queued" bash -c "[ $RC = 0 ] && ! [ -e '$W/rec/ext99/message' ]"
+qf ext31 "$W/plain.eml" sh -c 'exit 31'
+check "external filter exit 31: 31" rc_is 31 ext31
+
+# --- hostile clients: the daemon logs them and serves on
+printf 'GET / HTTP/1.0\r\n\r\n' >"$W/junk"
+$PY -c 'import socket,sys; s=socket.socket(socket.AF_UNIX); s.connect(sys.argv[1]); s.sendall(open(sys.argv[2],"rb").read()); s.close()' "$W/a.sock" "$W/junk"
+$PY -c 'import socket,sys,struct; s=socket.socket(socket.AF_UNIX); s.connect(sys.argv[1]); s.sendall(b"QFDQ\0\1\0\0\xff\xff\xff\xff"); s.close()' "$W/a.sock"
+$PY -c 'import socket,sys,struct; s=socket.socket(socket.AF_UNIX); s.connect(sys.argv[1]); s.sendall(b"QFDQ\0\1\0\0\0\0\0\4abcd"); s.close()' "$W/a.sock"
+check "garbage from a client is logged as a bad request" wait_log "$W/a.log" 'bad request: not a qfilterd' 5
+check "an oversized length is refused before any allocation" wait_log "$W/a.log" 'bad request: body too long' 5
+check "a request without the spool descriptor is refused" wait_log "$W/a.log" 'bad request: .*descriptor' 5
+qf after-junk "$W/exe.eml"
+check "...and the next client is served as usual (31)" bash -c "[ $RC = 31 ] && ! grep -q 'cannot serve' '$W/after-junk.err'"
+
+# --- 50 concurrent clients
+for i in $(seq 50); do
+	m=plain; [ $((i % 2)) = 0 ] && m=exe
+	( qf c$i "$W/$m.eml"; echo $RC >"$W/c$i.rc" ) &
+done
+wait_all_c() { local i; for i in $(seq 50); do [ -f "$W/c$i.rc" ] || return 1; done; }
+for i in $(seq 600); do wait_all_c && break; sleep 0.1; done
+wrong=0
+for i in $(seq 50); do
+	want=0; [ $((i % 2)) = 0 ] && want=31
+	[ "$(cat "$W/c$i.rc" 2>/dev/null)" = $want ] || { wrong=$((wrong+1)); echo "# client $i: exit $(cat "$W/c$i.rc" 2>/dev/null), wanted $want"; }
+	grep -q 'cannot serve' "$W/c$i.err" && wrong=$((wrong+1))
+done
+check "50 concurrent clients: every one served, with the right verdict" [ $wrong = 0 ]
+check "...25 queued" [ "$(ls -d "$W"/rec/c*/message 2>/dev/null | wc -l)" = 25 ]
+
+# --- a second qfilterd on the same socket must not start
+"$QF_BIN/qfilterd" -c "$W/a.conf" 2>"$W/a2.log"; rc=$?
+check "a second qfilterd on a live socket exits 111" [ $rc = 111 ]
+check "...saying another qfilterd answers there" grep -q 'another qfilterd answers' "$W/a2.log"
+check "...and the first still serves" bash -c "kill -0 $A"
+
+# --- workers that die are replaced; the daemon survives them
+w=$(workers_of $A)
+kill -9 $w
+check "killed workers are logged and replaced" wait_log "$W/a.log" 'killed by signal 9: starting another' 5
+sleep 1.2
+check "...back to 4 workers" [ "$(workers_of $A | wc -l)" = 4 ]
+qf after-kill "$W/plain.eml"
+check "...which serve the next message" bash -c "[ $RC = 0 ] && ! grep -q 'cannot serve' '$W/after-kill.err'"
+
+# --- a user not in the socket's group is refused by permissions, and daemon-fail decides
+if [ -n "$grp" ] && command -v useradd >/dev/null && command -v setpriv >/dev/null; then
+	getent passwd qfoutsider >/dev/null || { useradd -M -N -r -s /usr/sbin/nologin qfoutsider && USERS_MADE="$USERS_MADE qfoutsider"; }
+	getent passwd qfmember >/dev/null || { useradd -M -N -r -s /usr/sbin/nologin -G "$grp" qfmember && USERS_MADE="$USERS_MADE qfmember"; }
+	AS="setpriv --reuid=qfoutsider --regid=nogroup --clear-groups" qf outsider "$W/exe.eml"
+	check "a user outside daemon-group cannot connect (permission denied)" grep -q 'cannot serve (connect: Permission denied)' "$W/outsider.err"
+	check "...and daemon-fail inprocess filters in process: 31" rc_is 31 outsider
+	printf 'daemon unix:%s/a.sock\nrules %s/a.cdb\ndaemon-fail tempfail\n' "$W" "$W" >"$W/a-tf.conf"
+	QFILTER_CONF=$W/a-tf.conf AS="setpriv --reuid=qfoutsider --regid=nogroup --clear-groups" qf outsider-tf "$W/plain.eml"
+	check "...with daemon-fail tempfail: 71, nothing queued" bash -c "[ $RC = 71 ] && ! [ -e '$W/rec/outsider-tf/message' ]"
+	AS="setpriv --reuid=qfmember --regid=nogroup --init-groups" qf member "$W/plain.eml"
+	check "a user in daemon-group is served (and the queue runs as that user)" \
+		bash -c "[ $RC = 0 ] && ! grep -q 'cannot serve' '$W/member.err' && [ \$(stat -c %U '$W/rec/member/message') = qfmember ]"
+else
+	skip "users outside the socket's group: needs root, groupadd, useradd and setpriv"
+fi
+
+# --- SIGTERM: stop accepting, finish, remove the socket, exit 0
+w=$(workers_of $A | tr '\n' ' ')
+kill -TERM $A; wait $A; rc=$?
+check "SIGTERM: qfilterd exits 0" [ $rc = 0 ]
+check "...removes its socket" [ ! -e "$W/a.sock" ]
+check "...and no worker outlives it" bash -c "for p in $w; do kill -0 \$p 2>/dev/null && exit 1; done; exit 0"
+qf down "$W/exe.eml"
+check "qfilterd down: daemon-fail inprocess filters in process (31)" \
+	bash -c "[ $RC = 31 ] && grep -q 'cannot serve.*filtering in process' '$W/down.err'"
+
+# --- daemons that misbehave: the client never passes a message unfiltered
+fake() { # fake NAME PYTHON-ANSWER-EXPR: a "qfilterd" that answers bytes (or closes)
+	$PY -c '
+import socket, sys, os
+s = socket.socket(socket.AF_UNIX); s.bind(sys.argv[1]); s.listen(8)
+c, _ = s.accept(); c.recv(65536)
+c.sendall(eval(sys.argv[2])); c.close()' "$W/$1.sock" "$2" & PIDS="$PIDS $!"
+	local i; for i in $(seq 100); do [ -S "$W/$1.sock" ] && break; sleep 0.05; done
+	printf 'daemon unix:%s/%s.sock\nrules %s/a.cdb\n' "$W" "$1" "$W" >"$W/$1.conf"
+}
+fake junkd 'b"250 ok, queued as 12345\r\n"'
+QFILTER_CONF=$W/junkd.conf qf junkd "$W/exe.eml"
+check "a daemon answering junk: in process instead (31)" bash -c "[ $RC = 31 ] && grep -q 'no answer: not a qfilterd' '$W/junkd.err'"
+fake closed 'b""'
+QFILTER_CONF=$W/closed.conf qf closed "$W/exe.eml"
+check "a daemon closing without an answer: in process instead (31)" bash -c "[ $RC = 31 ] && grep -q 'no answer: connection closed' '$W/closed.err'"
+fake nofd 'b"QFDA\0\1\0\1\0\0\0\x0b" + b"\0\0" + b"\0\0\0\0" + b"\0\0\0\0" + b"\0"'
+QFILTER_CONF=$W/nofd.conf qf nofd "$W/exe.eml"
+check "a daemon saying accept without the message: in process instead (31)" bash -c "[ $RC = 31 ] && grep -q 'descriptor missing' '$W/nofd.err'"
+
+# --- killed mid-message
+slowclamd clamd2 2 || bad "the slow clamd did not start"
+printf 'daemon unix:%s/k.sock\nclamd unix:%s/clamd2.sock\ntimeout 60\n' "$W" "$W" >"$W/k.conf"
+start_daemon k "$W/k.conf"; K=$DPID
+QFILTER_CONF=$W/k.conf qf mid "$W/plain.eml" & QP=$!
+sleep 0.8; kill_all $K; wait $QP
+check "qfilterd killed mid-message: the client filters in process and queues (0)" \
+	bash -c "[ -f '$W/rec/mid/message' ] && grep -q 'cannot serve (no answer: connection closed.*filtering in process' '$W/mid.err' && grep -q 'verdict=accept.*clamav=' '$W/mid.err'"
+check "...the spool was intact: the queued copy ends with the whole message" \
+	bash -c "tail -c $(wc -c <"$W/plain.eml") '$W/rec/mid/message' | cmp -s - '$W/plain.eml'"
+check "a dead daemon's stale socket is left behind" [ -S "$W/k.sock" ]
+printf 'daemon-fail tempfail\n' >>"$W/k.conf"
+start_daemon k2 "$W/k.conf"; K=$DPID
+check "...and removed by the next qfilterd, which starts" bash -c "kill -0 $K"
+QFILTER_CONF=$W/k.conf qf mid-tf "$W/plain.eml" & QP=$!
+sleep 0.8; kill_all $K; wait $QP
+check "killed mid-message with daemon-fail tempfail: 71, nothing queued" \
+	bash -c "[ ! -e '$W/rec/mid-tf/message' ] && grep -q 'refusing temporarily' '$W/mid-tf.err' && grep -q 'verdict=tempfail.*exit=71' '$W/mid-tf.err'"
+
+# --- the timeout: the same exit as in single-process mode
+slowclamd clamd30 30 || bad "the slow clamd did not start"
+printf 'daemon unix:%s/t.sock\nclamd unix:%s/clamd30.sock\ntimeout 2\n' "$W" "$W" >"$W/t.conf"
+printf 'clamd unix:%s/clamd30.sock\ntimeout 2\n' "$W" >"$W/t-inproc.conf"
+start_daemon t "$W/t.conf"; T=$DPID
+QFILTER_CONF=$W/t-inproc.conf qf slow-inproc "$W/plain.eml"; want=$RC
+QFILTER_CONF=$W/t.conf qf slow "$W/plain.eml"
+check "a scanner slower than the timeout: the same exit through qfilterd ($want)" \
+	bash -c "[ $RC = $want ] && ! grep -q 'cannot serve' '$W/slow.err'"
+kill $T; wait $T
+
+# --- SIGHUP with 20 messages in flight
+slowclamd clamdh 0.5 || bad "the slow clamd did not start"
+rules h '* exe=tag'
+printf 'daemon unix:%s/h.sock\nclamd unix:%s/clamdh.sock\nrules %s/h.cdb\n' "$W" "$W" "$W" >"$W/h.conf"
+start_daemon h "$W/h.conf"; H=$DPID
+for i in $(seq 20); do ( QFILTER_CONF=$W/h.conf qf h$i "$W/exe.eml"; echo $RC >"$W/h$i.rc" ) & done
+sleep 0.3
+rules h '* exe=reject'
+kill -HUP $H
+check "SIGHUP: the new configuration is loaded" wait_log "$W/h.log" '^qfilterd: reloaded' 10
+wait_all_h() { local i; for i in $(seq 20); do [ -f "$W/h$i.rc" ] || return 1; done; }
+for i in $(seq 600); do wait_all_h && break; sleep 0.1; done
+lost=0 old=0 new=0
+for i in $(seq 20); do
+	case $(cat "$W/h$i.rc" 2>/dev/null) in
+	0) queued h$i && old=$((old+1)) || lost=$((lost+1)) ;;
+	31) new=$((new+1)) ;;
+	*) lost=$((lost+1)); echo "# message $i: exit $(cat "$W/h$i.rc" 2>/dev/null)"; sed 's/^/#   /' "$W/h$i.err" ;;
+	esac
+	grep -q 'cannot serve' "$W/h$i.err" && { lost=$((lost+1)); echo "# message $i: not served"; }
+done
+check "SIGHUP with 20 messages in flight: none lost, all served by qfilterd ($old old rules, $new new)" [ $lost = 0 ]
+check "...the messages in hand finished under the old rules" [ $old -gt 0 ]
+QFILTER_CONF=$W/h.conf qf h-later "$W/exe.eml"
+check "...and the new rules apply to later messages (31)" rc_is 31 h-later
+echo 'not a cdb' >"$W/h.cdb.new" && mv "$W/h.cdb.new" "$W/h.cdb"   # replaced, as qfilter-rules does
+kill -HUP $H
+check "a reload that fails is logged" wait_log "$W/h.log" 'reload failed, keeping the running configuration' 10
+QFILTER_CONF=$W/h.conf qf h-kept "$W/exe.eml"
+check "...and the running configuration keeps serving (31)" bash -c "[ $RC = 31 ] && ! grep -q 'cannot serve' '$W/h-kept.err'"
+kill $H; wait $H
+
+unset QFILTER_CONF
+echo "$PASS passed, $FAIL failed${SKIP:+, $SKIP skipped}"
+[ "$FAIL" = 0 ]
