@@ -18,7 +18,7 @@ PKGS = gmime-3.0 libmagic opendkim libcrypto libarchive libunbound
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) libclamav 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcdb -ldl
 WARN = -Wall -Wextra -Werror -Wno-unused-parameter
-CPPFLAGS += -D_GNU_SOURCE -DQF_VERSION='"$(VERSION)"' -Iqfilter -Ifilters -Irules
+CPPFLAGS += -D_GNU_SOURCE -DQF_VERSION='"$(VERSION)"' -DQF_BINDIR='"$(BINDIR)"' -Iqfilter -Ifilters -Irules
 CFLAGS ?= -O2 -g
 CFLAGS += -std=gnu11 $(WARN) $(PKG_CFLAGS)
 
@@ -45,6 +45,7 @@ else
   BIN = bin
 endif
 ifeq ($(STATIC),1)
+  FRONT_LDFLAGS = -static
   PROG_LIBS = -Wl,--as-needed -Wl,-Bstatic -Wl,--start-group $(STATIC_LIBS) -Wl,--end-group \
 	-Wl,-Bdynamic $(SHARED_DEPS) -lm -ldl -pthread
 else
@@ -58,7 +59,8 @@ else
 endif
 
 # Files that define main(); everything else in these folders is the library.
-MAINS = qfilter/qfilter.c qfilter/qfilter-test.c qfilter/qfilterd.c rules/qfilter-rules.c
+MAINS = qfilter/qfilter.c qfilter/qfilter-inprocess.c qfilter/qfilter-test.c qfilter/qfilterd.c \
+	rules/qfilter-rules.c
 LIBSRC := $(filter-out $(MAINS),$(wildcard qfilter/*.c filters/*.c rules/*.c))
 LIBOBJ := $(LIBSRC:%.c=$(OBJ)/%.o)
 PROGS := $(patsubst %.c,$(BIN)/%,$(notdir $(wildcard $(MAINS))))
@@ -81,6 +83,15 @@ $(BIN)/%: $(OBJ)/qfilter/%.o $(OBJ)/libqf.a
 	@mkdir -p $(BIN)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(LDFLAGS) -o $@.tmp $< $(OBJ)/libqf.a $(PROG_LIBS) && mv -f $@.tmp $@
+
+# qfilter itself is the light front that qmail starts for every message:
+# no filtering library, linked statically, so that its exec costs almost
+# nothing when qfilterd does the work. A link error here means the front
+# pulled in something heavy.
+$(BIN)/qfilter: $(OBJ)/qfilter/qfilter.o $(OBJ)/libqf.a
+	@mkdir -p $(BIN)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS) $(FRONT_LDFLAGS) -o $@.tmp $< $(OBJ)/libqf.a && mv -f $@.tmp $@
 
 $(BIN)/qfilter-rules: $(OBJ)/rules/qfilter-rules.o $(OBJ)/libqf.a
 	@mkdir -p $(BIN)

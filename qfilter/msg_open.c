@@ -9,41 +9,6 @@
 #include "log.h"
 #include "rules.h"
 
-static char *envdup(const char *name)
-{
-	const char *v = getenv(name);
-
-	return v ? strdup(v) : NULL;
-}
-
-void qf_client_from_env(struct qf_client *c)
-{
-	memset(c, 0, sizeof *c);
-	c->remote_ip = envdup("TCPREMOTEIP");
-	c->remote_host = envdup("TCPREMOTEHOST");
-	/* the names the common qmail AUTH patches set */
-	c->auth_user = envdup("SMTPAUTHUSER");
-	if (!c->auth_user)
-		c->auth_user = envdup("AUTHINFO");
-	if (!c->auth_user)
-		c->auth_user = envdup("TCPREMOTEINFO");
-	if (c->auth_user && !*c->auth_user) {
-		free(c->auth_user);
-		c->auth_user = NULL;
-	}
-	c->ppid = envdup("QMAILPPID");
-	c->relay = getenv("RELAYCLIENT") != NULL || c->auth_user != NULL;
-}
-
-void qf_client_free(struct qf_client *c)
-{
-	free(c->remote_ip);
-	free(c->remote_host);
-	free(c->auth_user);
-	free(c->ppid);
-	memset(c, 0, sizeof *c);
-}
-
 static void client_copy(struct qf_client *dst, const struct qf_client *src)
 {
 	memset(dst, 0, sizeof *dst);

@@ -2,125 +2,103 @@
  *
  *   qfilter [PROG [ARGS] [-- PROG [ARGS]]...]
  *
- * Reads the message (fd 0) to EOF into the spool, then the envelope
- * (fd 1), runs the built-in filters and then the external ones, and
- * either execs the real qmail-queue or refuses with qmail-queue's exit
- * codes. Only this file exits. */
+ * A small front, linked with no filtering library, because qmail starts
+ * it once per message. Without a daemon setting it execs
+ * qfilter-inprocess at once, with the caller's descriptors untouched.
+ * With one, it spools the message and reads the envelope itself, hands
+ * both to qfilterd and carries out its verdict (qf_daemon_client). When
+ * qfilterd cannot serve, daemon-fail decides: exec qfilter-inprocess on
+ * what was already read, or refuse temporarily. Never an unfiltered pass. */
 #include <errno.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "daemon_client.h"
 #include "deliver.h"
 #include "exitcodes.h"
 #include "external.h"
 #include "io.h"
 #include "log.h"
-#include "process.h"
-#include "quarantine.h"
-#include "daemon_client.h"
+#include "msg.h"
+#include "spool.h"
+
+#ifndef QF_BINDIR
+#define QF_BINDIR "/var/qmail/bin"
+#endif
 
 static void on_alarm(int sig)
 {
 	(void)sig;
 	if (qf_io_interrupted)
-		_exit(QF_EXIT_TIMEOUT);   /* stuck past the grace period */
+		_exit(QF_EXIT_TIMEOUT);
 	qf_io_interrupted = 1;
 	if (qf_external_pgid)
 		kill(-qf_external_pgid, SIGKILL);
 	alarm(5);
 }
 
-static void timeouts(unsigned seconds)
+/* qfilter-inprocess beside this program (found through /proc/self/exe,
+ * so that a relocated installation works), else in QF_BINDIR */
+static void inprocess_path(char *buf, size_t len)
 {
-	struct sigaction sa;
+	ssize_t n = readlink("/proc/self/exe", buf, len - 1);
+	char *slash;
 
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_alarm;   /* no SA_RESTART: blocking calls return */
-	sigaction(SIGALRM, &sa, NULL);
-	alarm(seconds);
-}
-
-/* Refused before the message could be read: read everything anyway, so
- * that the caller never gets a write error (qmail-smtpd, mailfront). */
-static int drain_and_exit(int code)
-{
-	qf_drain(0);
-	qf_drain(1);
-	_exit(code);
-}
-
-static int act(struct qf_msg *m, struct qf_decision *d, char ***argvs, size_t nargvs)
-{
-	char err[512];
-	int msgfd = -1, envfd = -1, rc;
-
-	switch (d->action) {
-	case QF_ACT_OFF:
-	case QF_ACT_TAG:
-		if (d->exit)
-			break;
-		rc = qf_finish_accept(m, argvs, nargvs, &msgfd, &envfd);
-		if (rc == 99) {
-			qf_log_message(m, "drop", "external filter asked for a drop", 0);
-			return 0;
+	if (n > 0) {
+		buf[n] = 0;
+		if ((slash = strrchr(buf, '/')) &&
+		    (size_t)(slash - buf) + sizeof "/qfilter-inprocess" <= len) {
+			strcpy(slash, "/qfilter-inprocess");
+			if (access(buf, X_OK) == 0)
+				return;
 		}
-		if (rc) {
-			qf_log_message(m, rc == QF_EXIT_REFUSED ? "reject" : "error", "external filter", rc);
-			return rc;
-		}
-		qf_log_message(m, qf_verdict_word(d), d->reason, 0);
-		return qf_exec_queue(qf_queue_path(m->cfg), msgfd, envfd);
-	case QF_ACT_DROP:
-		qf_log_message(m, "drop", d->reason, 0);
-		return 0;
-	case QF_ACT_QUARANTINE:
-		if (qf_quarantine_store(m, d->reason, err, sizeof err) == 0) {
-			qf_log_message(m, "quarantine", d->reason, 0);
-			return 0;
-		}
-		qf_log("error: quarantine: %s", err);
-		d->action = QF_ACT_TEMPFAIL;
-		d->exit = QF_EXIT_TEMPFAIL;
-		snprintf(d->reply, sizeof d->reply, "Zmessage held for review could not be stored, try again later (#4.3.0)");
-		break;
-	default:
-		break;
 	}
-	if (!d->exit)
-		d->exit = QF_EXIT_BUG;
-	rc = d->exit == QF_EXIT_REFUSED || d->exit == QF_EXIT_TEMPFAIL ? qf_refuse(m->cfg, d) : d->exit;
-	qf_log_message(m, qf_verdict_word(d), d->reason, rc);
-	return rc;
+	snprintf(buf, len, "%s/qfilter-inprocess", QF_BINDIR);
+}
+
+static void exec_inprocess(char **argv)
+{
+	char path[PATH_MAX];
+
+	inprocess_path(path, sizeof path);
+	argv[0] = path;
+	execv(path, argv);
+	qf_log("error: cannot exec %s: %s", path, strerror(errno));
 }
 
 int main(int argc, char **argv)
 {
-	struct qf_engine engine;
 	struct qf_config conf;
 	struct qf_spool spool;
 	struct qf_envelope env;
 	struct qf_client client;
-	struct qf_msg m;
-	struct qf_decision d;
-	char err[512], ***argvs = NULL;
-	int n = 0, rc;
+	struct sigaction sa;
+	char err[512], ***argvs = NULL, spooled[96];
+	int n = 0, rc, envfd;
 	int64_t t0 = qf_now_ms();
 
+	if (qf_config_load(qf_config_path(), &conf, err, sizeof err) < 0 || !conf.daemon) {
+		/* the whole job, configuration errors included, is the
+		 * in-process program's: it reads, drains and answers */
+		exec_inprocess(argv);
+		qf_drain(0);
+		qf_drain(1);
+		_exit(QF_EXIT_TEMPFAIL);
+	}
 	signal(SIGPIPE, SIG_IGN);
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_alarm;   /* no SA_RESTART: blocking calls return */
+	sigaction(SIGALRM, &sa, NULL);
+	alarm(conf.timeout);
 	if (argc > 1 && (n = qf_external_split(argv + 1, argc - 1, &argvs)) < 0) {
 		qf_log("error: bad filter command line (an empty program between --)");
-		drain_and_exit(QF_EXIT_BUG);
+		qf_drain(0);
+		qf_drain(1);
+		_exit(QF_EXIT_BUG);
 	}
-	if (qf_config_load(qf_config_path(), &conf, err, sizeof err) < 0) {
-		qf_log("error: %s", err);
-		drain_and_exit(QF_EXIT_CONFIG);
-	}
-	/* indimail reads qmail-queue's stderr as the reply text */
-	if (conf.errfd == 2 && qf_errfd_usable(2))
-		qf_log_muted = 1;
-	timeouts(conf.timeout);
 	if ((rc = qf_spool_read(0, conf.spool, conf.max_size, &spool))) {
 		qf_drain(1);
 		_exit(rc);
@@ -129,20 +107,25 @@ int main(int argc, char **argv)
 		qf_log("error: envelope: %s", qf_exit_lookup(rc) ? qf_exit_lookup(rc)->meaning : "bad");
 		_exit(rc);
 	}
+	/* indimail reads qmail-queue's stderr as the reply text */
+	if (conf.errfd == 2 && qf_errfd_usable(2))
+		qf_log_muted = 1;
 	qf_client_from_env(&client);
-	if (conf.daemon) {
-		rc = qf_daemon_client(&conf, &spool, &env, &client, argvs, n);
-		if (rc >= 0)
-			_exit(rc);
-		/* qfilterd could not serve: daemon-fail inprocess */
+	rc = qf_daemon_client(&conf, &spool, &env, &client, argvs, n);
+	if (rc >= 0)
+		_exit(rc);
+	/* daemon-fail inprocess: the chain runs on what was read, in the
+	 * in-process program, under what is left of the timeout */
+	envfd = qf_envelope_fd(&env);
+	snprintf(spooled, sizeof spooled, "%llu %d %lld", (unsigned long long)spool.received,
+		 spool.truncated ? 1 : 0, (long long)(t0 + (int64_t)conf.timeout * 1000));
+	if (envfd < 0 || lseek(spool.fd, 0, SEEK_SET) < 0 || dup2(spool.fd, 0) < 0 ||
+	    dup2(envfd, 1) < 0 || setenv("QFILTER_SPOOLED", spooled, 1) < 0) {
+		qf_log("error: handing the message to qfilter-inprocess: %s", strerror(errno));
+		_exit(QF_EXIT_TEMPFAIL);
 	}
-	qf_config_free(&conf);
-	if (qf_engine_open(&engine, qf_config_path(), err, sizeof err) < 0) {
-		qf_log("error: %s", err);
-		_exit(QF_EXIT_CONFIG);
-	}
-	qf_process(&engine, &spool, &env, &client, t0 + (int64_t)engine.cfg.timeout * 1000,
-		   false, &m, &d);
-	rc = act(&m, &d, argvs, n);
-	_exit(rc);
+	alarm(0);
+	signal(SIGPIPE, SIG_DFL);
+	exec_inprocess(argv);
+	_exit(QF_EXIT_TEMPFAIL);
 }

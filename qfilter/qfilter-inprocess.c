@@ -1,0 +1,178 @@
+/* qfilter-inprocess: the filter chain in one process (qfilter(8)).
+ *
+ *   qfilter-inprocess [PROG [ARGS] [-- PROG [ARGS]]...]
+ *
+ * qfilter execs it with the caller's descriptors untouched when no
+ * qfilterd is configured: it reads the message (fd 0) to EOF into the
+ * spool, then the envelope (fd 1), runs the built-in filters and then
+ * the external ones, and either execs the real qmail-queue or refuses
+ * with qmail-queue's exit codes. When qfilterd could not serve, qfilter
+ * execs it on the message it already spooled: fd 0 is then that spool
+ * file and QFILTER_SPOOLED says what was read (see spooled_input).
+ * Only this file exits. */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "deliver.h"
+#include "exitcodes.h"
+#include "external.h"
+#include "io.h"
+#include "log.h"
+#include "process.h"
+#include "quarantine.h"
+
+static void on_alarm(int sig)
+{
+	(void)sig;
+	if (qf_io_interrupted)
+		_exit(QF_EXIT_TIMEOUT);   /* stuck past the grace period */
+	qf_io_interrupted = 1;
+	if (qf_external_pgid)
+		kill(-qf_external_pgid, SIGKILL);
+	alarm(5);
+}
+
+static void timeouts(unsigned seconds)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_alarm;   /* no SA_RESTART: blocking calls return */
+	sigaction(SIGALRM, &sa, NULL);
+	alarm(seconds);
+}
+
+/* Refused before the message could be read: read everything anyway, so
+ * that the caller never gets a write error (qmail-smtpd, mailfront). */
+static int drain_and_exit(int code)
+{
+	qf_drain(0);
+	qf_drain(1);
+	_exit(code);
+}
+
+/* QFILTER_SPOOLED="RECEIVED TRUNCATED DEADLINE_MS": fd 0 is the spool
+ * file qfilter already wrote, fd 1 the envelope; the deadline is on the
+ * CLOCK_MONOTONIC clock. Returns 1 and fills s, 0 when not spooled. */
+static int spooled_input(struct qf_spool *s, int64_t *deadline_ms)
+{
+	const char *v = getenv("QFILTER_SPOOLED");
+	unsigned long long received, deadline;
+	struct stat st;
+	int truncated;
+
+	if (!v)
+		return 0;
+	if (sscanf(v, "%llu %d %llu", &received, &truncated, &deadline) != 3 ||
+	    fstat(0, &st) < 0 || !S_ISREG(st.st_mode)) {
+		qf_log("error: QFILTER_SPOOLED is set but fd 0 is not a spool file");
+		drain_and_exit(QF_EXIT_BUG);
+	}
+	unsetenv("QFILTER_SPOOLED");   /* not for external filters or the queue */
+	memset(s, 0, sizeof *s);
+	s->fd = 0;
+	s->size = st.st_size;
+	s->received = received;
+	s->truncated = truncated != 0;
+	*deadline_ms = (int64_t)deadline;
+	return 1;
+}
+
+static int act(struct qf_msg *m, struct qf_decision *d, char ***argvs, size_t nargvs)
+{
+	char err[512];
+	int msgfd = -1, envfd = -1, rc;
+
+	switch (d->action) {
+	case QF_ACT_OFF:
+	case QF_ACT_TAG:
+		if (d->exit)
+			break;
+		rc = qf_finish_accept(m, argvs, nargvs, &msgfd, &envfd);
+		if (rc == 99) {
+			qf_log_message(m, "drop", "external filter asked for a drop", 0);
+			return 0;
+		}
+		if (rc) {
+			qf_log_message(m, rc == QF_EXIT_REFUSED ? "reject" : "error", "external filter", rc);
+			return rc;
+		}
+		qf_log_message(m, qf_verdict_word(d), d->reason, 0);
+		return qf_exec_queue(qf_queue_path(m->cfg), msgfd, envfd);
+	case QF_ACT_DROP:
+		qf_log_message(m, "drop", d->reason, 0);
+		return 0;
+	case QF_ACT_QUARANTINE:
+		if (qf_quarantine_store(m, d->reason, err, sizeof err) == 0) {
+			qf_log_message(m, "quarantine", d->reason, 0);
+			return 0;
+		}
+		qf_log("error: quarantine: %s", err);
+		d->action = QF_ACT_TEMPFAIL;
+		d->exit = QF_EXIT_TEMPFAIL;
+		snprintf(d->reply, sizeof d->reply, "Zmessage held for review could not be stored, try again later (#4.3.0)");
+		break;
+	default:
+		break;
+	}
+	if (!d->exit)
+		d->exit = QF_EXIT_BUG;
+	rc = d->exit == QF_EXIT_REFUSED || d->exit == QF_EXIT_TEMPFAIL ? qf_refuse(m->cfg, d) : d->exit;
+	qf_log_message(m, qf_verdict_word(d), d->reason, rc);
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	struct qf_engine engine;
+	struct qf_config conf;
+	struct qf_spool spool;
+	struct qf_envelope env;
+	struct qf_client client;
+	struct qf_msg m;
+	struct qf_decision d;
+	char err[512], ***argvs = NULL;
+	int n = 0, rc;
+	int64_t t0 = qf_now_ms(), deadline;
+
+	signal(SIGPIPE, SIG_IGN);
+	if (argc > 1 && (n = qf_external_split(argv + 1, argc - 1, &argvs)) < 0) {
+		qf_log("error: bad filter command line (an empty program between --)");
+		drain_and_exit(QF_EXIT_BUG);
+	}
+	if (qf_config_load(qf_config_path(), &conf, err, sizeof err) < 0) {
+		qf_log("error: %s", err);
+		drain_and_exit(QF_EXIT_CONFIG);
+	}
+	/* indimail reads qmail-queue's stderr as the reply text */
+	if (conf.errfd == 2 && qf_errfd_usable(2))
+		qf_log_muted = 1;
+	deadline = t0 + (int64_t)conf.timeout * 1000;
+	if (spooled_input(&spool, &deadline)) {
+		int64_t left = deadline - t0;
+		timeouts(left > 1000 ? (unsigned)((left + 999) / 1000) : 1);
+	} else {
+		timeouts(conf.timeout);
+		if ((rc = qf_spool_read(0, conf.spool, conf.max_size, &spool))) {
+			qf_drain(1);
+			_exit(rc);
+		}
+	}
+	if ((rc = qf_envelope_read(1, &env))) {
+		qf_log("error: envelope: %s", qf_exit_lookup(rc) ? qf_exit_lookup(rc)->meaning : "bad");
+		_exit(rc);
+	}
+	qf_client_from_env(&client);
+	qf_config_free(&conf);
+	if (qf_engine_open(&engine, qf_config_path(), err, sizeof err) < 0) {
+		qf_log("error: %s", err);
+		_exit(QF_EXIT_CONFIG);
+	}
+	qf_process(&engine, &spool, &env, &client, deadline, false, &m, &d);
+	rc = act(&m, &d, argvs, n);
+	_exit(rc);
+}
