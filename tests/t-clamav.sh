@@ -6,11 +6,12 @@
 #   QF_BIN=bin bash tests/t-clamav.sh
 # Prints ok/not ok lines and "N passed, N failed".
 root=$(cd "$(dirname "$0")/.." && pwd)
+. "$root/tests/lib/tap.sh"
 QF_BIN=${QF_BIN:-$root/bin}
 case $QF_BIN in /*) ;; *) QF_BIN=$PWD/$QF_BIN ;; esac
 L=$root/tests/lib
 T=$(mktemp -d "${TMPDIR:-/tmp}/qf-t-clamav.XXXXXX")
-PASS=0 FAIL=0 SKIP=0 FAKES=""
+FAKES=""
 cleanup() {
 	local d p
 	for p in $FAKES; do kill "$p" 2>/dev/null; done
@@ -19,13 +20,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-ok()   { PASS=$((PASS+1)); echo "ok - $*"; }
-bad()  { FAIL=$((FAIL+1)); echo "not ok - $*"; }
-skip() { SKIP=$((SKIP+1)); echo "skip - $*"; }
-check() { # check DESCRIPTION COMMAND...
-	local d=$1; shift
-	if "$@" >"$T/check.out" 2>&1; then ok "$d"; else bad "$d"; sed 's/^/#   /' "$T/check.out" | head -8; fi
-}
 
 # run NAME MESSAGE CONF-LINE...: qfilter with fd 6 a pipe (its text in
 # $T/NAME.fd6), the recording queue ($T/NAME/message if queued), log in

@@ -3,12 +3,9 @@
 # are pipes or files, writers that must never see an error, what is left
 # in the spool, children killed at the timeout.
 root=$(cd "$(dirname "$0")/.." && pwd)
+. "$root/tests/lib/tap.sh"
 BIN=${QF_BIN:-$root/bin}
 W=$(mktemp -d "${TMPDIR:-/tmp}/qf-core.XXXXXX"); trap 'rm -rf "$W"' EXIT
-P=0 F=0
-ok() { P=$((P+1)); echo "ok - $*"; }
-bad() { F=$((F+1)); echo "not ok - $*"; }
-check() { local d=$1; shift; if "$@"; then ok "$d"; else bad "$d"; fi; }
 export QQF_QMAILQUEUE=$root/tests/lib/recorder
 printf 'Fs@example.net\0Tr@example.com\0\0' >"$W/env"
 /usr/bin/python3 - "$W" <<'PY'
@@ -60,5 +57,4 @@ import json; d = json.load(open('$W/t.json'))
 assert d['verdict'] == 'accept' and d['exit'] == 0 and d['reply'].startswith('250'), d
 assert any(h.startswith('X-Qfilter:') for h in d['headers']), d
 assert all({'name', 'result', 'ms'} <= set(f) for f in d['filters']) and d['filters'], d"
-echo "$P passed, $F failed"
-[ "$F" = 0 ]
+tap_summary

@@ -6,6 +6,7 @@
 # daemon-fail), SIGHUP with 20 messages in flight, 50 concurrent clients,
 # SIGTERM.   QF_BIN=bin bash tests/t-daemon.sh
 root=$(cd "$(dirname "$0")/.." && pwd)
+. "$root/tests/lib/tap.sh"
 QF_BIN=${QF_BIN:-$root/bin}
 PY=/usr/bin/python3; [ -x $PY ] || PY=python3
 W=$(mktemp -d "${TMPDIR:-/tmp}/t-daemon.XXXXXX")
@@ -19,14 +20,6 @@ cleanup() {
 	[ -n "$KEEP" ] || rm -rf "$W"
 }
 trap cleanup EXIT
-PASS=0 FAIL=0 SKIP=0
-ok() { PASS=$((PASS+1)); echo "ok - $*"; }
-bad() { FAIL=$((FAIL+1)); echo "not ok - $*"; }
-skip() { SKIP=$((SKIP+1)); echo "skip - $*"; }
-check() { # check DESCRIPTION COMMAND...
-	local d=$1; shift
-	if "$@" >"$W/check.out" 2>&1; then ok "$d"; else bad "$d"; sed 's/^/#   /' "$W/check.out" | head -10; fi
-}
 
 # --- fixtures: a clean message, one with a PE attachment, an envelope
 $PY - "$W" <<'PY'

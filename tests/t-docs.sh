@@ -3,11 +3,9 @@
 # every program has its man page with the sections an admin needs, and the
 # README names the two set-up commands.
 root=$(cd "$(dirname "$0")/.." && pwd)
+. "$root/tests/lib/tap.sh"
 cd "$root" || exit 1
 BIN=${QF_BIN:-$root/bin}
-P=0 F=0
-ok() { P=$((P+1)); echo "ok - $*"; }
-bad() { F=$((F+1)); echo "not ok - $*"; }
 for m in docs/*.[58]; do
 	out=$(groff -ww -man -Tutf8 "$m" 2>&1 >/dev/null)
 	[ -z "$out" ] && ok "$m renders without warnings" || { bad "$m renders without warnings"; echo "$out" | head -5 | sed 's/^/#   /'; }
@@ -24,9 +22,25 @@ for f in qfilter.conf qfilter.rules; do
 	[ -f "docs/$f.5" ] && ok "docs/$f.5 exists" || bad "docs/$f.5 exists"
 done
 for s in "EXIT CODES" ENVIRONMENT FILES; do
-	for m in docs/qfilter.8; do grep -q "^\.SH $s" "$m" && ok "$m has $s" || bad "$m has $s"; done
+	for m in docs/qfilter.8 docs/qfilter-test.8 docs/qfilter.conf.5; do
+		[ "$s" = "EXIT CODES" ] && [ "$m" = docs/qfilter.conf.5 ] && continue
+		grep -q "^\.SH $s" "$m" && ok "$m has $s" || bad "$m has $s"
+	done
 done
+# make install puts programs, man pages and examples under PREFIX
+I=$(mktemp -d)
+if make -s install PREFIX="$I" >/dev/null 2>&1; then
+	missing=""
+	for f in bin/qfilter bin/qfilter-inprocess bin/qfilter-test bin/qfilter-rules bin/qfilterd \
+		man/man8/qfilter.8 man/man8/qfilter-test.8 man/man8/qfilter-rules.8 man/man8/qfilterd.8 \
+		man/man5/qfilter.conf.5 man/man5/qfilter.rules.5 control/qfilter.conf.example control/qfilter.rules.example; do
+		[ -e "$I/$f" ] || missing="$missing $f"
+	done
+	[ -z "$missing" ] && ok "make install PREFIX=... installs programs, man pages, examples" || bad "make install lacks:$missing"
+else
+	bad "make install PREFIX=... succeeds"
+fi
+rm -rf "$I"
 grep -q 'make demo' README.md && grep -q 'make check' README.md && ok "README names make demo and make check" || bad "README names make demo and make check"
 grep -q 'make check' .ci/run && ok ".ci/run runs the README's test command" || bad ".ci/run runs make check"
-echo "$P passed, $F failed"
-[ "$F" = 0 ]
+tap_summary

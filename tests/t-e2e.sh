@@ -27,11 +27,11 @@
 # and the server and clamd are stopped on exit.
 set -u
 root=$(cd "$(dirname "$0")/.." && pwd)
+. "$root/tests/lib/tap.sh"
 QF_BIN=${QF_BIN:-$root/bin}
 E=$root/tests/e2e
 W=$(mktemp -d "${TMPDIR:-/tmp}/t-e2e.XXXXXX") || exit 1
 chmod 755 "$W"
-PASS=0 FAIL=0 SKIP=0
 cleanup() {
 	"$E/stop" "$W/smtp" 2>/dev/null
 	"$root/tests/lib/clamd-stop" "$W/clamd" 2>/dev/null
@@ -39,13 +39,6 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 1' INT TERM HUP
-ok() { PASS=$((PASS+1)); echo "ok - $*"; }
-bad() { FAIL=$((FAIL+1)); echo "not ok - $*"; }
-skip() { SKIP=$((SKIP+1)); echo "skip - $*"; }
-check() { # check DESCRIPTION COMMAND...
-	local d=$1; shift
-	if "$@" >"$W/check.out" 2>&1; then ok "$d"; else bad "$d"; sed 's/^/#   /' "$W/check.out" | head -12; fi
-}
 finish() { echo "$PASS passed, $FAIL failed, $SKIP skipped"; [ "$FAIL" = 0 ]; exit; }
 
 for p in tcpserver tcprules swaks openssl; do
@@ -58,7 +51,7 @@ done
 # control/qfilter.conf.example): every key of qfilter.conf(5) is explained,
 # and as shipped it behaves like no configuration at all.
 missing=""
-for k in $(awk '/^\.TP/{getline; if ($1 ~ /^\.B/) print $2}' "$root/docs/qfilter.conf.5" | tr -d '"'); do
+for k in $(awk '/^\.SH/{keys = ($2 == "KEYS")} keys && /^\.TP/{getline; if ($1 ~ /^\.B/) print $2}' "$root/docs/qfilter.conf.5" | tr -d '"'); do
 	grep -qE "^#?$k( |$)" "$root/docs/qfilter.conf.example" || missing="$missing $k"
 done
 check "docs/qfilter.conf.example shows every key of qfilter.conf(5)" \

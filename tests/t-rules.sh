@@ -4,16 +4,10 @@
 # rules file it cannot use (exit 55, nothing queued).
 #   QF_BIN=bin bash tests/t-rules.sh
 root=$(cd "$(dirname "$0")/.." && pwd)
+. "$root/tests/lib/tap.sh"
 QF_BIN=${QF_BIN:-$root/bin}
 W=$(mktemp -d "${TMPDIR:-/tmp}/t-rules.XXXXXX")
 trap '[ -n "$KEEP" ] || rm -rf "$W"' EXIT
-PASS=0 FAIL=0
-ok() { PASS=$((PASS+1)); echo "ok - $*"; }
-bad() { FAIL=$((FAIL+1)); echo "not ok - $*"; }
-check() { # check DESCRIPTION COMMAND...
-	local d=$1; shift
-	if "$@" >"$W/check.out" 2>&1; then ok "$d"; else bad "$d"; sed 's/^/#   /' "$W/check.out" | head -10; fi
-}
 compile() { "$QF_BIN/qfilter-rules" "$@" 2>"$W/err"; RC=$?; }
 same_file() { cmp -s "$1" "$2" && [ "$(stat -c %i "$1")" = "$3" ]; }
 
