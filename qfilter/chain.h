@@ -16,7 +16,8 @@ struct qf_decision {
 	int exit;                /* for refusals and errors: 31, 71, 51...; 0 for accept/drop/quarantine */
 	char reply[QF_REPLY_MAX + 1]; /* "D...(#5.3.4)" or "Z..."; "" when accepted */
 	const char *filter;      /* the filter that decided, or "core" */
-	const char *reason;      /* for the log */
+	const char *reason;      /* for the log: "filter: what was found" */
+	char why[256];           /* where reason points when built here */
 };
 
 /* Sets up m for one message: spool, envelope (moved into m), client,

@@ -48,7 +48,9 @@ void qf_decide(const struct qf_msg *m, struct qf_decision *d)
 		return;   /* accepted */
 	d->action = worst->action;
 	d->filter = worst->filter;
-	d->reason = worst->reason;
+	/* the log names the filter first: "exe: PE executable tool.exe" */
+	snprintf(d->why, sizeof d->why, "%s: %s", worst->filter, worst->reason);
+	d->reason = d->why;
 	switch (worst->action) {
 	case QF_ACT_TEMPFAIL:
 		d->exit = QF_EXIT_TEMPFAIL;
