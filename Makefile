@@ -111,10 +111,18 @@ $(OBJ)/tests/unit/%.o: tests/unit/%.c $(HDRS) tests/unit/unit.h
 # Fuzz targets: tests/fuzz/fuzz_*.c, built with clang's libFuzzer.
 FUZZSRC := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZCFLAGS = -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined $(CPPFLAGS) $(PKG_CFLAGS) -Wall -Wextra -Werror -Wno-unused-parameter
+FUZZOBJ := $(LIBSRC:%.c=obj/fuzz/%.o)
 fuzz: $(patsubst tests/fuzz/%.c,bin-fuzz/%,$(FUZZSRC))
-bin-fuzz/%: tests/fuzz/%.c $(LIBSRC) $(HDRS)
+obj/fuzz/%.o: %.c $(HDRS)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $< (fuzz)")
+	$(Q)clang $(FUZZCFLAGS) -c -o $@ $<
+obj/fuzz/libqf.a: $(FUZZOBJ)
+	$(Q)rm -f $@; ar rcs $@ $^
+bin-fuzz/%: tests/fuzz/%.c obj/fuzz/libqf.a $(HDRS)
 	@mkdir -p bin-fuzz
-	clang $(FUZZCFLAGS) -o $@ $< $(LIBSRC) $(PKG_LIBS)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)clang $(FUZZCFLAGS) -o $@ $< obj/fuzz/libqf.a $(PKG_LIBS)
 
 deps:
 	@tests/lib/need-packages
