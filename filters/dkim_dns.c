@@ -66,6 +66,7 @@ static enum dkim_key_status file_lookup(const char *path, const char *name,
 		return DKIM_KEY_TEMPFAIL;
 	}
 	snprintf(err, errlen, "no key for %s in %s", name, path);
+	errno = 0;
 	while ((n = getline(&line, &cap, f)) > 0) {
 		size_t nl, vs, ve = (size_t)n;
 		while (ve > 0 && (line[ve - 1] == '\n' || line[ve - 1] == '\r'))
@@ -88,8 +89,10 @@ static enum dkim_key_status file_lookup(const char *path, const char *name,
 		}
 		break;
 	}
-	if (ferror(f)) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+	/* getline's -1 is end of file only without an error: out of memory
+	 * must not read as "no key" (a permanent result) */
+	if (ferror(f) || (n < 0 && errno == ENOMEM)) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno ? errno : EIO));
 		st = DKIM_KEY_TEMPFAIL;
 	}
 	free(line);

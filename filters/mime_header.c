@@ -20,9 +20,11 @@ static void lower(char *s)
 			*s += 'a' - 'A';
 }
 
-static char *dup_or_null(const char *s)
+/* *out = a copy of s, or NULL when s is NULL; false only when out of memory */
+static bool copy_param(char **out, const char *s)
 {
-	return s ? strdup(s) : NULL;
+	*out = s ? strdup(s) : NULL;
+	return !s || *out;
 }
 
 /* GMime turns what it cannot parse into application/octet-stream; RFC
@@ -46,9 +48,12 @@ static int parse_type(const char *ctype, struct qf_mime_fields *f)
 		f->content_type = strdup("text/plain");
 	} else if (asprintf(&f->content_type, "%s/%s", type, sub) < 0)
 		f->content_type = NULL;
-	f->boundary = dup_or_null(g_mime_content_type_get_parameter(ct, "boundary"));
-	if (!f->filename)
-		f->filename = dup_or_null(g_mime_content_type_get_parameter(ct, "name"));
+	/* a value that was there but could not be copied is out of memory,
+	 * never "absent": a lost boundary would leave the parts undecoded */
+	if (!copy_param(&f->boundary, g_mime_content_type_get_parameter(ct, "boundary")))
+		rc = -1;
+	if (!f->filename && !copy_param(&f->filename, g_mime_content_type_get_parameter(ct, "name")))
+		rc = -1;
 	if (!f->content_type)
 		rc = -1;
 	else
@@ -61,19 +66,21 @@ static int parse_type(const char *ctype, struct qf_mime_fields *f)
 	return rc;
 }
 
-static char *first_word(const char *v)
+/* The first word of v, lowercased, into *out (NULL when there is none).
+ * false only when out of memory. */
+static bool first_word(const char *v, char **out)
 {
 	size_t n;
-	char *w;
 
+	*out = NULL;
 	v += strspn(v, " \t\r\n");
 	n = strcspn(v, " \t\r\n;(");
 	if (!n)
-		return NULL;
-	w = strndup(v, n);
-	if (w)
-		lower(w);
-	return w;
+		return true;
+	if (!(*out = strndup(v, n)))
+		return false;
+	lower(*out);
+	return true;
 }
 
 int qf_mime_fields_parse(const char *ctype, const char *disp, const char *cte,
@@ -83,8 +90,10 @@ int qf_mime_fields_parse(const char *ctype, const char *disp, const char *cte,
 	pthread_once(&gmime_once, gmime_start);
 	if (disp) {
 		GMimeContentDisposition *d = g_mime_content_disposition_parse(NULL, disp);
-		f->filename = dup_or_null(g_mime_content_disposition_get_parameter(d, "filename"));
+		bool copied = copy_param(&f->filename, g_mime_content_disposition_get_parameter(d, "filename"));
 		g_object_unref(d);
+		if (!copied)
+			goto nomem;
 		if (f->filename && !*f->filename) {
 			free(f->filename);
 			f->filename = NULL;
@@ -92,8 +101,8 @@ int qf_mime_fields_parse(const char *ctype, const char *disp, const char *cte,
 	}
 	if (ctype && parse_type(ctype, f) < 0)
 		goto nomem;
-	if (cte)
-		f->encoding = first_word(cte);
+	if (cte && !first_word(cte, &f->encoding))
+		goto nomem;
 	return 0;
 nomem:
 	qf_mime_fields_free(f);

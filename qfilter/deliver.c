@@ -60,6 +60,8 @@ int qf_exec_queue(const char *path, int msgfd, int envfd)
 	alarm(0);
 	signal(SIGALRM, SIG_DFL);
 	signal(SIGPIPE, SIG_DFL);
+	signal(SIGABRT, SIG_DFL);
+	signal(SIGTRAP, SIG_DFL);
 	if (lseek(msgfd, 0, SEEK_SET) < 0 || lseek(envfd, 0, SEEK_SET) < 0 ||
 	    dup2(msgfd, 0) < 0 || dup2(envfd, 1) < 0) {
 		qf_log("error: preparing the queue's descriptors: %s", strerror(errno));

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""cg_objects.py CALLGRIND-OUT: instructions (Ir, self cost) per ELF object
+"""cg_objects.py CALLGRIND-OUT: (one file, or several dumps joined) instructions (Ir, self cost) per ELF object
 of a callgrind profile, most first: which library costs what. The
 dynamic linker's symbol look-up shows as ld-linux; a library's own
 initialisers (GLib's type system, OpenSSL's tables) as that library."""
@@ -32,14 +32,14 @@ for line in open(sys.argv[1], errors='replace'):
         fields = line.split()
         if len(fields) >= 2:
             cost[ob] += int(fields[-1])
-    elif line.startswith('totals:') or line.startswith('summary:'):
-        total = int(line.split()[1])
+    elif line.startswith('totals:'):
+        total += int(line.split()[1])   # one per dump; several files may be joined
 total = total or sum(cost.values())
 for name, n in cost.most_common():
     if n * 200 < total:
         break
     print('%-34s %8.2f M  %5.1f%%' % (os.path.basename(name), n / 1e6, 100.0 * n / total))
 rest = total - sum(n for _, n in cost.most_common() if n * 200 >= total)
-if rest:
+if rest > 0:
     print('%-34s %8.2f M  %5.1f%%' % ('(others, each < 0.5%)', rest / 1e6, 100.0 * rest / total))
 print('%-34s %8.2f M' % ('total', total / 1e6))

@@ -11,12 +11,16 @@
  *                          and of a crash (SIGSEGV, SIGBUS, SIGABRT, SIGFPE,
  *                          SIGILL), on fd 2 (addr2line -e PROG OFFSET)
  *   QF_FAILMALLOC_SCOPE=own (default) counts only the allocations asked
- *                          for by the program itself, or by the C library
- *                          on its behalf (fopen, asprintf, getline...: the
- *                          first frame outside libc is the program's);
- *                          "all" counts every caller. GLib aborts by design
- *                          when its g_malloc fails, so "all" measures the
- *                          libraries, "own" the program.
+ *                          for by the program's own code, or by the C
+ *                          library on its behalf (fopen, asprintf,
+ *                          getline...: the first frame outside libc is the
+ *                          program's); "all" counts every caller. GLib
+ *                          aborts by design when its g_malloc fails, so
+ *                          "all" measures the libraries, "own" the program.
+ *   QF_FAILMALLOC_OWN=F    the program's own code, when libraries are linked
+ *                          into it statically: a file of "ADDRESS SIZE"
+ *                          lines (hex, as nm -S prints them) of its
+ *                          functions. Without it, the whole executable.
  *
  * Counted: malloc, calloc, realloc (growth), reallocarray, strdup, strndup,
  * posix_memalign, aligned_alloc. The counters live in this process; a
@@ -58,6 +62,9 @@ enum { OBJ_EXE, OBJ_LIBC, OBJ_SELF, OBJ_N };
 struct range { uintptr_t lo, hi; };
 static struct range ranges[OBJ_N][8];
 static size_t nranges[OBJ_N];
+static uintptr_t exe_base;
+static struct range own_fn[16384];   /* sorted; none: the whole executable */
+static size_t nown_fn;
 
 static int note_object(struct dl_phdr_info *info, size_t size, void *arg)
 {
@@ -66,8 +73,10 @@ static int note_object(struct dl_phdr_info *info, size_t size, void *arg)
 	size_t i;
 
 	(void)size;
-	if (*first)
+	if (*first) {
 		obj = OBJ_EXE;   /* the first object is the executable */
+		exe_base = info->dlpi_addr;
+	}
 	else if (name && strstr(name, "/libc.so"))
 		obj = OBJ_LIBC;
 	else if (name && strstr(name, "failmalloc"))
@@ -86,6 +95,43 @@ static int note_object(struct dl_phdr_info *info, size_t size, void *arg)
 	return 0;
 }
 
+static int by_lo(const void *a, const void *b)
+{
+	const struct range *x = a, *y = b;
+
+	return x->lo < y->lo ? -1 : x->lo > y->lo;
+}
+
+/* QF_FAILMALLOC_OWN: read with plain read(2), before counting starts */
+static void load_own(const char *path)
+{
+	static char buf[1 << 20];
+	char *p, *end;
+	ssize_t r;
+	size_t got = 0;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return;
+	while (got < sizeof buf - 1 && (r = read(fd, buf + got, sizeof buf - 1 - got)) > 0)
+		got += r;
+	close(fd);
+	buf[got] = 0;
+	for (p = buf; *p && nown_fn < sizeof own_fn / sizeof own_fn[0]; p = end) {
+		uintptr_t lo = strtoull(p, &end, 16), len;
+		if (end == p)
+			break;
+		len = strtoull(end, &end, 16);
+		own_fn[nown_fn].lo = exe_base + lo;
+		own_fn[nown_fn].hi = exe_base + lo + len;
+		nown_fn++;
+		end += strcspn(end, "\n");
+		if (*end)
+			end++;
+	}
+	qsort(own_fn, nown_fn, sizeof own_fn[0], by_lo);
+}
+
 static int in(int obj, const void *addr)
 {
 	uintptr_t a = (uintptr_t)addr;
@@ -95,6 +141,26 @@ static int in(int obj, const void *addr)
 		if (a >= ranges[obj][i].lo && a < ranges[obj][i].hi)
 			return 1;
 	return 0;
+}
+
+/* the program's own code: one of its functions, or the whole executable */
+static int own_code(const void *addr)
+{
+	uintptr_t a = (uintptr_t)addr;
+	size_t lo = 0, hi = nown_fn;
+
+	if (!in(OBJ_EXE, addr))
+		return 0;
+	if (!nown_fn)
+		return 1;
+	while (lo < hi) {   /* the last range starting at or below a */
+		size_t mid = (lo + hi) / 2;
+		if (own_fn[mid].lo <= a)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo > 0 && a < own_fn[lo - 1].hi;
 }
 
 static void on_crash(int sig)
@@ -133,7 +199,6 @@ static void setup(void)
 		for (i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
 			signal(sigs[i], on_crash);
 	}
-	ready = 1;
 	s = getenv("QF_FAILMALLOC_N");
 	fail_at = s ? strtoul(s, NULL, 10) : 0;
 	s = getenv("QF_FAILMALLOC_STICKY");
@@ -142,6 +207,9 @@ static void setup(void)
 	scope_all = s && !strcmp(s, "all");
 	count_file = getenv("QF_FAILMALLOC_COUNT");
 	dl_iterate_phdr(note_object, &first);
+	if ((s = getenv("QF_FAILMALLOC_OWN")) && *s)
+		load_own(s);
+	ready = 1;   /* counting starts */
 }
 
 __attribute__((constructor)) static void failmalloc_init(void)
@@ -162,7 +230,7 @@ static int counted(const void *caller)
 
 	if (!ready || walking)
 		return 0;   /* before set-up (the loader's work), or our own walk */
-	if (scope_all || in(OBJ_EXE, caller))
+	if (scope_all || own_code(caller))
 		return 1;
 	if (!in(OBJ_LIBC, caller))
 		return 0;
@@ -172,7 +240,7 @@ static int counted(const void *caller)
 	for (i = 0; i < n; i++) {
 		if (in(OBJ_SELF, frames[i]) || in(OBJ_LIBC, frames[i]))
 			continue;
-		mine = in(OBJ_EXE, frames[i]);
+		mine = own_code(frames[i]);
 		break;
 	}
 	return mine;
@@ -328,6 +396,7 @@ static void scrub_environ(void)
 	unsetenv("LD_PRELOAD");
 	unsetenv("QF_FAILMALLOC_N");
 	unsetenv("QF_FAILMALLOC_COUNT");
+	unsetenv("QF_FAILMALLOC_OWN");
 }
 
 /* envp without our variables, into out (at most max-1 entries kept) */

@@ -24,7 +24,6 @@ C=${LOAD_SESSIONS:-50}
 USER_NAME=qftest
 W=$(mktemp -d "${TMPDIR:-/tmp}/qf-load.XXXXXX") || exit 1
 chmod 755 "$W"
-PASS=0 FAIL=0 SKIP=0
 cleanup() {
 	"$E/stop" "$W/smtp" 2>/dev/null
 	"$root/tests/lib/clamd-stop" "$W/clamd" 2>/dev/null
@@ -32,10 +31,9 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-ok()   { PASS=$((PASS+1)); echo "ok - $*"; }
-bad()  { FAIL=$((FAIL+1)); echo "not ok - $*"; }
-skip() { SKIP=$((SKIP+1)); echo "skip - $*"; }
-finish() { echo "$PASS passed, $FAIL failed$([ $SKIP = 0 ] || echo ", $SKIP skipped")"; [ $FAIL = 0 ]; exit; }
+# shellcheck source=tests/lib/tap.sh
+. "$root/tests/lib/tap.sh"
+finish() { tap_summary; exit; }
 
 for p in tcpserver tcprules openssl; do command -v $p >/dev/null || { bad "$p is installed"; finish; }; done
 [ -x /usr/sbin/smtpfront-qmail ] || { bad "mailfront is installed"; finish; }

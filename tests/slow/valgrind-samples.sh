@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# valgrind-samples.sh: bin/qfilter under valgrind memcheck on every sample
+# valgrind-samples.sh: qfilter under valgrind memcheck on every sample
 # message (tests/samples/*.eml and what tests/samples/gen/* generate), the
 # benchmark's messages and every sample envelope, with a few configs:
 #   plain    the default policy, DKIM keys from the samples' key file, and
@@ -23,20 +23,18 @@ S=$root/tests/samples
 SUPP=$root/tests/valgrind/qfilter.supp
 JOBS=${JOBS:-$(nproc)}
 W=$(mktemp -d "${TMPDIR:-/tmp}/qf-valgrind.XXXXXX") || exit 1
-PASS=0 FAIL=0 SKIP=0
 cleanup() {
 	[ -d "$W/clamd" ] && "$root/tests/lib/clamd-stop" "$W/clamd"
 	[ -n "${KEEP:-}" ] || rm -rf "$W"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-ok()   { PASS=$((PASS+1)); echo "ok - $*"; }
-bad()  { FAIL=$((FAIL+1)); echo "not ok - $*"; }
-skip() { SKIP=$((SKIP+1)); echo "skip - $*"; }
+# shellcheck source=tests/lib/tap.sh
+. "$root/tests/lib/tap.sh"
 
-command -v valgrind >/dev/null || { skip "no valgrind"; echo "0 passed, 0 failed, 1 skipped"; exit 0; }
+command -v valgrind >/dev/null || { skip "no valgrind"; tap_summary; exit; }
 if ldd "$QF_BIN/qfilter" | grep -q libasan; then
-	skip "$QF_BIN is an ASan build: valgrind needs QF_BIN=bin"; echo "0 passed, 0 failed, 1 skipped"; exit 0
+	skip "$QF_BIN is an ASan build: valgrind needs QF_BIN=bin"; tap_summary; exit
 fi
 
 # --- the messages ---
@@ -74,19 +72,33 @@ else
 	skip "no test clamd: strict runs without scanning, inproc is left out ($(tail -1 "$W/clamd.err"))"
 fi
 
+# bin/qfilter may be a small front that execs bin/qfilter-inprocess at
+# once. Linked statically, it is beyond memcheck (static glibc: no malloc
+# or string-function replacement, so its optimised str* report false
+# uninitialised reads); then qfilter-inprocess, which does all the work,
+# is run directly, the same way. (The front is covered by the ASan build,
+# where it is dynamic.) valgrind follows any exec of ours, not the queue's
+# or an external filter's, and every image writes to one log on a
+# descriptor (a log file would be truncated by the next image).
+TARGET=$QF_BIN/qfilter
+if [ -x "$QF_BIN/qfilter-inprocess" ] && ! ldd "$QF_BIN/qfilter" >/dev/null 2>&1; then
+	TARGET=$QF_BIN/qfilter-inprocess
+	echo "# $QF_BIN/qfilter is static: memcheck runs $TARGET, which it execs"
+fi
 VG=(valgrind --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite
-    --show-leak-kinds=definite --num-callers=30 --trace-children=no)
+    --show-leak-kinds=definite --num-callers=30 --trace-children=yes
+    --trace-children-skip='*/recorder,*/cat,*/no-such-queue' --log-fd=9)
 [ -s "$SUPP" ] && VG+=(--suppressions="$SUPP")
 
 # one run: NAME CONF MESSAGE ENVELOPE [ARGS]; its verdict into $W/vg/NAME.result
 one() {
 	local name=$1 conf=$2 msg=$3 env=$4 rc errors; shift 4
-	REC=$W/rec/$name QFILTER_CONF=$W/$conf.conf timeout 600 "${VG[@]}" --log-file="$W/vg/$name.%p" \
-		"$QF_BIN/qfilter" "$@" <"$msg" 1<"$env" 2>"$W/vg/$name.err" 6>&-
+	REC=$W/rec/$name QFILTER_CONF=$W/$conf.conf timeout 600 "${VG[@]}" \
+		"$TARGET" "$@" <"$msg" 1<"$env" 2>"$W/vg/$name.err" 6>&- 9>>"$W/vg/$name.log"
 	rc=$?
-	# every process's log: an exec'd one has no summary, so the error
+	# every image's log: one that exec'd has no summary, so the error
 	# records themselves are counted
-	errors=$(cat "$W/vg/$name".[0-9]* 2>/dev/null | grep -cE '^==[0-9]+== (Invalid (read|write|free)|Mismatched free|Conditional jump|Use of uninitialised|Syscall param|Source and destination overlap|Argument .* of function|Process terminating|.* are definitely lost in loss record)')
+	errors=$(grep -cE '^==[0-9]+== (Invalid (read|write|free)|Mismatched free|Conditional jump|Use of uninitialised|Syscall param|Source and destination overlap|Argument .* of function|Process terminating|.* are definitely lost in loss record)' "$W/vg/$name.log")
 	if [ "$rc" = 99 ] || [ "$errors" != 0 ] || [ "$rc" -gt 128 ] || [ "$rc" = 124 ]; then
 		echo "bad $rc $errors" >"$W/vg/$name.result"
 	else
@@ -134,7 +146,7 @@ for c in $configs plain.env; do
 			b=$((b + 1))
 			name=$(basename "$r" .result)
 			echo "# $name: exit $rc"
-			cat "$W/vg/$name".[0-9]* | grep -A14 -E '== (Invalid|Mismatched|Conditional|Use of|Syscall|Source and|Argument|Process terminating|.* are definitely lost)' | head -40 | sed 's/^/#   /'
+			grep -A14 -E '== (Invalid|Mismatched|Conditional|Use of|Syscall|Source and|Argument|Process terminating|.* are definitely lost)' "$W/vg/$name.log" | head -40 | sed 's/^/#   /'
 		fi
 	done
 	summary=$(printf '%s\n' $codes | sort -n | uniq -c | awk '{ printf "%s%sx%s", s, $1, $2; s=" " }')
@@ -145,5 +157,4 @@ for c in $configs plain.env; do
 	fi
 done
 echo "# valgrind runs took $(($(date +%s) - t0)) s"
-echo "$PASS passed, $FAIL failed$([ $SKIP = 0 ] || echo ", $SKIP skipped")"
-[ $FAIL = 0 ]
+tap_summary
