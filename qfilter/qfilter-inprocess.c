@@ -40,6 +40,7 @@ static void on_alarm(int sig)
  * The caller must still get an exit code of the table and the log a
  * line: 81, an internal error. Not in sanitizer builds, whose report
  * must stand. */
+#if !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_UNDEFINED__)
 static void on_abort(int sig)
 {
 	static const char msg[] = "qfilter: error: a library aborted (out of memory, or a bug)\n";
@@ -53,11 +54,14 @@ static void on_abort(int sig)
 
 static void catch_aborts(void)
 {
-#if !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_UNDEFINED__)
 	signal(SIGABRT, on_abort);
 	signal(SIGTRAP, on_abort);
-#endif
 }
+#else
+static void catch_aborts(void)
+{
+}
+#endif
 
 static void timeouts(unsigned seconds)
 {
