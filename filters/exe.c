@@ -138,19 +138,11 @@ static void exe_part(struct qf_msg *m, void *state, const struct qf_part *p)
 		look_inside(m, state, p, name);
 }
 
-static void exe_message(struct qf_msg *m, void *state)
-{
-	struct qf_result *r = qf_part_report_result(m);
-
-	if (r && !r->result)
-		qf_msg_result(m, "clean");
-}
-
 const struct qf_filter qf_filter_exe = {
 	.name = "exe",
 	.wanted = exe_wanted,
 	.init = exe_init,
 	.fini = exe_fini,
 	.part = exe_part,
-	.message = exe_message,
+	.message = qf_part_report_clean,
 };

@@ -14,3 +14,12 @@ struct qf_result *qf_part_report_result(struct qf_msg *m)
 {
 	return m->current < m->nresults ? &m->results[m->current] : NULL;
 }
+
+void qf_part_report_clean(struct qf_msg *m, void *state)
+{
+	struct qf_result *r = qf_part_report_result(m);
+
+	(void)state;
+	if (r && !r->result)
+		qf_msg_result(m, "clean");
+}

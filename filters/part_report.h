@@ -12,5 +12,7 @@
 const char *qf_part_report_name(const struct qf_part *p, char *buf, size_t len);
 /* The running filter's result slot, or NULL. */
 struct qf_result *qf_part_report_result(struct qf_msg *m);
+/* A message hook: "clean" when no part gave the filter anything to say. */
+void qf_part_report_clean(struct qf_msg *m, void *state);
 
 #endif

@@ -272,19 +272,11 @@ static void types_part(struct qf_msg *m, void *state, const struct qf_part *p)
 	check_mismatch(m, p, kind, ext);
 }
 
-static void types_message(struct qf_msg *m, void *state)
-{
-	struct qf_result *r = qf_part_report_result(m);
-
-	if (r && !r->result)
-		qf_msg_result(m, "clean");
-}
-
 const struct qf_filter qf_filter_types = {
 	.name = "types",
 	.wanted = types_wanted,
 	.init = types_init,
 	.fini = types_fini,
 	.part = types_part,
-	.message = types_message,
+	.message = qf_part_report_clean,
 };

@@ -22,6 +22,12 @@ int qf_errfd_usable(int fd)
 	return S_ISFIFO(st.st_mode);
 }
 
+void qf_log_mute_for_errfd(const struct qf_config *cfg)
+{
+	if (cfg->errfd == 2 && qf_errfd_usable(2))
+		qf_log_muted = 1;
+}
+
 int qf_refuse(const struct qf_config *cfg, const struct qf_decision *d)
 {
 	if (d->reply[0] && qf_errfd_usable(cfg->errfd) &&

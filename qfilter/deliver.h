@@ -8,6 +8,9 @@
 /* True when fd is open and a pipe: only then is a custom-error text
  * written (a plain qmail would not read it, and 82 would become 451). */
 int qf_errfd_usable(int fd);
+/* With errfd 2 (indimail) a pipe, whatever is written to fd 2 becomes the
+ * SMTP reply: the log is muted for this process. */
+void qf_log_mute_for_errfd(const struct qf_config *cfg);
 /* The exit code for a refusal: writes d->reply to cfg->errfd and returns
  * 82 when it is usable, else returns d->exit (31 or 71). */
 int qf_refuse(const struct qf_config *cfg, const struct qf_decision *d);

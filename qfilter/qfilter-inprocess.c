@@ -176,23 +176,17 @@ int main(int argc, char **argv)
 		qf_log("error: %s", err);
 		drain_and_exit(QF_EXIT_CONFIG);
 	}
-	/* indimail reads qmail-queue's stderr as the reply text */
-	if (conf.errfd == 2 && qf_errfd_usable(2))
-		qf_log_muted = 1;
+	qf_log_mute_for_errfd(&conf);
 	deadline = t0 + (int64_t)conf.timeout * 1000;
 	if (spooled_input(&spool, &deadline)) {
 		int64_t left = deadline - t0;
 		timeouts(left > 1000 ? (unsigned)((left + 999) / 1000) : 1);
+		if ((rc = qf_envelope_read(1, &env)))
+			_exit(rc);
 	} else {
 		timeouts(conf.timeout);
-		if ((rc = qf_spool_read(0, conf.spool, conf.max_size, &spool))) {
-			qf_drain(1);
+		if ((rc = qf_read_input(&conf, &spool, &env)))
 			_exit(rc);
-		}
-	}
-	if ((rc = qf_envelope_read(1, &env))) {
-		qf_log("error: envelope: %s", qf_exit_lookup(rc) ? qf_exit_lookup(rc)->meaning : "bad");
-		_exit(rc);
 	}
 	qf_client_from_env(&client);
 	qf_config_free(&conf);

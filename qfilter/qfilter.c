@@ -99,17 +99,9 @@ int main(int argc, char **argv)
 		qf_drain(1);
 		_exit(QF_EXIT_BUG);
 	}
-	if ((rc = qf_spool_read(0, conf.spool, conf.max_size, &spool))) {
-		qf_drain(1);
+	if ((rc = qf_read_input(&conf, &spool, &env)))
 		_exit(rc);
-	}
-	if ((rc = qf_envelope_read(1, &env))) {
-		qf_log("error: envelope: %s", qf_exit_lookup(rc) ? qf_exit_lookup(rc)->meaning : "bad");
-		_exit(rc);
-	}
-	/* indimail reads qmail-queue's stderr as the reply text */
-	if (conf.errfd == 2 && qf_errfd_usable(2))
-		qf_log_muted = 1;
+	qf_log_mute_for_errfd(&conf);
 	qf_client_from_env(&client);
 	rc = qf_daemon_client(&conf, &spool, &env, &client, argvs, n);
 	if (rc >= 0)

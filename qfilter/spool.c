@@ -4,6 +4,8 @@
 #include <fcntl.h>
 #include <string.h>
 #include <unistd.h>
+#include "config.h"
+#include "envelope.h"
 #include "exitcodes.h"
 #include "io.h"
 #include "log.h"
@@ -52,4 +54,17 @@ int qf_spool_read(int in, const char *dir, uint64_t limit, struct qf_spool *s)
 		return QF_EXIT_WRITE;
 	}
 	return 0;
+}
+
+int qf_read_input(const struct qf_config *c, struct qf_spool *s, struct qf_envelope *e)
+{
+	int rc;
+
+	if ((rc = qf_spool_read(0, c->spool, c->max_size, s))) {
+		qf_drain(1);
+		return rc;
+	}
+	if ((rc = qf_envelope_read(1, e)))
+		qf_log("error: envelope: %s", qf_exit_lookup(rc) ? qf_exit_lookup(rc)->meaning : "bad");
+	return rc;
 }

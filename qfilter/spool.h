@@ -18,4 +18,11 @@ struct qf_spool {
  * error), 52 (timeout). */
 int qf_spool_read(int in, const char *dir, uint64_t limit, struct qf_spool *s);
 
+struct qf_config;
+struct qf_envelope;
+/* What qmail-queue reads, in its order: the message from fd 0 to EOF into
+ * the spool, then the envelope from fd 1. 0, or the exit code to use
+ * (fd 1 is drained when the message could not be read). */
+int qf_read_input(const struct qf_config *c, struct qf_spool *s, struct qf_envelope *e);
+
 #endif
