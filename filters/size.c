@@ -44,7 +44,7 @@ static void too_big(struct qf_msg *m, uint64_t limit, const char *setting)
 	snprintf(reason, sizeof reason, "%llu bytes, over %s %llu",
 		 (unsigned long long)m->received, setting, (unsigned long long)limit);
 	qf_msg_finding(m, QF_ACT_REJECT, SIZE_DSN, reason,
-		       "message size exceeds the limit of %llu bytes", (unsigned long long)limit);
+		       QF_SIZE_TEXT, (unsigned long long)limit);
 	qf_msg_result(m, "size:%llu", (unsigned long long)m->received);
 }
 

@@ -58,6 +58,10 @@ struct qf_mime_stats {
 	bool walked;
 };
 
+/* The reply to a message over a size limit, from the core (max-size,
+ * before any filter) or the size filter (size=): one wording for both. */
+#define QF_SIZE_TEXT "message size exceeds the limit of %llu bytes"
+
 struct qf_engine;
 
 struct qf_msg {

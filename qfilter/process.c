@@ -23,7 +23,7 @@ static void too_big(const struct qf_msg *m, struct qf_decision *d)
 	snprintf(reason, sizeof reason, "size: %llu bytes over max-size %llu",
 		 (unsigned long long)m->received, (unsigned long long)m->cfg->max_size);
 	d->reason = reason;
-	snprintf(d->reply, sizeof d->reply, "Dmessage size exceeds the limit of %llu bytes (#5.3.4)",
+	snprintf(d->reply, sizeof d->reply, "D" QF_SIZE_TEXT " (#5.3.4)",
 		 (unsigned long long)m->cfg->max_size);
 }
 
