@@ -34,6 +34,8 @@ static enum dkim_hdr_kind classify(const char *head, size_t len)
 	const char *colon = memchr(head, ':', len);
 	size_t n, i;
 
+	if (len >= 9 && !strncasecmp(head, "x-qfilter", 9))
+		return DKIM_HDR_QFILTER;
 	if (!colon)
 		return DKIM_HDR_OTHER;
 	n = (size_t)(colon - head);

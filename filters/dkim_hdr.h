@@ -19,6 +19,7 @@ enum dkim_hdr_kind {
 	DKIM_HDR_DOMAINKEY_STATUS,
 	DKIM_HDR_FROM,
 	DKIM_HDR_SENDER,
+	DKIM_HDR_QFILTER,            /* X-Qfilter*: ours, forged when it arrives */
 };
 
 struct dkim_field {

@@ -84,9 +84,7 @@ static void trace_headers(struct qf_msg *m)
  * left out of the queued copy, like forged Authentication-Results. */
 static void strip_own_headers(struct qf_msg *m)
 {
-	static const char own[] = "x-qfilter";
 	struct dkim_hdr h;
-	char name[sizeof own];
 	size_t i;
 
 	dkim_hdr_init(&h);
@@ -95,13 +93,9 @@ static void strip_own_headers(struct qf_msg *m)
 		qf_msg_error(m, QF_EXIT_READ, "scanning the header: out of memory or read error");
 		return;
 	}
-	for (i = 0; i < h.n; i++) {
-		if (h.f[i].len < sizeof own - 1 ||
-		    pread(m->fd, name, sizeof own - 1, h.f[i].off) != (ssize_t)(sizeof own - 1))
-			continue;
-		if (strncasecmp(name, own, sizeof own - 1) == 0)
+	for (i = 0; i < h.n; i++)
+		if (h.f[i].kind == DKIM_HDR_QFILTER)
 			qf_msg_skip_range(m, h.f[i].off, h.f[i].end - h.f[i].off);
-	}
 	dkim_hdr_free(&h);
 }
 

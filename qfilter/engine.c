@@ -8,9 +8,18 @@
 
 int qf_engine_open(struct qf_engine *e, const char *confpath, char *err, size_t errlen)
 {
+	struct qf_config cfg;
+
 	memset(e, 0, sizeof *e);
-	if (qf_config_load(confpath, &e->cfg, err, errlen) < 0)
+	if (qf_config_load(confpath, &cfg, err, errlen) < 0)
 		return -1;
+	return qf_engine_open_config(e, &cfg, err, errlen);
+}
+
+int qf_engine_open_config(struct qf_engine *e, struct qf_config *cfg, char *err, size_t errlen)
+{
+	memset(e, 0, sizeof *e);
+	e->cfg = *cfg;
 	e->state = calloc(qf_nfilters, sizeof *e->state);
 	e->tried = calloc(qf_nfilters, sizeof *e->tried);
 	e->init_error = calloc(qf_nfilters, sizeof *e->init_error);

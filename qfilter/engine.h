@@ -19,6 +19,9 @@ struct qf_engine {
 
 /* Loads the configuration and the rules. 0, or -1 with err: exit 55. */
 int qf_engine_open(struct qf_engine *e, const char *confpath, char *err, size_t errlen);
+/* The same on a configuration already loaded, which the engine takes
+ * over (it is freed with the engine, or here on failure). */
+int qf_engine_open_config(struct qf_engine *e, struct qf_config *cfg, char *err, size_t errlen);
 /* Initialises every filter now (qfilterd); failures are kept per filter. */
 void qf_engine_init_all(struct qf_engine *e);
 /* The filter's state, initialising it on first use; NULL on failure with

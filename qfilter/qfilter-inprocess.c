@@ -189,8 +189,8 @@ int main(int argc, char **argv)
 			_exit(rc);
 	}
 	qf_client_from_env(&client);
-	qf_config_free(&conf);
-	if (qf_engine_open(&engine, qf_config_path(), err, sizeof err) < 0) {
+	/* the configuration read above, not a second read that could differ */
+	if (qf_engine_open_config(&engine, &conf, err, sizeof err) < 0) {
 		qf_log("error: %s", err);
 		_exit(QF_EXIT_CONFIG);
 	}
