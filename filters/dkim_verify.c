@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <opendkim/dkim.h>
+#include "crypto_start.h"
 #include "dkim_int.h"
 #include "dkim_addr.h"
 
@@ -86,10 +87,14 @@ static DKIM_CBSTAT prescreen(DKIM *dkim, DKIM_SIGINFO **sigs, int nsigs)
 
 static DKIM_LIB *lib_open(char *err, size_t errlen)
 {
-	DKIM_LIB *lib = dkim_init(NULL, NULL);
+	DKIM_LIB *lib;
 	unsigned int flags = DKIM_LIBFLAGS_BADSIGHANDLES;
 
-	if (!lib) {
+	if (qf_crypto_start() < 0) {
+		snprintf(err, errlen, "OpenSSL failed to start");
+		return NULL;
+	}
+	if (!(lib = dkim_init(NULL, NULL))) {
 		snprintf(err, errlen, "dkim_init failed");
 		return NULL;
 	}

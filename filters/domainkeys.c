@@ -7,6 +7,7 @@
 #include <strings.h>
 #include <openssl/evp.h>
 #include <openssl/x509.h>
+#include "crypto_start.h"
 #include "domainkeys.h"
 #include "dkim_addr.h"
 
@@ -542,6 +543,10 @@ int dk_verify_begin(struct dk_verify *v, const struct dk_signature *sig,
 	EVP_PKEY *pkey;
 
 	memset(v, 0, sizeof *v);
+	if (qf_crypto_start() < 0) {
+		*why = "OpenSSL failed to start";
+		return -1;
+	}
 	if (!der || !(pkey = d2i_PUBKEY(NULL, &der, (long)key->derlen))) {
 		*why = "the key does not decode";
 		return -1;
