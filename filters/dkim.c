@@ -159,7 +159,9 @@ static void dkim_message(struct qf_msg *m, void *state)
 	memset(&job, 0, sizeof job);
 	job.m = m;
 	job.st = state;
-	if ((r = dkim_hdr_scan(&job.hdr, m->fd, m->size)) < 0) {
+	if (m->hdr)
+		job.hdr = *m->hdr;   /* read only: the chain frees it */
+	else if ((job.hdr_own = true), (r = dkim_hdr_scan(&job.hdr, m->fd, m->size)) < 0) {
 		if (r == -1)
 			qf_msg_error(m, QF_EXIT_NOMEM, "dkim: out of memory");
 		else
@@ -210,7 +212,8 @@ out:
 	dkim_verify_free(&job);
 	dkim_dk_free(&job);
 	dkim_keys_free(job.keys);
-	dkim_hdr_free(&job.hdr);
+	if (job.hdr_own)
+		dkim_hdr_free(&job.hdr);
 }
 
 const struct qf_filter qf_filter_dkim = {

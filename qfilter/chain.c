@@ -84,19 +84,24 @@ static void trace_headers(struct qf_msg *m)
  * left out of the queued copy, like forged Authentication-Results. */
 static void strip_own_headers(struct qf_msg *m)
 {
-	struct dkim_hdr h;
+	struct dkim_hdr *h = malloc(sizeof *h);
 	size_t i;
 
-	dkim_hdr_init(&h);
-	if (dkim_hdr_scan(&h, m->fd, m->size) < 0) {
-		dkim_hdr_free(&h);
+	if (!h) {
+		qf_msg_error(m, QF_EXIT_NOMEM, "scanning the header: out of memory");
+		return;
+	}
+	dkim_hdr_init(h);
+	if (dkim_hdr_scan(h, m->fd, m->size) < 0) {
+		dkim_hdr_free(h);
+		free(h);
 		qf_msg_error(m, QF_EXIT_READ, "scanning the header: out of memory or read error");
 		return;
 	}
-	for (i = 0; i < h.n; i++)
-		if (h.f[i].kind == DKIM_HDR_QFILTER)
-			qf_msg_skip_range(m, h.f[i].off, h.f[i].end - h.f[i].off);
-	dkim_hdr_free(&h);
+	m->hdr = h;    /* kept for the filters (dkim): one scan per message */
+	for (i = 0; i < h->n; i++)
+		if (h->f[i].kind == DKIM_HDR_QFILTER)
+			qf_msg_skip_range(m, h->f[i].off, h->f[i].end - h->f[i].off);
 }
 
 void qf_chain_run(struct qf_msg *m)

@@ -63,6 +63,7 @@ struct qf_mime_stats {
 #define QF_SIZE_TEXT "message size exceeds the limit of %llu bytes"
 
 struct qf_engine;
+struct dkim_hdr;
 
 struct qf_msg {
 	const struct qf_config *cfg;
@@ -85,6 +86,8 @@ struct qf_msg {
 	size_t nresults;
 	size_t current;                /* index of the filter running now */
 	struct qf_mime_stats mime;
+	struct dkim_hdr *hdr;          /* the header block's fields, scanned once
+	                                  by the chain; NULL until then */
 
 	int error_exit;                /* nonzero: an error (51, 53, 81, ...) decides */
 	char *error_text;              /* for the log */

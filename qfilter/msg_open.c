@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "chain.h"
+#include "dkim_hdr.h"
 #include "exitcodes.h"
 #include "filter.h"
 #include "log.h"
@@ -116,6 +117,10 @@ void qf_msg_close(struct qf_msg *m)
 	}
 	free(m->results);
 	free(m->error_text);
+	if (m->hdr) {
+		dkim_hdr_free(m->hdr);
+		free(m->hdr);
+	}
 	for (i = 0; m->rules_trace && m->rules_trace[i]; i++)
 		free(m->rules_trace[i]);
 	free(m->rules_trace);
