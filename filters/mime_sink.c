@@ -57,6 +57,16 @@ static int decide(struct qf_mime_sink *s)
 	return copy_out(s, s->head, s->head_len);
 }
 
+bool qf_mime_sink_counting(const struct qf_mime_sink *s)
+{
+	return s->decided && s->fd < 0 && s->head_len == QF_PART_HEAD;
+}
+
+void qf_mime_sink_count(struct qf_mime_sink *s, uint64_t n)
+{
+	s->size += n;
+}
+
 int qf_mime_sink_write(struct qf_mime_sink *s, const unsigned char *p, size_t n)
 {
 	size_t room = QF_PART_HEAD - s->head_len;

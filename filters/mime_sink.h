@@ -29,6 +29,10 @@ void qf_mime_sink_init(struct qf_mime_sink *s, const char *dir);
 int qf_mime_sink_write(struct qf_mime_sink *s, const unsigned char *p, size_t n);
 /* Ends the part: settles the copy for short parts and rewinds it. 0 or -1. */
 int qf_mime_sink_end(struct qf_mime_sink *s);
+/* Past the head of a part with no copy kept, further bytes only add to
+ * the size: the walk may count them instead of decoding them. */
+bool qf_mime_sink_counting(const struct qf_mime_sink *s);
+void qf_mime_sink_count(struct qf_mime_sink *s, uint64_t n);
 /* Closes the copy. */
 void qf_mime_sink_free(struct qf_mime_sink *s);
 /* Whether content starting with head needs a copy on disk. */

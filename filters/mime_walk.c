@@ -238,13 +238,26 @@ static void leaf_decoded(struct walk *w, const unsigned char *p, size_t n)
 		qf_mime_uu_feed(&l->uu, p, n);
 }
 
+/* Decodes n encoded bytes of the leaf; past the head of a part that no
+ * filter reads further (no copy kept, not text scanned for uuencode),
+ * only counts what they decode to. */
+static void leaf_take(struct walk *w, const unsigned char *p, size_t n)
+{
+	struct leaf *l = &w->leaf;
+
+	if (!l->text && qf_mime_sink_counting(&l->sink) && qf_decoder_can_count(&l->dec))
+		qf_mime_sink_count(&l->sink, qf_decoder_count(&l->dec, p, n));
+	else
+		leaf_decoded(w, w->out, qf_decoder_step(&l->dec, p, n, w->out));
+}
+
 static void leaf_feed(struct walk *w, const unsigned char *p, size_t n)
 {
 	struct leaf *l = &w->leaf;
 	size_t hold = 0;
 
 	if (l->npending) {
-		leaf_decoded(w, w->out, qf_decoder_step(&l->dec, l->pending, l->npending, w->out));
+		leaf_take(w, l->pending, l->npending);
 		l->npending = 0;
 	}
 	/* the newline before a boundary belongs to the boundary (RFC 2046) */
@@ -253,7 +266,7 @@ static void leaf_feed(struct walk *w, const unsigned char *p, size_t n)
 	memcpy(l->pending, p + n - hold, hold);
 	l->npending = hold;
 	if (n > hold && w->state == ST_BODY)
-		leaf_decoded(w, w->out, qf_decoder_step(&l->dec, p, n - hold, w->out));
+		leaf_take(w, p, n - hold);
 }
 
 static void leaf_close(struct walk *w)
@@ -296,7 +309,7 @@ static void leaf_finish(struct walk *w, bool at_boundary)
 	struct leaf *l = &w->leaf;
 
 	if (!at_boundary && l->npending)
-		leaf_decoded(w, w->out, qf_decoder_step(&l->dec, l->pending, l->npending, w->out));
+		leaf_take(w, l->pending, l->npending);
 	l->npending = 0;
 	if (w->state != ST_STOP)
 		leaf_decoded(w, w->out, qf_decoder_finish(&l->dec, w->out));

@@ -1,0 +1,100 @@
+/* test_mime_decode.c: counting base64 (qf_decoder_count) must give what
+ * decoding gives, byte for byte in size and in damage noted, however the
+ * input is split: the walk counts the rest of a part past its head. */
+#include <stdlib.h>
+#include "mime_decode.h"
+#include "unit.h"
+
+#define LEN 4096
+
+/* Mostly valid base64 in lines, with padding, stray bytes and damage
+ * mixed in at the rates given (per mille). */
+static size_t make_input(unsigned char *buf, unsigned seed, unsigned pad_pm, unsigned bad_pm)
+{
+	static const char alphabet[] =
+		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	size_t n = 0, col = 0;
+
+	srand(seed);
+	while (n < LEN - 2) {
+		unsigned r = (unsigned)rand() % 1000;
+		if (r < pad_pm)
+			buf[n++] = '=';
+		else if (r < pad_pm + bad_pm)
+			buf[n++] = (unsigned char)(rand() % 256);
+		else
+			buf[n++] = (unsigned char)alphabet[rand() % 64];
+		if (++col == 76) {
+			buf[n++] = '\r';
+			buf[n++] = '\n';
+			col = 0;
+		}
+	}
+	return n;
+}
+
+/* Decodes in pieces cut at the given points; the size and the damage. */
+static size_t by_decoding(const unsigned char *in, size_t n, size_t cut, bool *error)
+{
+	static unsigned char out[LEN + QF_DECODE_SLACK];
+	struct qf_decoder d;
+	size_t total;
+
+	qf_decoder_init(&d, QF_CTE_BASE64);
+	total = qf_decoder_step(&d, in, cut, out);
+	total += qf_decoder_step(&d, in + cut, n - cut, out);
+	total += qf_decoder_finish(&d, out);
+	*error = d.error;
+	return total;
+}
+
+/* Decodes up to cut (the head), counts the rest, then finishes. */
+static size_t by_counting(const unsigned char *in, size_t n, size_t cut, bool *error)
+{
+	static unsigned char out[LEN + QF_DECODE_SLACK];
+	struct qf_decoder d;
+	size_t total;
+
+	qf_decoder_init(&d, QF_CTE_BASE64);
+	total = qf_decoder_step(&d, in, cut, out);
+	total += qf_decoder_count(&d, in + cut, n - cut);
+	total += qf_decoder_finish(&d, out);
+	*error = d.error;
+	return total;
+}
+
+int main(void)
+{
+	static unsigned char in[LEN];
+	static const unsigned rates[][2] = { { 0, 0 }, { 2, 0 }, { 0, 2 }, { 20, 20 }, { 100, 100 } };
+	unsigned seed, k, mismatches = 0, errors_seen = 0, runs = 0;
+	struct qf_decoder d;
+
+	for (k = 0; k < sizeof rates / sizeof rates[0]; k++)
+		for (seed = 1; seed <= 200; seed++) {
+			size_t n = make_input(in, seed * 7919 + k, rates[k][0], rates[k][1]);
+			size_t cut = (size_t)rand() % (n + 1);
+			bool e1, e2;
+			size_t a = by_decoding(in, n, cut, &e1), b = by_counting(in, n, cut, &e2);
+			runs++;
+			errors_seen += e1;
+			if (a != b || e1 != e2) {
+				if (!mismatches)
+					printf("# seed %u rates %u/%u cut %zu: decoded %zu (error %d), counted %zu (error %d)\n",
+					       seed, rates[k][0], rates[k][1], cut, a, e1, b, e2);
+				mismatches++;
+			}
+		}
+	CHECK_INT(mismatches, 0, "counting matches decoding in size and damage (%u inputs)", runs);
+	CHECK(errors_seen > 0 && errors_seen < runs, "the inputs include damaged and clean ones (%u damaged)", errors_seen);
+
+	qf_decoder_init(&d, QF_CTE_BASE64);
+	CHECK_INT(qf_decoder_count(&d, (const unsigned char *)"TVqQAAMA\r\nAAAE", 14), 9,
+		  "12 characters across a line break count as 9 bytes");
+	CHECK(qf_decoder_can_count(&d), "base64 can be counted");
+	qf_decoder_init(&d, QF_CTE_IDENTITY);
+	CHECK_INT(qf_decoder_count(&d, (const unsigned char *)"abc", 3), 3, "identity counts its bytes");
+	qf_decoder_init(&d, QF_CTE_QP);
+	CHECK(!qf_decoder_can_count(&d), "quoted-printable is decoded, not counted");
+	return unit_done();
+}
