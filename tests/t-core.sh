@@ -41,6 +41,22 @@ QFILTER_CONF=$W/c.spool REC=$W/r3 "$BIN/qfilter" <"$W/small.eml" 1<"$W/env" 2>/d
 QFILTER_CONF=$W/c.spool REC=$W/r4 "$BIN/qfilter" /bin/false <"$W/small.eml" 1<"$W/env" 2>/dev/null
 check "the spool directory is empty after accepted and refused messages" bash -c "[ -z \"\$(ls -A '$W/spool')\" ]"
 
+# the spool is filled by splice (a pipe, as from qmail-smtpd),
+# copy_file_range (a file on the spool's file system) or read and write
+# (a file on another, here a tmpfs): the queued message is the same
+mkdir -p "$W/r6"
+QFILTER_CONF=$W/c.spool REC=$W/r6/pipe "$BIN/qfilter" 1<"$W/env" 2>/dev/null < <(cat "$W/big.eml")
+QFILTER_CONF=$W/c.spool REC=$W/r6/file "$BIN/qfilter" <"$W/big.eml" 1<"$W/env" 2>/dev/null
+if shm=$(mktemp /dev/shm/qf-core.XXXXXX 2>/dev/null); then
+	cp "$W/big.eml" "$shm"
+	QFILTER_CONF=$W/c.spool REC=$W/r6/shm "$BIN/qfilter" <"$shm" 1<"$W/env" 2>/dev/null
+	rm -f "$shm"
+else
+	cp -r "$W/r6/file" "$W/r6/shm"   # no tmpfs: two ways are compared
+fi
+check "a pipe, a file and a file on another file system spool the same message" \
+	bash -c "cd '$W/r6' && tail -c \$(stat -c %s '$W/big.eml') pipe/message | cmp -s - '$W/big.eml' && cmp -s pipe/message file/message && cmp -s file/message shm/message"
+
 # the timeout kills the external filter's whole process group
 printf 'timeout 2\n' >"$W/c.to"
 QFILTER_CONF=$W/c.to REC=$W/r5 "$BIN/qfilter" /bin/sh -c 'sleep 300 & sleep 301' <"$W/small.eml" 1<"$W/env" 2>/dev/null; rc=$?

@@ -124,6 +124,11 @@ if [ "$(id -u)" = 0 ] && mount -t tmpfs -o size=64k,mode=0777 qf-faults "$T/full
 	check "spool full (64 KiB tmpfs), 1 MB message: 53, a log line, nothing queued" refused_cleanly full 53 'error: .*(spool|No space left)'
 	check "spool full: the writer's writes all succeeded (message pipe: exit ${st[0]}, envelope: $(cat "$T/envw.rc"))" \
 		test "${st[0]}" = 0 -a "$(cat "$T/envw.rc")" = 0
+	# from a file on another file system, copy_file_range cannot move
+	# the bytes (EXDEV): read and write, which must fail the same way
+	run full "$T/m1m.eml"
+	check "spool full, the message read and written (a file on another file system): 53, a log line, nothing queued" \
+		refused_cleanly full 53 'error: .*(spool|No space left)'
 	check "spool full: nothing left in the spool" bash -c "[ -z \"\$(ls -A '$T/full')\" ] && [ \$(df --output=used -k '$T/full' | tail -1) -le 4 ]"
 	# room for the spooled message, not for the copy handed to the queue
 	cp "$T/full.conf" "$T/full2.conf"
