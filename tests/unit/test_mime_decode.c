@@ -33,8 +33,9 @@ static size_t make_input(unsigned char *buf, unsigned seed, unsigned pad_pm, uns
 	return n;
 }
 
-/* Decodes in pieces cut at the given points; the size and the damage. */
-static size_t by_decoding(const unsigned char *in, size_t n, size_t cut, bool *error)
+/* Decodes in up to cut (the head), then the rest: decoded too, or only
+ * counted; then finishes. The size and the damage noted. */
+static size_t size_of(const unsigned char *in, size_t n, size_t cut, bool count, bool *error)
 {
 	static unsigned char out[LEN + QF_DECODE_SLACK];
 	struct qf_decoder d;
@@ -42,22 +43,7 @@ static size_t by_decoding(const unsigned char *in, size_t n, size_t cut, bool *e
 
 	qf_decoder_init(&d, QF_CTE_BASE64);
 	total = qf_decoder_step(&d, in, cut, out);
-	total += qf_decoder_step(&d, in + cut, n - cut, out);
-	total += qf_decoder_finish(&d, out);
-	*error = d.error;
-	return total;
-}
-
-/* Decodes up to cut (the head), counts the rest, then finishes. */
-static size_t by_counting(const unsigned char *in, size_t n, size_t cut, bool *error)
-{
-	static unsigned char out[LEN + QF_DECODE_SLACK];
-	struct qf_decoder d;
-	size_t total;
-
-	qf_decoder_init(&d, QF_CTE_BASE64);
-	total = qf_decoder_step(&d, in, cut, out);
-	total += qf_decoder_count(&d, in + cut, n - cut);
+	total += count ? qf_decoder_count(&d, in + cut, n - cut) : qf_decoder_step(&d, in + cut, n - cut, out);
 	total += qf_decoder_finish(&d, out);
 	*error = d.error;
 	return total;
@@ -75,7 +61,7 @@ int main(void)
 			size_t n = make_input(in, seed * 7919 + k, rates[k][0], rates[k][1]);
 			size_t cut = (size_t)rand() % (n + 1);
 			bool e1, e2;
-			size_t a = by_decoding(in, n, cut, &e1), b = by_counting(in, n, cut, &e2);
+			size_t a = size_of(in, n, cut, false, &e1), b = size_of(in, n, cut, true, &e2);
 			runs++;
 			errors_seen += e1;
 			if (a != b || e1 != e2) {
