@@ -10,6 +10,7 @@
 #include "crypto_start.h"
 #include "domainkeys.h"
 #include "dkim_addr.h"
+#include "rsa_spki.h"
 
 const char *dk_status_name(enum dk_status s)
 {
@@ -547,7 +548,8 @@ int dk_verify_begin(struct dk_verify *v, const struct dk_signature *sig,
 		*why = "OpenSSL failed to start";
 		return -1;
 	}
-	if (!der || !(pkey = d2i_PUBKEY(NULL, &der, (long)key->derlen))) {
+	if (!der || (!(pkey = qf_rsa_spki_decode(der, key->derlen)) &&
+		     !(pkey = d2i_PUBKEY(NULL, &der, (long)key->derlen)))) {
 		*why = "the key does not decode";
 		return -1;
 	}
