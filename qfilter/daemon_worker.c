@@ -4,7 +4,8 @@
  * calling user (external filters, custom error text, the real queue). */
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
+#include <stdbool.h>
+#include <sys/epoll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -276,29 +277,63 @@ static void worker_signals(sigset_t *waiting)
 		timeout_answer = NULL;
 }
 
+/* One epoll set per worker: the listening socket with EPOLLEXCLUSIVE, so
+ * that a connection wakes one idle worker, not all of them to race for
+ * one accept (on a 2-core machine the losers took CPU from the client
+ * and the winner); and the generation pipe, which every worker must see. */
+static int worker_epoll(int listen_fd, int gen_fd)
+{
+	struct epoll_event ev;
+	int ep = epoll_create1(EPOLL_CLOEXEC);
+
+	if (ep < 0)
+		return -1;
+	memset(&ev, 0, sizeof ev);
+	ev.events = EPOLLIN | EPOLLEXCLUSIVE;
+	ev.data.fd = listen_fd;
+	if (epoll_ctl(ep, EPOLL_CTL_ADD, listen_fd, &ev) < 0)
+		goto fail;
+	ev.events = EPOLLIN;
+	ev.data.fd = gen_fd;
+	if (epoll_ctl(ep, EPOLL_CTL_ADD, gen_fd, &ev) < 0)
+		goto fail;
+	return ep;
+fail:
+	close(ep);
+	return -1;
+}
+
 void qf_daemon_worker_run(struct qf_engine *e, int listen_fd, int gen_fd)
 {
-	struct pollfd p[2];
+	struct epoll_event ev[2];
 	sigset_t waiting;
 	unsigned served = 0;
-	int conn;
+	int conn, ep, n, i;
+	bool ready, over;
 
 	worker_signals(&waiting);
+	if ((ep = worker_epoll(listen_fd, gen_fd)) < 0) {
+		qf_log("error: worker: epoll: %s", strerror(errno));
+		_exit(111);
+	}
 	while (served < QF_WORKER_MESSAGES && !stop_asked) {
-		p[0].fd = listen_fd;
-		p[0].events = POLLIN;
-		p[1].fd = gen_fd;
-		p[1].events = POLLIN;
-		p[0].revents = p[1].revents = 0;
-		if (ppoll(p, 2, NULL, &waiting) < 0) {
+		n = epoll_pwait(ep, ev, 2, -1, &waiting);
+		if (n < 0) {
 			if (errno == EINTR)
 				continue;
-			qf_log("error: worker: poll: %s", strerror(errno));
+			qf_log("error: worker: epoll_wait: %s", strerror(errno));
 			_exit(111);
 		}
-		if (p[1].revents)
+		ready = over = false;
+		for (i = 0; i < n; i++) {
+			if (ev[i].data.fd == gen_fd)
+				over = true;
+			else if (ev[i].events & (EPOLLIN | EPOLLERR | EPOLLHUP))
+				ready = true;
+		}
+		if (over)
 			break;   /* our generation is over: leave the backlog to the next */
-		if (!(p[0].revents & POLLIN))
+		if (!ready)
 			continue;
 		conn = accept4(listen_fd, NULL, NULL, SOCK_CLOEXEC);
 		if (conn < 0) {
