@@ -240,15 +240,26 @@ static void leaf_decoded(struct walk *w, const unsigned char *p, size_t n)
 
 /* Decodes n encoded bytes of the leaf; past the head of a part that no
  * filter reads further (no copy kept, not text scanned for uuencode),
- * only counts what they decode to. */
+ * only counts what they decode to. Until the head is full the input goes
+ * in steps, so that a part that arrives in one piece is counted too. */
+#define TAKE_STEP 4096
+
 static void leaf_take(struct walk *w, const unsigned char *p, size_t n)
 {
 	struct leaf *l = &w->leaf;
+	bool may_count = !l->text && qf_decoder_can_count(&l->dec);
+	size_t step;
 
-	if (!l->text && qf_mime_sink_counting(&l->sink) && qf_decoder_can_count(&l->dec))
-		qf_mime_sink_count(&l->sink, qf_decoder_count(&l->dec, p, n));
-	else
-		leaf_decoded(w, w->out, qf_decoder_step(&l->dec, p, n, w->out));
+	while (n && w->state != ST_STOP) {
+		if (may_count && qf_mime_sink_counting(&l->sink)) {
+			qf_mime_sink_count(&l->sink, qf_decoder_count(&l->dec, p, n));
+			return;
+		}
+		step = may_count && n > TAKE_STEP ? TAKE_STEP : n;
+		leaf_decoded(w, w->out, qf_decoder_step(&l->dec, p, step, w->out));
+		p += step;
+		n -= step;
+	}
 }
 
 static void leaf_feed(struct walk *w, const unsigned char *p, size_t n)
