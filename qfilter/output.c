@@ -8,19 +8,35 @@
 #include "io.h"
 #include "output.h"
 
+/* The header block in one buffer, one write: it used to be four write
+ * calls per header. */
 int qf_output_headers(const struct qf_msg *m, int fd)
 {
-	size_t i;
+	size_t i, len = 0, at = 0, n;
+	char *buf;
+	int rc;
 
+	for (i = 0; i < m->nheaders; i++)
+		len += strlen(m->headers[i].name) + strlen(m->headers[i].value) + 3;
+	if (!len)
+		return 0;
+	if (!(buf = malloc(len)))
+		return -1;
 	for (i = 0; i < m->nheaders; i++) {
 		const struct qf_header *h = &m->headers[i];
-		if (qf_write_all(fd, h->name, strlen(h->name)) < 0 ||
-		    qf_write_all(fd, ": ", 2) < 0 ||
-		    qf_write_all(fd, h->value, strlen(h->value)) < 0 ||
-		    qf_write_all(fd, "\n", 1) < 0)
-			return -1;
+		n = strlen(h->name);
+		memcpy(buf + at, h->name, n);
+		at += n;
+		memcpy(buf + at, ": ", 2);
+		at += 2;
+		n = strlen(h->value);
+		memcpy(buf + at, h->value, n);
+		at += n;
+		buf[at++] = '\n';
 	}
-	return 0;
+	rc = qf_write_all(fd, buf, len);
+	free(buf);
+	return rc;
 }
 
 static int by_offset(const void *a, const void *b)
