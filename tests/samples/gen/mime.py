@@ -212,6 +212,9 @@ w('mime-ext-trailing.eml', multipart('ext trailing', [
 
 # ---- size and structure ----
 w('mime-part-2k.eml', multipart('part 2k', [text_part(), attach('application/octet-stream', 'data.bin', bytes(range(256)) * 8)]))
+# 40,000 bytes: decoded for its first 8 KB, only counted after (the walk
+# counts base64 past a part's head when no filter reads further)
+w('mime-part-40000.eml', multipart('part 40000', [text_part(), attach('application/octet-stream', 'data.bin', bytes(range(256)) * 156 + bytes(64))]))
 w('mime-parts-1000.eml', hdr('1000 parts') + 'Content-Type: multipart/mixed; boundary=p\n\n'
   + ''.join('--p\n\n%d\n' % k for k in range(1000)) + '--p--\n')
 w('mime-parts-1001.eml', hdr('1001 parts') + 'Content-Type: multipart/mixed; boundary=p\n\n'
