@@ -30,7 +30,8 @@ struct dkim_dk_sig;
 struct dkim_job {
 	struct qf_msg *m;
 	struct dkim_state *st;
-	const struct dkim_hdr *hdr;   /* the chain's scan of the header block (m->hdr) */
+	struct dkim_hdr hdr;      /* the chain's scan (m->hdr), or our own */
+	bool hdr_own;
 	struct dkim_keys *keys;   /* made when a signature needs a key */
 	size_t ndkim_fields, ndk_fields;
 
