@@ -112,7 +112,7 @@ int qf_daemon_listen(const char *path, unsigned mode, const char *group, ino_t *
 		snprintf(err, errlen, "socket: %s", strerror(errno));
 		return -1;
 	}
-	/* born private; opened up to mode and group before anyone can connect */
+	/* born private (0600): opened up to mode and group below */
 	old = umask(0177);
 	rc = bind(fd, (struct sockaddr *)&sa, sizeof sa);
 	umask(old);
@@ -121,15 +121,18 @@ int qf_daemon_listen(const char *path, unsigned mode, const char *group, ino_t *
 		close(fd);
 		return -1;
 	}
-	if (qf_daemon_socket_perms(path, mode, group, err, errlen) < 0 || stat(path, &st) < 0) {
-		if (!*err)
-			snprintf(err, errlen, "%s: %s", path, strerror(errno));
+	/* listening at once: whoever sees the socket file may connect, and a
+	 * connect between bind and listen would be refused. Until the chmod
+	 * below only our own user can. */
+	if (listen(fd, SOMAXCONN) < 0) {
+		snprintf(err, errlen, "%s: listen: %s", path, strerror(errno));
 		unlink(path);
 		close(fd);
 		return -1;
 	}
-	if (listen(fd, SOMAXCONN) < 0) {
-		snprintf(err, errlen, "%s: listen: %s", path, strerror(errno));
+	if (qf_daemon_socket_perms(path, mode, group, err, errlen) < 0 || stat(path, &st) < 0) {
+		if (!*err)
+			snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		unlink(path);
 		close(fd);
 		return -1;

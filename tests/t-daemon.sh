@@ -210,6 +210,22 @@ done
 check "50 concurrent clients: every one served, with the right verdict" [ $wrong = 0 ]
 check "...25 queued" [ "$(ls -d "$W"/rec/c*/message 2>/dev/null | wc -l)" = 25 ]
 
+# --- the socket file means "listening": a client that connects as soon as it
+# appears is served, even while qfilterd is still setting its permissions
+# (strace holds the chmod for 2 s; a connect between bind and listen is refused)
+if command -v strace >/dev/null && strace -o /dev/null true 2>/dev/null; then
+	printf 'daemon unix:%s/w.sock\nrules %s/a.cdb\n' "$W" "$W" >"$W/w.conf"
+	strace -f -o /dev/null -e trace=chmod -e inject=chmod:delay_enter=2000000 \
+		"$QF_BIN/qfilterd" -c "$W/w.conf" 2>"$W/w.log" & WP=$!; PIDS="$PIDS $WP"
+	for i in $(seq 200); do [ -S "$W/w.sock" ] && break; sleep 0.01; done
+	QFILTER_CONF=$W/w.conf qf early "$W/plain.eml"
+	check "a client connecting as soon as the socket file exists is served" \
+		bash -c "[ $RC = 0 ] && ! grep -q 'cannot serve' '$W/early.err'" || sed 's/^/#   /' "$W/early.err"
+	pkill -TERM -f -- "-c $W/w.conf" 2>/dev/null; wait $WP 2>/dev/null   # strace exits with it
+else
+	skip "the socket's bind-to-listen window: needs strace with ptrace allowed"
+fi
+
 # --- a second qfilterd on the same socket must not start
 "$QF_BIN/qfilterd" -c "$W/a.conf" 2>"$W/a2.log"; rc=$?
 check "a second qfilterd on a live socket exits 111" [ $rc = 111 ]
