@@ -19,7 +19,8 @@
  * a pipe (what qmail-smtpd gives us), copy_file_range from a file. No
  * copy through our memory, and no 64 KB buffer to fault in for every
  * message. Returns the bytes moved, 0 at the end, -1 with errno, or -2
- * when neither call works for these descriptors (read and write then). */
+ * when neither call works for these descriptors (read and write then).
+ * *how remembers which call works, starting at 0. */
 static ssize_t move_in(int in, int out, size_t n, int *how)
 {
 	ssize_t r;
@@ -38,9 +39,8 @@ static ssize_t move_in(int in, int out, size_t n, int *how)
 		if (r >= 0 || errno == EINTR)
 			return r;
 		/* EINVAL: not a pipe, or a file system without the call;
-		 * ENOSYS, EXDEV, EBADF: the same for copy_file_range. Only
-		 * before the first byte moved does trying another way make
-		 * sense: after, the error is the spool's or the input's. */
+		 * ENOSYS, EXDEV, EBADF: the same for copy_file_range. Any
+		 * other error is the spool's or the input's. */
 		if (errno != EINVAL && errno != ENOSYS && errno != EXDEV && errno != EBADF)
 			return -1;
 		++*how;
@@ -60,7 +60,6 @@ int qf_spool_read(int in, const char *dir, uint64_t limit, struct qf_spool *s)
 	ssize_t r;
 	size_t keep;
 	int how = 0;
-	bool moving = true;
 
 	memset(s, 0, sizeof *s);
 	s->fd = qf_tempfile(dir);
@@ -72,61 +71,53 @@ int qf_spool_read(int in, const char *dir, uint64_t limit, struct qf_spool *s)
 	for (;;) {
 		/* in the kernel while under the limit; past it, bytes are
 		 * only counted (read and dropped) */
-		if (moving && (!limit || s->size < limit)) {
-			size_t want = limit && limit - s->size < CHUNK ? (size_t)(limit - s->size) : CHUNK;
-			r = move_in(in, s->fd, want, &how);
+		r = -2;
+		if (!limit || s->size < limit) {
+			keep = limit && limit - s->size < CHUNK ? (size_t)(limit - s->size) : CHUNK;
+			r = move_in(in, s->fd, keep, &how);
 			if (r > 0) {
 				s->received += r;
 				s->size += r;
 				continue;
 			}
-			if (r == 0)
-				break;
-			if (r == -1 && errno != EINTR && write_error(errno)) {
-				qf_log("error: writing the spool file: %s", strerror(errno));
+			if (r == -1 && errno != EINTR && write_error(errno))
+				goto write_failed;
+		}
+		if (r == -2) {
+			if (!buf && !(buf = malloc(CHUNK))) {
+				qf_log("error: reading the message: out of memory");
 				qf_drain(in);
-				return QF_EXIT_WRITE;
+				return QF_EXIT_NOMEM;
 			}
-			if (r == -1 && (errno != EINTR || qf_io_interrupted)) {
-				qf_log("error: reading the message: %s", errno == EINTR ? "timeout" : strerror(errno));
-				return errno == EINTR ? QF_EXIT_TIMEOUT : QF_EXIT_READ;
-			}
-			if (r == -2)
-				moving = false;
-			continue;
-		}
-		if (!buf && !(buf = malloc(CHUNK))) {
-			qf_log("error: reading the message: out of memory");
-			qf_drain(in);
-			return QF_EXIT_NOMEM;
-		}
-		r = read(in, buf, CHUNK);
-		if (r < 0) {
-			if (errno == EINTR && !qf_io_interrupted)
+			if ((r = read(in, buf, CHUNK)) > 0) {
+				s->received += r;
+				keep = r;
+				if (limit && s->size + keep > limit) {
+					keep = limit > s->size ? limit - s->size : 0;
+					s->truncated = true;
+				}
+				if (keep && qf_write_all(s->fd, buf, keep) < 0)
+					goto write_failed;
+				s->size += keep;
 				continue;
-			qf_log("error: reading the message: %s", errno == EINTR ? "timeout" : strerror(errno));
-			return errno == EINTR ? QF_EXIT_TIMEOUT : QF_EXIT_READ;
+			}
 		}
 		if (r == 0)
 			break;
-		s->received += r;
-		keep = r;
-		if (limit && s->size + keep > limit) {
-			keep = limit > s->size ? limit - s->size : 0;
-			s->truncated = true;
-		}
-		if (keep && qf_write_all(s->fd, buf, keep) < 0) {
-			qf_log("error: writing the spool file: %s", strerror(errno));
-			qf_drain(in);
-			return QF_EXIT_WRITE;
-		}
-		s->size += keep;
+		if (errno == EINTR && !qf_io_interrupted)
+			continue;
+		qf_log("error: reading the message: %s", errno == EINTR ? "timeout" : strerror(errno));
+		return errno == EINTR ? QF_EXIT_TIMEOUT : QF_EXIT_READ;
 	}
 	if (lseek(s->fd, 0, SEEK_SET) < 0) {
 		qf_log("error: spool seek: %s", strerror(errno));
 		return QF_EXIT_WRITE;
 	}
 	return 0;
+write_failed:
+	qf_log("error: writing the spool file: %s", strerror(errno));
+	qf_drain(in);
+	return QF_EXIT_WRITE;
 }
 
 int qf_read_input(const struct qf_config *c, struct qf_spool *s, struct qf_envelope *e)
