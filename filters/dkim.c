@@ -75,8 +75,8 @@ static int strip_forged(struct dkim_job *job, const char *authserv_id)
 	struct qf_msg *m = job->m;
 	size_t i;
 
-	for (i = 0; i < job->hdr.n; i++) {
-		const struct dkim_field *f = &job->hdr.f[i];
+	for (i = 0; i < job->hdr->n; i++) {
+		const struct dkim_field *f = &job->hdr->f[i];
 		bool strip = f->kind == DKIM_HDR_DOMAINKEY_STATUS;
 		if (f->kind == DKIM_HDR_AUTHRES) {
 			size_t len;
@@ -98,7 +98,7 @@ static int strip_forged(struct dkim_job *job, const char *authserv_id)
 static int stream(struct dkim_job *job, bool dkim, bool dk)
 {
 	struct qf_msg *m = job->m;
-	uint64_t off = dkim ? 0 : job->hdr.body_off, body = job->hdr.body_off;
+	uint64_t off = dkim ? 0 : job->hdr->body_off, body = job->hdr->body_off;
 	char *buf = malloc(READ_CHUNK);
 
 	if (!buf)
@@ -159,13 +159,8 @@ static void dkim_message(struct qf_msg *m, void *state)
 	memset(&job, 0, sizeof job);
 	job.m = m;
 	job.st = state;
-	if (m->hdr)
-		job.hdr = *m->hdr;   /* read only: the chain frees it */
-	else if ((job.hdr_own = true), (r = dkim_hdr_scan(&job.hdr, m->fd, m->size)) < 0) {
-		if (r == -1)
-			qf_msg_error(m, QF_EXIT_NOMEM, "dkim: out of memory");
-		else
-			qf_msg_error(m, QF_EXIT_READ, "dkim: reading the spool: %s", strerror(errno));
+	if (!(job.hdr = m->hdr)) {   /* the chain scans it before any filter */
+		qf_msg_error(m, QF_EXIT_BUG, "dkim: the header block was not scanned");
 		goto out;
 	}
 	if (strip_forged(&job, id) < 0) {
@@ -173,9 +168,9 @@ static void dkim_message(struct qf_msg *m, void *state)
 			     "dkim: removing forged headers: %s", strerror(errno));
 		goto out;
 	}
-	for (i = 0; i < job.hdr.n; i++) {
-		job.ndkim_fields += job.hdr.f[i].kind == DKIM_HDR_DKIM_SIGNATURE;
-		job.ndk_fields += job.hdr.f[i].kind == DKIM_HDR_DOMAINKEY_SIGNATURE;
+	for (i = 0; i < job.hdr->n; i++) {
+		job.ndkim_fields += job.hdr->f[i].kind == DKIM_HDR_DKIM_SIGNATURE;
+		job.ndk_fields += job.hdr->f[i].kind == DKIM_HDR_DOMAINKEY_SIGNATURE;
 	}
 	if (m->truncated && (job.ndkim_fields || job.ndk_fields)) {
 		/* only a prefix was kept: nothing can be verified */
@@ -212,8 +207,6 @@ out:
 	dkim_verify_free(&job);
 	dkim_dk_free(&job);
 	dkim_keys_free(job.keys);
-	if (job.hdr_own)
-		dkim_hdr_free(&job.hdr);
 }
 
 const struct qf_filter qf_filter_dkim = {

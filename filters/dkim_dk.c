@@ -66,7 +66,7 @@ static bool sending_address(struct dkim_job *job, const size_t *order, size_t n,
 	size_t i;
 
 	for (i = 0; i < n; i++) {
-		const struct dkim_field *f = &job->hdr.f[below[order[i]]];
+		const struct dkim_field *f = &job->hdr->f[below[order[i]]];
 		if (f->kind == DKIM_HDR_SENDER) {
 			if (!pick || pick->kind != DKIM_HDR_SENDER || f->off > pick->off)
 				pick = f;
@@ -92,9 +92,9 @@ static void begin_one(struct dkim_job *job, size_t k, size_t fieldidx)
 {
 	struct dkim_dk_sig *ds = &job->dksig[k];
 	struct authres_sig *a = &job->dk[k];
-	const struct dkim_field *f = &job->hdr.f[fieldidx];
+	const struct dkim_field *f = &job->hdr->f[fieldidx];
 	int fd = job->m->fd;
-	size_t len, nbelow = job->hdr.n - fieldidx - 1, i, nsel;
+	size_t len, nbelow = job->hdr->n - fieldidx - 1, i, nsel;
 	bool cut, sender = false;
 	char *text, *colon, addr[384], keybuf[DK_KEY_MAX], err[200];
 	const char *why = NULL, *domain;
@@ -130,7 +130,7 @@ static void begin_one(struct dkim_job *job, size_t k, size_t fieldidx)
 		}
 		for (i = 0; i < nbelow; i++) {
 			below[i] = fieldidx + 1 + i;
-			namelen[i] = field_name(fd, &job->hdr.f[below[i]], names[i], sizeof names[i]);
+			namelen[i] = field_name(fd, &job->hdr->f[below[i]], names[i], sizeof names[i]);
 			np[i] = names[i];
 		}
 		nsel = dk_select(&ds->sig, np, namelen, nbelow, order);
@@ -198,7 +198,7 @@ static void begin_one(struct dkim_job *job, size_t k, size_t fieldidx)
 			goto out_lists;
 		}
 		for (i = 0; i < nsel; i++)
-			if (hash_field(fd, &job->hdr.f[below[order[i]]], &ds->v.canon) < 0) {
+			if (hash_field(fd, &job->hdr->f[below[order[i]]], &ds->v.canon) < 0) {
 				set(job, k, AUTHRES_TEMPERROR, DK_STATUS_NO_KEY, "cannot read the message");
 				goto out_lists;
 			}
@@ -224,8 +224,8 @@ void dkim_dk_begin(struct dkim_job *job)
 		set(job, 0, AUTHRES_TEMPERROR, DK_STATUS_NO_KEY, "out of memory");
 		return;
 	}
-	for (i = 0; i < job->hdr.n && job->ndk < DK_MAX_SIGS; i++)
-		if (job->hdr.f[i].kind == DKIM_HDR_DOMAINKEY_SIGNATURE)
+	for (i = 0; i < job->hdr->n && job->ndk < DK_MAX_SIGS; i++)
+		if (job->hdr->f[i].kind == DKIM_HDR_DOMAINKEY_SIGNATURE)
 			begin_one(job, job->ndk++, i);
 }
 

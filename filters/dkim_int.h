@@ -30,8 +30,7 @@ struct dkim_dk_sig;
 struct dkim_job {
 	struct qf_msg *m;
 	struct dkim_state *st;
-	struct dkim_hdr hdr;      /* the chain's scan (m->hdr), or our own */
-	bool hdr_own;
+	const struct dkim_hdr *hdr;   /* the chain's scan of the header block (m->hdr) */
 	struct dkim_keys *keys;   /* made when a signature needs a key */
 	size_t ndkim_fields, ndk_fields;
 

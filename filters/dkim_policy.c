@@ -48,8 +48,8 @@ void dkim_policy_check(struct dkim_job *job)
 	if (!m->policy.dkim_require || !m->policy.dkim_require[0])
 		return;
 	/* every From: field counts, so a second one cannot slip past */
-	for (i = 0; i < job->hdr.n; i++) {
-		const struct dkim_field *f = &job->hdr.f[i];
+	for (i = 0; i < job->hdr->n; i++) {
+		const struct dkim_field *f = &job->hdr->f[i];
 		char addr[384], domain[256], *text, *colon;
 		const char *dom;
 		size_t len, n;

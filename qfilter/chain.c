@@ -2,11 +2,10 @@
  * is done once, for all filters with a part hook; whole-message hooks run
  * after it. Once a finding refuses the message outright (reject, drop),
  * later filters are skipped: their work could not change the outcome. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
-#include <unistd.h>
 #include "chain.h"
 #include "dkim_hdr.h"
 #include "exitcodes.h"
@@ -86,16 +85,21 @@ static void strip_own_headers(struct qf_msg *m)
 {
 	struct dkim_hdr *h = malloc(sizeof *h);
 	size_t i;
+	int r;
 
 	if (!h) {
 		qf_msg_error(m, QF_EXIT_NOMEM, "scanning the header: out of memory");
 		return;
 	}
 	dkim_hdr_init(h);
-	if (dkim_hdr_scan(h, m->fd, m->size) < 0) {
+	if ((r = dkim_hdr_scan(h, m->fd, m->size)) < 0) {
+		if (r == -1)
+			qf_msg_error(m, QF_EXIT_NOMEM, "scanning the header: out of memory");
+		else
+			qf_msg_error(m, QF_EXIT_READ, "scanning the header: reading the spool: %s",
+				     strerror(errno));
 		dkim_hdr_free(h);
 		free(h);
-		qf_msg_error(m, QF_EXIT_READ, "scanning the header: out of memory or read error");
 		return;
 	}
 	m->hdr = h;    /* kept for the filters (dkim): one scan per message */
