@@ -39,6 +39,7 @@ void qf_config_defaults(struct qf_config *c)
 	c->timeout = 600;
 	c->daemon_mode = 0660;
 	c->daemon_workers = 4;
+	c->spool_memory = QF_SPOOL_MEMORY_DEFAULT;
 }
 
 static void strlist_free(struct qf_strlist *l)
@@ -249,6 +250,13 @@ static int set_key(struct qf_config *c, const char *key, char **w, int n, const 
 			return -1;
 		}
 		c->timeout = u;
+		return 0;
+	}
+	if (!strcmp(key, "spool-memory")) {
+		if (qf_parse_size(w[0], &c->spool_memory) < 0) {
+			*why = "spool-memory is a number of bytes, with k, M or G";
+			return -1;
+		}
 		return 0;
 	}
 	if (!strcmp(key, "max-size")) {

@@ -9,6 +9,9 @@
 
 #define QF_CONF_DEFAULT "/var/qmail/control/qfilter.conf"
 #define QF_QUEUE_DEFAULT "/var/qmail/bin/qmail-queue"
+/* Messages and queue copies up to this size live in memory (a memfd),
+ * larger ones in the spool directory: see spool-memory in qfilter.conf(5). */
+#define QF_SPOOL_MEMORY_DEFAULT (256 * 1024)
 
 struct qf_strlist {
 	char **v;          /* NULL-terminated */
@@ -29,6 +32,7 @@ struct qf_config {
 	unsigned timeout;         /* timeout SECONDS */
 	char *quarantine;         /* quarantine DIR (a Maildir) */
 	uint64_t max_size;        /* max-size BYTES, 0 = none */
+	uint64_t spool_memory;    /* spool-memory BYTES: kept in memory up to this (256k) */
 	struct qf_strlist *filters; /* filter PROG ARGS... lines, in order */
 	size_t nfilters;
 	char *daemon;             /* daemon unix:/path -> the path */

@@ -191,7 +191,8 @@ static int send_request(int sock, const struct qf_config *cfg, const struct qf_s
 	}
 	if (qf_proto_request_encode(q, &buf, &len) < 0)
 		goto done;
-	if ((lent = spool_lend(s->fd)) < 0) {
+	/* a sealed spool cannot be changed by anyone: lent as it is */
+	if ((lent = s->sealed ? s->fd : spool_lend(s->fd)) < 0) {
 		*why = strerror(errno);
 		goto done;
 	}
@@ -201,7 +202,7 @@ static int send_request(int sock, const struct qf_config *cfg, const struct qf_s
 	}
 	rc = 0;
 done:
-	if (lent >= 0)
+	if (lent >= 0 && lent != s->fd)
 		close(lent);
 	free(buf);
 	free(q);

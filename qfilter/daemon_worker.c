@@ -173,7 +173,7 @@ static void fill_answer(const struct qf_msg *m, const struct qf_decision *d, int
 /* The request is valid: the message through the chain, then the answer. */
 static void serve_message(struct qf_engine *e, int conn, const struct qf_request *q, int spoolfd)
 {
-	struct qf_spool sp = { spoolfd, q->size, q->received, q->truncated };
+	struct qf_spool sp = { spoolfd, q->size, q->received, q->truncated, false };
 	struct qf_client client = {
 		opt(q->has_remote_ip, (char *)q->remote_ip), opt(q->has_remote_host, (char *)q->remote_host),
 		opt(q->has_auth_user, (char *)q->auth_user), opt(q->has_ppid, (char *)q->ppid), q->relay

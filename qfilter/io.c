@@ -1,6 +1,7 @@
 /* io.c: see io.h */
 #include <errno.h>
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -124,15 +125,22 @@ int qf_copy_range(int in, uint64_t off, uint64_t len, int out)
 	return 0;
 }
 
-int qf_tempfile(const char *dir)
+static const char *temp_dir(const char *dir)
 {
 	const char *d = dir;
-	int fd;
 
 	if (!d || !*d)
 		d = getenv("TMPDIR");
 	if (!d || !*d)
 		d = "/tmp";
+	return d;
+}
+
+int qf_tempfile(const char *dir)
+{
+	const char *d = temp_dir(dir);
+	int fd;
+
 	/* O_TMPFILE never has a name to leave behind, even under SIGKILL */
 	fd = open(d, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
 	if (fd < 0 && (errno == EOPNOTSUPP || errno == EISDIR || errno == EINVAL)) {
@@ -146,4 +154,23 @@ int qf_tempfile(const char *dir)
 			unlink(path);
 	}
 	return fd;
+}
+
+int qf_tempdir_usable(const char *dir)
+{
+	return access(temp_dir(dir), W_OK | X_OK);
+}
+
+int qf_memfile(void)
+{
+	return memfd_create("qfilter", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+}
+
+int qf_tempfile_sized(const char *dir, uint64_t size, uint64_t memory)
+{
+	int fd;
+
+	if (size <= memory && (fd = qf_memfile()) >= 0)
+		return fd;
+	return qf_tempfile(dir);   /* also when memfd_create is not there */
 }

@@ -24,5 +24,16 @@ int qf_copy_range(int in, uint64_t off, uint64_t len, int out);
 /* An unlinked temp file in dir (NULL: $TMPDIR, else /tmp), mode 0600,
  * O_CLOEXEC. fd or -1 (errno). */
 int qf_tempfile(const char *dir);
+/* Whether the spool directory (the same default) could take a temp file
+ * (access(2): writable and searchable). 0 or -1 (errno). Checked for
+ * every message even when it is kept in memory, so that a broken spool
+ * setting shows at once, not only on large messages. */
+int qf_tempdir_usable(const char *dir);
+/* An anonymous file in memory (memfd), close-on-exec and sealable. fd or
+ * -1 (errno; ENOSYS on kernels before 3.17). */
+int qf_memfile(void);
+/* For a file of size bytes: in memory when size <= memory, else (or
+ * without memfd) a temp file in dir. fd or -1 (errno). */
+int qf_tempfile_sized(const char *dir, uint64_t size, uint64_t memory);
 
 #endif

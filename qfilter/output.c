@@ -1,6 +1,7 @@
-/* output.c: see output.h. Only the added headers are ever built in
+/* output.c: see output.h. Only the added headers are ever built in our
  * memory; the message itself is copied file to file by the kernel where
- * it can (copy_file_range, sendfile). */
+ * it can (copy_file_range, sendfile), into a memfd when the copy is no
+ * larger than spool-memory. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,14 +11,21 @@
 
 /* The header block in one buffer, one write: it used to be four write
  * calls per header. */
-int qf_output_headers(const struct qf_msg *m, int fd)
+static size_t headers_len(const struct qf_msg *m)
 {
-	size_t i, len = 0, at = 0, n;
-	char *buf;
-	int rc;
+	size_t i, len = 0;
 
 	for (i = 0; i < m->nheaders; i++)
 		len += strlen(m->headers[i].name) + strlen(m->headers[i].value) + 3;
+	return len;
+}
+
+int qf_output_headers(const struct qf_msg *m, int fd)
+{
+	size_t i, len = headers_len(m), at = 0, n;
+	char *buf;
+	int rc;
+
 	if (!len)
 		return 0;
 	if (!(buf = malloc(len)))
@@ -70,7 +78,9 @@ int qf_output_write(struct qf_msg *m, int fd)
 
 int qf_output_file(struct qf_msg *m)
 {
-	int fd = qf_tempfile(m->cfg->spool), e;
+	/* at most this size: skipped ranges only make it shorter */
+	uint64_t size = m->size + headers_len(m);
+	int fd = qf_tempfile_sized(m->cfg->spool, size, m->cfg->spool_memory), e;
 
 	if (fd < 0)
 		return -1;

@@ -184,7 +184,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "qfilter-test: %s\n", err);
 		return QF_EXIT_CONFIG;
 	}
-	if ((rc = qf_spool_read(in, engine.cfg.spool, engine.cfg.max_size, &spool)))
+	if ((rc = qf_spool_read(in, engine.cfg.spool, engine.cfg.spool_memory, engine.cfg.max_size, &spool)))
 		return rc;
 	envlen += strlen(sender) + 1;
 	for (i = 0; i < nrcpt; i++)

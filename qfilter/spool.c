@@ -1,10 +1,15 @@
-/* spool.c: see spool.h. The message is copied once into the spool; it is
- * never held in memory. */
+/* spool.c: see spool.h. The message is copied once into the spool: a
+ * memfd while it is no larger than spool-memory, which costs no inode
+ * on disk and no journal, else an unlinked file in the spool directory.
+ * It never passes through our own buffers unless the kernel cannot move
+ * it. */
 #include <errno.h>
 #include <stdbool.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/sendfile.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include "config.h"
 #include "envelope.h"
@@ -33,14 +38,17 @@ static ssize_t move_in(int in, int out, size_t n, int *how)
 		case 1:
 			r = copy_file_range(in, NULL, out, NULL, n, 0);
 			break;
+		case 2:   /* a file into memory (another file system) */
+			r = sendfile(out, in, NULL, n);
+			break;
 		default:
 			return -2;
 		}
 		if (r >= 0 || errno == EINTR)
 			return r;
 		/* EINVAL: not a pipe, or a file system without the call;
-		 * ENOSYS, EXDEV, EBADF: the same for copy_file_range. Any
-		 * other error is the spool's or the input's. */
+		 * ENOSYS, EXDEV, EBADF: the same for copy_file_range and
+		 * sendfile. Any other error is the spool's or the input's. */
 		if (errno != EINVAL && errno != ENOSYS && errno != EXDEV && errno != EBADF)
 			return -1;
 		++*how;
@@ -54,26 +62,83 @@ static bool write_error(int e)
 	return e == ENOSPC || e == EDQUOT || e == EFBIG || e == EIO || e == EROFS;
 }
 
-int qf_spool_read(int in, const char *dir, uint64_t limit, struct qf_spool *s)
+/* Memory for a message that may fit: from a pipe (size unknown), or what
+ * is stored of a file (limit: max-size) is no larger than memory. -1 when
+ * it goes to the spool directory at once. */
+static int memory_spool(int in, uint64_t memory, uint64_t limit)
+{
+	struct stat st;
+	uint64_t n;
+
+	if (!memory)
+		return -1;
+	if (fstat(in, &st) == 0 && S_ISREG(st.st_mode)) {
+		n = (uint64_t)st.st_size;
+		if (limit && limit < n)
+			n = limit;
+		if (n > memory)
+			return -1;
+	}
+	return qf_memfile();
+}
+
+/* The message outgrew memory: what is stored so far moves to a file in
+ * the spool directory, where the rest follows. 0 or -1 (errno). */
+static int spill(struct qf_spool *s, const char *dir, int *how)
+{
+	int fd = qf_tempfile(dir), e;
+
+	if (fd < 0)
+		return -1;
+	if (qf_copy_range(s->fd, 0, s->size, fd) < 0) {
+		e = errno;
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	close(s->fd);
+	s->fd = fd;
+	*how = 0;   /* the target changed: find the way to move bytes again */
+	return 0;
+}
+
+/* A message kept in memory is sealed: nobody, qfilterd included, can
+ * change it any more, so it is lent as it is (daemon_client.c). */
+static void seal(struct qf_spool *s)
+{
+	s->sealed = fcntl(s->fd, F_ADD_SEALS,
+			  F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL) == 0;
+}
+
+int qf_spool_read(int in, const char *dir, uint64_t memory, uint64_t limit, struct qf_spool *s)
 {
 	static char *buf;   /* only when the kernel cannot move the bytes */
 	ssize_t r;
 	size_t keep;
 	int how = 0;
+	bool in_memory;
 
 	memset(s, 0, sizeof *s);
-	s->fd = qf_tempfile(dir);
-	if (s->fd < 0) {
-		qf_log("error: cannot create a spool file in %s: %s", dir ? dir : "$TMPDIR", strerror(errno));
-		qf_drain(in);
-		return QF_EXIT_WRITE;
-	}
+	s->fd = -1;
+	if (qf_tempdir_usable(dir) < 0)
+		goto no_spool;
+	in_memory = (s->fd = memory_spool(in, memory, limit)) >= 0;
+	if (!in_memory && (s->fd = qf_tempfile(dir)) < 0)
+		goto no_spool;
 	for (;;) {
+		if (in_memory && s->size > memory) {
+			if (spill(s, dir, &how) < 0)
+				goto write_failed;
+			in_memory = false;
+		}
 		/* in the kernel while under the limit; past it, bytes are
-		 * only counted (read and dropped) */
+		 * only counted (read and dropped). In memory, no more than
+		 * one byte past spool-memory before the spill. */
 		r = -2;
 		if (!limit || s->size < limit) {
 			keep = limit && limit - s->size < CHUNK ? (size_t)(limit - s->size) : CHUNK;
+			if (in_memory && memory + 1 - s->size < keep)
+				keep = (size_t)(memory + 1 - s->size);
 			r = move_in(in, s->fd, keep, &how);
 			if (r > 0) {
 				s->received += r;
@@ -89,7 +154,10 @@ int qf_spool_read(int in, const char *dir, uint64_t limit, struct qf_spool *s)
 				qf_drain(in);
 				return QF_EXIT_NOMEM;
 			}
-			if ((r = read(in, buf, CHUNK)) > 0) {
+			keep = CHUNK;   /* what to read: no cap once nothing is stored */
+			if (in_memory && (!limit || s->size < limit) && memory + 1 - s->size < keep)
+				keep = (size_t)(memory + 1 - s->size);
+			if ((r = read(in, buf, keep)) > 0) {
 				s->received += r;
 				keep = r;
 				if (limit && s->size + keep > limit) {
@@ -113,7 +181,13 @@ int qf_spool_read(int in, const char *dir, uint64_t limit, struct qf_spool *s)
 		qf_log("error: spool seek: %s", strerror(errno));
 		return QF_EXIT_WRITE;
 	}
+	if (in_memory)
+		seal(s);
 	return 0;
+no_spool:
+	qf_log("error: cannot create a spool file in %s: %s", dir ? dir : "$TMPDIR", strerror(errno));
+	qf_drain(in);
+	return QF_EXIT_WRITE;
 write_failed:
 	qf_log("error: writing the spool file: %s", strerror(errno));
 	qf_drain(in);
@@ -124,7 +198,7 @@ int qf_read_input(const struct qf_config *c, struct qf_spool *s, struct qf_envel
 {
 	int rc;
 
-	if ((rc = qf_spool_read(0, c->spool, c->max_size, s))) {
+	if ((rc = qf_spool_read(0, c->spool, c->spool_memory, c->max_size, s))) {
 		qf_drain(1);
 		return rc;
 	}

@@ -1,4 +1,4 @@
-/* spool.h: the message from fd 0 into an unlinked temp file. */
+/* spool.h: the message from fd 0 into memory or an unlinked temp file. */
 #ifndef QF_SPOOL_H
 #define QF_SPOOL_H
 
@@ -10,13 +10,16 @@ struct qf_spool {
 	uint64_t size;       /* bytes stored */
 	uint64_t received;   /* bytes read from the client */
 	bool truncated;      /* over the limit: only a prefix is stored */
+	bool sealed;         /* in memory and sealed: it can no longer change */
 };
 
-/* Reads in to EOF into a new temp file in dir. With limit (0: none), stops
+/* Reads in to EOF: into memory (a memfd, sealed at the end) while it is
+ * no larger than memory bytes (0: never), else into a new temp file in
+ * dir. dir must be usable either way. With limit (0: none), stops
  * storing past it but reads on to EOF so the writer sees no error.
  * Returns 0, or an exit code: 53 (spool unwritable or full), 54 (read
  * error), 52 (timeout). */
-int qf_spool_read(int in, const char *dir, uint64_t limit, struct qf_spool *s);
+int qf_spool_read(int in, const char *dir, uint64_t memory, uint64_t limit, struct qf_spool *s);
 
 struct qf_config;
 struct qf_envelope;

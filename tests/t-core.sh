@@ -42,8 +42,8 @@ QFILTER_CONF=$W/c.spool REC=$W/r4 "$BIN/qfilter" /bin/false <"$W/small.eml" 1<"$
 check "the spool directory is empty after accepted and refused messages" bash -c "[ -z \"\$(ls -A '$W/spool')\" ]"
 
 # the spool is filled by splice (a pipe, as from qmail-smtpd),
-# copy_file_range (a file on the spool's file system) or read and write
-# (a file on another, here a tmpfs): the queued message is the same
+# copy_file_range (a file on the spool's file system) or sendfile (a file
+# on another, here a tmpfs): the queued message is the same
 mkdir -p "$W/r6"
 QFILTER_CONF=$W/c.spool REC=$W/r6/pipe "$BIN/qfilter" 1<"$W/env" 2>/dev/null < <(cat "$W/big.eml")
 QFILTER_CONF=$W/c.spool REC=$W/r6/file "$BIN/qfilter" <"$W/big.eml" 1<"$W/env" 2>/dev/null
@@ -56,6 +56,25 @@ else
 fi
 check "a pipe, a file and a file on another file system spool the same message" \
 	bash -c "cd '$W/r6' && tail -c \$(stat -c %s '$W/big.eml') pipe/message | cmp -s - '$W/big.eml' && cmp -s pipe/message file/message && cmp -s file/message shm/message"
+
+# spool-memory: a message and its queued copy no larger than it stay in
+# memory (a memfd); larger ones are files in the spool directory. The
+# queue below records what its fd 0 is.
+cat >"$W/fd0queue" <<EOF
+#!/bin/sh
+readlink /proc/\$\$/fd/0 >"\$REC.fd0"
+exec "$root/tests/lib/recorder"
+EOF
+chmod +x "$W/fd0queue"
+printf 'spool %s\nspool-memory 0\n' "$W/spool" >"$W/c.nomem"
+QQF_QMAILQUEUE=$W/fd0queue QFILTER_CONF=$W/c.spool REC=$W/r7 "$BIN/qfilter" <"$W/small.eml" 1<"$W/env" 2>/dev/null
+QQF_QMAILQUEUE=$W/fd0queue QFILTER_CONF=$W/c.spool REC=$W/r8 "$BIN/qfilter" 1<"$W/env" 2>/dev/null < <(cat "$W/big.eml")
+QQF_QMAILQUEUE=$W/fd0queue QFILTER_CONF=$W/c.nomem REC=$W/r9 "$BIN/qfilter" <"$W/small.eml" 1<"$W/env" 2>/dev/null
+check "a small message is queued from memory (default spool-memory)" \
+	bash -c "grep -q '^/memfd:qfilter' '$W/r7.fd0' && tail -c \$(stat -c %s '$W/small.eml') '$W/r7/message' | cmp -s - '$W/small.eml'" || cat "$W/r7.fd0"
+check "a 2.8 MB message is queued from a file in the spool directory" \
+	bash -c "grep -q '^$W/spool/' '$W/r8.fd0' && tail -c \$(stat -c %s '$W/big.eml') '$W/r8/message' | cmp -s - '$W/big.eml'" || cat "$W/r8.fd0"
+check "spool-memory 0: even a small message goes to the spool directory" grep -q "^$W/spool/" "$W/r9.fd0"
 
 # the timeout kills the external filter's whole process group
 printf 'timeout 2\n' >"$W/c.to"

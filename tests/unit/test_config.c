@@ -22,9 +22,10 @@ int main(void)
 	CHECK_INT(c.errfd, 6, "default errfd 6");
 	CHECK_INT(c.timeout, 600, "default timeout 600");
 	CHECK(c.queue == NULL && c.rules == NULL && c.max_size == 0, "no queue, rules, max-size by default");
+	CHECK_INT(c.spool_memory, 256 * 1024, "default spool-memory 256k");
 
 	CHECK_INT(parse("# comment\n\nqueue /var/qmail/bin/qmail-queue  # trailing\n"
-			"errfd off\ntimeout 30\nmax-size 10M\nclamd unix:/run/c.sock 10.0.0.5:3310\n"
+			"errfd off\ntimeout 30\nmax-size 10M\nspool-memory 1M\nclamd unix:/run/c.sock 10.0.0.5:3310\n"
 			"dns 127.0.0.1:5353\nfilter /bin/cat -u\nfilter /bin/true\n"
 			"daemon unix:/run/qfilterd.sock\ndaemon-fail tempfail\nauthserv-id mx.example\n", &c, err),
 		  0, "a full configuration parses");
@@ -32,6 +33,7 @@ int main(void)
 	CHECK_INT(c.errfd, -1, "errfd off");
 	CHECK_INT(c.timeout, 30, "timeout");
 	CHECK_INT(c.max_size, 10 << 20, "max-size 10M");
+	CHECK_INT(c.spool_memory, 1 << 20, "spool-memory 1M");
 	CHECK_INT(c.clamd.n, 2, "two clamd servers");
 	CHECK_STR(c.clamd.v[1], "10.0.0.5:3310", "clamd host:port");
 	CHECK_INT(c.nfilters, 2, "two filter lines");
@@ -58,6 +60,7 @@ int main(void)
 	CHECK_INT(parse("timeout\n", &c, err), -1, "missing value");
 	qf_config_free(&c);
 	CHECK_INT(parse("max-size 5X\n", &c, err), -1, "bad size suffix");
+	CHECK_INT(parse("spool-memory lots\n", &c, err), -1, "spool-memory is a size");
 	qf_config_free(&c);
 	CHECK_INT(qf_config_parse("t.conf", "queue /a\0b\n", 10, &c, err, sizeof err), -1, "NUL byte refused");
 	qf_config_free(&c);

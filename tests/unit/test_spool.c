@@ -1,0 +1,204 @@
+/* test_spool.c: qf_spool_read keeps a message in memory (a sealed memfd)
+ * up to spool-memory and spills to the spool directory one byte past it,
+ * from a pipe and from a file; the stored bytes are the input's; max-size
+ * still truncates; without memfd_create it falls back to a file, and
+ * without the calls that move bytes in the kernel to read and write. */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include "spool.h"
+#include "unit.h"
+
+static char dir[] = "/tmp/qf-spool-test.XXXXXX";
+
+static unsigned char *pattern(size_t n)
+{
+	unsigned char *p = calloc(1, n ? n : 1);
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		p[i] = (unsigned char)(i * 131 + i / 251);
+	return p;
+}
+
+/* Where the spool lives: "memory", "dir" or "?" */
+static const char *place(int fd)
+{
+	char link[64], target[512];
+	ssize_t n;
+
+	snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
+	if ((n = readlink(link, target, sizeof target - 1)) < 0)
+		return "?";
+	target[n] = 0;
+	if (!strncmp(target, "/memfd:", 7))
+		return "memory";
+	return !strncmp(target, dir, strlen(dir)) ? "dir" : "?";
+}
+
+static int same_bytes(int fd, const unsigned char *want, size_t n)
+{
+	unsigned char *got = malloc(n + 1);
+	ssize_t r = pread(fd, got, n + 1, 0);
+	int ok = r == (ssize_t)n && !memcmp(got, want, n);
+
+	free(got);
+	return ok;
+}
+
+/* The input on a pipe (written by a child) or in a file. */
+static int input(const unsigned char *data, size_t n, int as_pipe)
+{
+	int p[2];
+
+	if (!as_pipe) {
+		char path[64];
+		int fd;
+		snprintf(path, sizeof path, "%s/in", dir);
+		fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600);
+		if (write(fd, data, n) != (ssize_t)n)
+			abort();
+		lseek(fd, 0, SEEK_SET);
+		unlink(path);
+		return fd;
+	}
+	if (pipe(p) < 0)
+		abort();
+	if (fork() == 0) {
+		close(p[0]);
+		_exit(write(p[1], data, n) == (ssize_t)n ? 0 : 1);
+	}
+	close(p[1]);
+	return p[0];
+}
+
+static void one(size_t n, uint64_t memory, uint64_t limit, int as_pipe, const char *want_place)
+{
+	unsigned char *data = pattern(n);
+	struct qf_spool s;
+	int in = input(data, n, as_pipe), rc;
+	size_t stored = limit && n > limit ? limit : n;
+	const char *how = as_pipe ? "pipe" : "file";
+
+	rc = qf_spool_read(in, dir, memory, limit, &s);
+	close(in);
+	while (wait(NULL) > 0)
+		;
+	CHECK_INT(rc, 0, "%s, %zu bytes, spool-memory %llu, max-size %llu: read", how, n,
+		  (unsigned long long)memory, (unsigned long long)limit);
+	CHECK_STR(place(s.fd), want_place, "...kept in %s", want_place);
+	CHECK(s.size == stored && s.received == n && s.truncated == (stored < n),
+	      "...%zu stored of %zu received", stored, n);
+	CHECK(same_bytes(s.fd, data, stored), "...the stored bytes are the input's");
+	CHECK(lseek(s.fd, 0, SEEK_CUR) == 0, "...positioned at the start");
+	if (!strcmp(want_place, "memory"))
+		CHECK(s.sealed && write(s.fd, "x", 1) < 0 && errno == EPERM &&
+		      ftruncate(s.fd, (off_t)stored + 1) < 0 &&
+		      (!stored || ftruncate(s.fd, 0) < 0), "...sealed: it cannot be written, grown or cut");
+	else
+		CHECK(!s.sealed, "...a file in the spool directory is not sealed");
+	close(s.fd);
+	free(data);
+}
+
+/* The listed system calls fail with err, as on an older kernel or a file
+ * system without them (seccomp, in a child). */
+static void deny(const int *nr, size_t n, int err)
+{
+	struct sock_filter f[2 + 2 * 4];
+	struct sock_fprog prog;
+	size_t i, k = 0;
+
+	f[k++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr));
+	for (i = 0; i < n && i < 4; i++) {
+		f[k++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (unsigned)nr[i], 0, 1);
+		f[k++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | (unsigned)err);
+	}
+	f[k++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
+	prog.len = (unsigned short)k;
+	prog.filter = f;
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 ||
+	    prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) < 0) {
+		printf("not ok - cannot install the seccomp filter: %s\n", strerror(errno));
+		exit(2);
+	}
+}
+
+/* Runs body in a child under deny(); passes when all its checks did. */
+static void denied(const char *what, const int *nr, size_t n, int err, void (*body)(void))
+{
+	int pid, st;
+
+	fflush(stdout);
+	if ((pid = fork()) == 0) {
+		unit_pass = unit_fail = 0;
+		deny(nr, n, err);
+		body();
+		fflush(stdout);
+		_exit(unit_fail ? 1 : 0);
+	}
+	waitpid(pid, &st, 0);
+	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0, "%s", what);
+}
+
+static void without_memfd(void)
+{
+	one(1000, 4096, 0, 1, "dir");
+}
+
+static void read_and_write(void)
+{
+	one(1000, 4096, 0, 1, "memory");
+	one(1000, 4096, 0, 0, "memory");
+	one(300000, 4096, 0, 1, "dir");
+	one(300000, 4096, 0, 0, "dir");
+	one(300000, 4096, 5000, 1, "dir");
+	one(300000, 4096, 4096, 1, "memory");
+}
+
+int main(void)
+{
+	struct qf_spool s;
+	int in;
+
+	if (!mkdtemp(dir))
+		return 1;
+	one(0, 4096, 0, 1, "memory");
+	one(4095, 4096, 0, 1, "memory");
+	one(4096, 4096, 0, 1, "memory");
+	one(4097, 4096, 0, 1, "dir");
+	one(300000, 4096, 0, 1, "dir");
+	one(4096, 4096, 0, 0, "memory");
+	one(4097, 4096, 0, 0, "dir");
+	one(300000, 256 * 1024, 0, 0, "dir");
+	one(300000, 256 * 1024, 0, 1, "dir");
+	one(100, 0, 0, 1, "dir");
+	/* max-size at spool-memory: the rest is read and dropped in big
+	 * reads, not a byte at a time */
+	one(2000000, 4096, 4096, 1, "memory");
+	one(2000000, 4096, 4096, 0, "memory");
+	one(9000, 4096, 5000, 1, "dir");
+
+	denied("without memfd_create the message goes to the spool directory",
+	       (const int[]){ SYS_memfd_create }, 1, ENOSYS, without_memfd);
+	denied("without splice, copy_file_range and sendfile it is read and written",
+	       (const int[]){ SYS_splice, SYS_copy_file_range, SYS_sendfile }, 3, EINVAL, read_and_write);
+
+	/* an unusable spool directory is exit 53 even for a message that
+	 * would fit in memory: a broken setting shows at once */
+	in = input((const unsigned char *)"hello\n", 6, 1);
+	CHECK_INT(qf_spool_read(in, "/nonexistent/spool", 4096, 0, &s), 53,
+		  "a missing spool directory: 53, though the message fits in memory");
+	close(in);
+	while (wait(NULL) > 0)
+		;
+	rmdir(dir);
+	return unit_done();
+}
