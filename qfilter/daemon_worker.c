@@ -203,7 +203,7 @@ static void serve_message(struct qf_engine *e, int conn, const struct qf_request
 	set_timer(0);
 	serving_conn = -1;
 	qf_io_interrupted = 0;
-	qf_log_message(&m, qf_verdict_word(&d), d.reason, d.exit);
+	/* the client waits for the answer; our log line can wait for it */
 	if ((a = malloc(sizeof *a))) {
 		fill_answer(&m, &d, outfd, a);
 		if (qf_proto_answer_encode(a, &buf, &len) == 0) {
@@ -214,6 +214,7 @@ static void serve_message(struct qf_engine *e, int conn, const struct qf_request
 		}
 		free(a);
 	}
+	qf_log_message(&m, qf_verdict_word(&d), d.reason, d.exit);
 	if (outfd >= 0)
 		close(outfd);
 	qf_msg_close(&m);
