@@ -156,7 +156,7 @@ static void dkim_message(struct qf_msg *m, void *state)
 	size_t i;
 	int r;
 
-	memset(&job, 0, sizeof job);
+	memset(&job, 0, DKIM_JOB_RESULTS);
 	job.m = m;
 	job.st = state;
 	if (!(job.hdr = m->hdr)) {   /* the chain scans it before any filter */
@@ -172,6 +172,8 @@ static void dkim_message(struct qf_msg *m, void *state)
 		job.ndkim_fields += job.hdr->f[i].kind == DKIM_HDR_DKIM_SIGNATURE;
 		job.ndk_fields += job.hdr->f[i].kind == DKIM_HDR_DOMAINKEY_SIGNATURE;
 	}
+	if (job.ndkim_fields || job.ndk_fields)
+		memset((char *)&job + DKIM_JOB_RESULTS, 0, sizeof job - DKIM_JOB_RESULTS);
 	if (m->truncated && (job.ndkim_fields || job.ndk_fields)) {
 		/* only a prefix was kept: nothing can be verified */
 		job.ndkim = job.ndkim_fields ? 1 : 0;

@@ -6,6 +6,7 @@
 
 #include <pthread.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include "authres.h"
 #include "dkim_dns.h"
 #include "dkim_hdr.h"
@@ -34,20 +35,23 @@ struct dkim_job {
 	struct dkim_keys *keys;   /* made when a signature needs a key */
 	size_t ndkim_fields, ndk_fields;
 
-	struct authres_sig dkim[DKIM_MAX_SIGS + 8];
 	size_t ndkim;
 	void *dkim_handle;        /* DKIM * */
 	bool dkim_feeding;
 	bool last_cr;             /* the CR-LF conversion spans chunks */
 	char *crlf;               /* conversion buffer */
-	struct { const void *sig; char why[120]; } keyerr[DKIM_MAX_SIGS];
 	size_t nkeyerr;
-
-	struct authres_sig dk[DK_MAX_SIGS];
-	enum dk_status dk_status[DK_MAX_SIGS];
 	struct dkim_dk_sig *dksig; /* DK_MAX_SIGS of them while verifying */
 	size_t ndk;
+
+	/* The results, last: 33 KB that are zeroed only for a message with
+	 * a signature (DKIM_JOB_RESULTS); the rest is zeroed for every one. */
+	struct authres_sig dkim[DKIM_MAX_SIGS + 8];
+	struct { const void *sig; char why[120]; } keyerr[DKIM_MAX_SIGS];
+	struct authres_sig dk[DK_MAX_SIGS];
+	enum dk_status dk_status[DK_MAX_SIGS];
 };
+#define DKIM_JOB_RESULTS offsetof(struct dkim_job, dkim)
 
 /* dkim_verify.c: every DKIM-Signature through libopendkim */
 int dkim_verify_begin(struct dkim_job *job);       /* 0, or -1 (recorded as a result) */

@@ -661,12 +661,13 @@ static int walk_fd(struct qf_msg *m,
 		   void *arg, int fd, unsigned depth)
 {
 	/* not calloc: out[] is a 64 KB scratch buffer that need not be
-	 * zeroed (it was a tenth of a clean message's instructions) */
+	 * zeroed (it was a tenth of a clean message's instructions), and
+	 * leaf_start() sets up the leaf (20 KB) before it is used */
 	struct walk *w = malloc(sizeof *w);
 	int rc;
 
 	if (w)
-		memset(w, 0, offsetof(struct walk, out));
+		memset(w, 0, offsetof(struct walk, leaf));
 	if (!w || qf_mime_reader_open(&w->rd, fd, m) < 0) {
 		free(w);
 		qf_msg_error(m, QF_EXIT_NOMEM, "mime walk: out of memory");

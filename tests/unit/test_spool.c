@@ -2,7 +2,9 @@
  * up to spool-memory and spills to the spool directory one byte past it,
  * from a pipe and from a file; the stored bytes are the input's; max-size
  * still truncates; without memfd_create it falls back to a file, and
- * without the calls that move bytes in the kernel to read and write. */
+ * without the calls that move bytes in the kernel to read and write,
+ * without O_TMPFILE to a named file unlinked at once. */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/filter.h>
@@ -148,6 +150,48 @@ static void denied(const char *what, const int *nr, size_t n, int err, void (*bo
 	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0, "%s", what);
 }
 
+/* open(O_TMPFILE) fails with EOPNOTSUPP, as on a file system without it:
+ * qf_tempfile() makes a named file and unlinks it at once */
+static void deny_tmpfile(void)
+{
+	struct sock_filter f[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_openat, 0, 3),
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, args[2])),
+		BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, O_TMPFILE & ~O_DIRECTORY, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EOPNOTSUPP),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	struct sock_fprog prog = { sizeof f / sizeof f[0], f };
+	int pid, st;
+
+	fflush(stdout);
+	if ((pid = fork()) == 0) {
+		DIR *d;
+		struct dirent *e;
+		int names = 0;
+
+		unit_pass = unit_fail = 0;
+		if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 ||
+		    prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) < 0)
+			_exit(2);
+		CHECK(open(dir, O_TMPFILE | O_RDWR, 0600) < 0 && errno == EOPNOTSUPP,
+		      "O_TMPFILE is refused under the filter");
+		one(300000, 0, 0, 1, "dir");
+		if ((d = opendir(dir))) {
+			while ((e = readdir(d)))
+				names += e->d_name[0] != '.';
+			closedir(d);
+		}
+		CHECK_INT(names, 0, "...and no name is left in the spool directory");
+		fflush(stdout);
+		_exit(unit_fail ? 1 : 0);
+	}
+	waitpid(pid, &st, 0);
+	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0,
+	      "without O_TMPFILE the spool is a named temp file, unlinked at once");
+}
+
 static void without_memfd(void)
 {
 	one(1000, 4096, 0, 1, "dir");
@@ -190,6 +234,7 @@ int main(void)
 	       (const int[]){ SYS_memfd_create }, 1, ENOSYS, without_memfd);
 	denied("without splice, copy_file_range and sendfile it is read and written",
 	       (const int[]){ SYS_splice, SYS_copy_file_range, SYS_sendfile }, 3, EINVAL, read_and_write);
+	deny_tmpfile();
 
 	/* an unusable spool directory is exit 53 even for a message that
 	 * would fit in memory: a broken setting shows at once */
