@@ -167,14 +167,13 @@ static int put_client(char *dst, bool *has, const char *src)
 static int send_request(int sock, const struct qf_config *cfg, const struct qf_spool *s,
 			const struct qf_envelope *env, const struct qf_client *c, const char **why)
 {
-	struct qf_request *q = calloc(1, sizeof *q);
+	struct qf_request req, *q = &req;   /* on the stack: see qf_daemon_client */
 	unsigned char *buf = NULL;
 	size_t len;
 	int lent = -1, rc = -1;
 
+	memset(q, 0, sizeof *q);
 	*why = "out of memory";
-	if (!q)
-		return -1;
 	q->received = s->received;
 	q->size = s->size;
 	q->truncated = s->truncated;
@@ -205,7 +204,6 @@ done:
 	if (lent >= 0 && lent != s->fd)
 		close(lent);
 	free(buf);
-	free(q);
 	return rc;
 }
 
@@ -274,7 +272,10 @@ int qf_daemon_client(const struct qf_config *cfg, const struct qf_spool *s,
 		     char ***argvs, int nargvs)
 {
 	struct client_msg cm = { cfg, env, c, s->received, qf_now_ms() };
-	struct qf_answer *a;
+	/* The request and the answer (4 and 10 KB) live on the stack: in the
+	 * static front each heap block of that size was an mmap, page faults
+	 * and a munmap, 6 % of the client's time. */
+	struct qf_answer a;
 	unsigned char *body;
 	const char *why;
 	struct stat st;
@@ -292,25 +293,16 @@ int qf_daemon_client(const struct qf_config *cfg, const struct qf_spool *s,
 	close(sock);
 	if (rc < 0)
 		return cannot_serve(&cm, s, "no answer: %s", why);
-	if (!(a = malloc(sizeof *a))) {
-		free(body);
-		if (msgfd >= 0)
-			close(msgfd);
-		return cannot_serve(&cm, s, "out of memory");
-	}
-	rc = qf_proto_answer_decode(body, len, flags, a, &why);
+	rc = qf_proto_answer_decode(body, len, flags, &a, &why);
 	free(body);
-	if (rc == 0 && a->has_fd && (fstat(msgfd, &st) < 0 || !S_ISREG(st.st_mode))) {
+	if (rc == 0 && a.has_fd && (fstat(msgfd, &st) < 0 || !S_ISREG(st.st_mode))) {
 		why = "the message to queue is not a regular file";
 		rc = -1;
 	}
 	if (rc < 0) {
 		if (msgfd >= 0)
 			close(msgfd);
-		free(a);
 		return cannot_serve(&cm, s, "bad answer: %s", why);
 	}
-	rc = carry_out(&cm, a, msgfd, argvs, nargvs);
-	free(a);
-	return rc;
+	return carry_out(&cm, &a, msgfd, argvs, nargvs);
 }

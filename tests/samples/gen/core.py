@@ -17,6 +17,7 @@ w('env-long-sender', b'F' + b'a' * 1004 + b'\0Trcpt@example.com\0\0')
 w('env-1003', b'F' + b'a' * 991 + b'@example.net\0Trcpt@example.com\0\0')
 w('env-bounce', b'F\0Trcpt@example.com\0\0')
 w('env-two', b'Fsender@example.net\0Ta@example.com\0Tb@example.org\0\0')
+w('env-600-rcpts', b'Fsender@example.net\0' + b''.join(b'Trcpt%04d@example.com\0' % i for i in range(600)) + b'\0')
 hdr = b'From: <sender@example.net>\nTo: <rcpt@example.com>\nSubject: edge\n'
 w('msg-empty.eml', b'')
 w('msg-nul.eml', hdr + b'\nbinary\0zero\0bytes\n')
