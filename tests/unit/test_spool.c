@@ -110,22 +110,10 @@ static void one(size_t n, uint64_t memory, uint64_t limit, int as_pipe, const ch
 	free(data);
 }
 
-/* The listed system calls fail with err, as on an older kernel or a file
- * system without them (seccomp, in a child). */
-static void deny(const int *nr, size_t n, int err)
+static void install(struct sock_filter *f, size_t k)
 {
-	struct sock_filter f[2 + 2 * 4];
-	struct sock_fprog prog;
-	size_t i, k = 0;
+	struct sock_fprog prog = { (unsigned short)k, f };
 
-	f[k++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr));
-	for (i = 0; i < n && i < 4; i++) {
-		f[k++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (unsigned)nr[i], 0, 1);
-		f[k++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | (unsigned)err);
-	}
-	f[k++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
-	prog.len = (unsigned short)k;
-	prog.filter = f;
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 ||
 	    prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) < 0) {
 		printf("not ok - cannot install the seccomp filter: %s\n", strerror(errno));
@@ -133,25 +121,39 @@ static void deny(const int *nr, size_t n, int err)
 	}
 }
 
-/* Runs body in a child under deny(); passes when all its checks did. */
-static void denied(const char *what, const int *nr, size_t n, int err, void (*body)(void))
+/* The n system calls in nr fail with err. */
+static void deny_calls(const unsigned *nr, size_t n, unsigned err)
 {
-	int pid, st;
+	struct sock_filter f[2 + 2 * 4];
+	size_t i, k = 0;
 
-	fflush(stdout);
-	if ((pid = fork()) == 0) {
-		unit_pass = unit_fail = 0;
-		deny(nr, n, err);
-		body();
-		fflush(stdout);
-		_exit(unit_fail ? 1 : 0);
+	f[k++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr));
+	for (i = 0; i < n && i < 4; i++) {
+		f[k++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, nr[i], 0, 1);
+		f[k++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | err);
 	}
-	waitpid(pid, &st, 0);
-	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0, "%s", what);
+	f[k++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
+	install(f, k);
 }
 
-/* open(O_TMPFILE) fails with EOPNOTSUPP, as on a file system without it:
- * qf_tempfile() makes a named file and unlinks it at once */
+/* memfd_create fails with ENOSYS, as on a kernel before 3.17 */
+static void deny_memfd(void)
+{
+	static const unsigned nr[] = { SYS_memfd_create };
+
+	deny_calls(nr, 1, ENOSYS);
+}
+
+/* splice, copy_file_range and sendfile fail with EINVAL, as for
+ * descriptors or file systems that do not have them */
+static void deny_moves(void)
+{
+	static const unsigned nr[] = { SYS_splice, SYS_copy_file_range, SYS_sendfile };
+
+	deny_calls(nr, 3, EINVAL);
+}
+
+/* open(O_TMPFILE) fails with EOPNOTSUPP, as on a file system without it */
 static void deny_tmpfile(void)
 {
 	struct sock_filter f[] = {
@@ -162,34 +164,43 @@ static void deny_tmpfile(void)
 		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EOPNOTSUPP),
 		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
 	};
-	struct sock_fprog prog = { sizeof f / sizeof f[0], f };
+	install(f, sizeof f / sizeof f[0]);
+}
+
+/* Runs body in a child under the filter deny installs; passes when all
+ * its checks did. */
+static void denied(const char *what, void (*deny)(void), void (*body)(void))
+{
 	int pid, st;
 
 	fflush(stdout);
 	if ((pid = fork()) == 0) {
-		DIR *d;
-		struct dirent *e;
-		int names = 0;
-
 		unit_pass = unit_fail = 0;
-		if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 ||
-		    prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) < 0)
-			_exit(2);
-		CHECK(open(dir, O_TMPFILE | O_RDWR, 0600) < 0 && errno == EOPNOTSUPP,
-		      "O_TMPFILE is refused under the filter");
-		one(300000, 0, 0, 1, "dir");
-		if ((d = opendir(dir))) {
-			while ((e = readdir(d)))
-				names += e->d_name[0] != '.';
-			closedir(d);
-		}
-		CHECK_INT(names, 0, "...and no name is left in the spool directory");
+		deny();
+		body();
 		fflush(stdout);
 		_exit(unit_fail ? 1 : 0);
 	}
 	waitpid(pid, &st, 0);
-	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0,
-	      "without O_TMPFILE the spool is a named temp file, unlinked at once");
+	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0, "%s", what);
+}
+
+/* qf_tempfile() makes a named file and unlinks it at once */
+static void without_tmpfile(void)
+{
+	DIR *d;
+	struct dirent *e;
+	int names = 0;
+
+	CHECK(open(dir, O_TMPFILE | O_RDWR, 0600) < 0 && errno == EOPNOTSUPP,
+	      "O_TMPFILE is refused under the filter");
+	one(300000, 0, 0, 1, "dir");
+	if ((d = opendir(dir))) {
+		while ((e = readdir(d)))
+			names += e->d_name[0] != '.';
+		closedir(d);
+	}
+	CHECK_INT(names, 0, "...and no name is left in the spool directory");
 }
 
 static void without_memfd(void)
@@ -197,44 +208,58 @@ static void without_memfd(void)
 	one(1000, 4096, 0, 1, "dir");
 }
 
+struct spool_case {
+	size_t n;              /* input bytes */
+	uint64_t memory, limit; /* spool-memory, max-size */
+	int pipe;              /* a pipe, else a file */
+	const char *place;     /* "memory" or "dir" */
+};
+
+static void cases(const struct spool_case *c, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		one(c[i].n, c[i].memory, c[i].limit, c[i].pipe, c[i].place);
+}
+
 static void read_and_write(void)
 {
-	one(1000, 4096, 0, 1, "memory");
-	one(1000, 4096, 0, 0, "memory");
-	one(300000, 4096, 0, 1, "dir");
-	one(300000, 4096, 0, 0, "dir");
-	one(300000, 4096, 5000, 1, "dir");
-	one(300000, 4096, 4096, 1, "memory");
+	static const struct spool_case c[] = {
+		{ 1000, 4096, 0, 1, "memory" }, { 1000, 4096, 0, 0, "memory" },
+		{ 300000, 4096, 0, 1, "dir" }, { 300000, 4096, 0, 0, "dir" },
+		{ 300000, 4096, 5000, 1, "dir" }, { 300000, 4096, 4096, 1, "memory" },
+	};
+
+	cases(c, sizeof c / sizeof c[0]);
 }
 
 int main(void)
 {
+	static const struct spool_case c[] = {
+		{ 0, 4096, 0, 1, "memory" }, { 4095, 4096, 0, 1, "memory" },
+		{ 4096, 4096, 0, 1, "memory" }, { 4097, 4096, 0, 1, "dir" },
+		{ 300000, 4096, 0, 1, "dir" }, { 4096, 4096, 0, 0, "memory" },
+		{ 4097, 4096, 0, 0, "dir" }, { 300000, 256 * 1024, 0, 0, "dir" },
+		{ 300000, 256 * 1024, 0, 1, "dir" }, { 100, 0, 0, 1, "dir" },
+		/* max-size at spool-memory: the rest is read and dropped in
+		 * big reads, not a byte at a time */
+		{ 2000000, 4096, 4096, 1, "memory" }, { 2000000, 4096, 4096, 0, "memory" },
+		{ 9000, 4096, 5000, 1, "dir" },
+	};
 	struct qf_spool s;
 	int in;
 
 	if (!mkdtemp(dir))
 		return 1;
-	one(0, 4096, 0, 1, "memory");
-	one(4095, 4096, 0, 1, "memory");
-	one(4096, 4096, 0, 1, "memory");
-	one(4097, 4096, 0, 1, "dir");
-	one(300000, 4096, 0, 1, "dir");
-	one(4096, 4096, 0, 0, "memory");
-	one(4097, 4096, 0, 0, "dir");
-	one(300000, 256 * 1024, 0, 0, "dir");
-	one(300000, 256 * 1024, 0, 1, "dir");
-	one(100, 0, 0, 1, "dir");
-	/* max-size at spool-memory: the rest is read and dropped in big
-	 * reads, not a byte at a time */
-	one(2000000, 4096, 4096, 1, "memory");
-	one(2000000, 4096, 4096, 0, "memory");
-	one(9000, 4096, 5000, 1, "dir");
+	cases(c, sizeof c / sizeof c[0]);
 
 	denied("without memfd_create the message goes to the spool directory",
-	       (const int[]){ SYS_memfd_create }, 1, ENOSYS, without_memfd);
+	       deny_memfd, without_memfd);
 	denied("without splice, copy_file_range and sendfile it is read and written",
-	       (const int[]){ SYS_splice, SYS_copy_file_range, SYS_sendfile }, 3, EINVAL, read_and_write);
-	deny_tmpfile();
+	       deny_moves, read_and_write);
+	denied("without O_TMPFILE the spool is a named temp file, unlinked at once",
+	       deny_tmpfile, without_tmpfile);
 
 	/* an unusable spool directory is exit 53 even for a message that
 	 * would fit in memory: a broken setting shows at once */
