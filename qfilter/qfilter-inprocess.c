@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "deliver.h"
+#include "early.h"
 #include "exitcodes.h"
 #include "external.h"
 #include "io.h"
@@ -35,33 +36,6 @@ static void on_alarm(int sig)
 		kill(-qf_external_pgid, SIGKILL);
 	alarm(5);
 }
-
-/* GLib aborts (SIGTRAP, SIGABRT) when an allocation fails, by design.
- * The caller must still get an exit code of the table and the log a
- * line: 81, an internal error. Not in sanitizer builds, whose report
- * must stand. */
-#if !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_UNDEFINED__)
-static void on_abort(int sig)
-{
-	static const char msg[] = "qfilter: error: a library aborted (out of memory, or a bug)\n";
-
-	(void)sig;
-	if (write(2, msg, sizeof msg - 1) < 0) {
-		/* nothing more to do */
-	}
-	_exit(QF_EXIT_BUG);
-}
-
-static void catch_aborts(void)
-{
-	signal(SIGABRT, on_abort);
-	signal(SIGTRAP, on_abort);
-}
-#else
-static void catch_aborts(void)
-{
-}
-#endif
 
 static void timeouts(unsigned seconds)
 {
@@ -166,8 +140,8 @@ int main(int argc, char **argv)
 	int n = 0, rc;
 	int64_t t0 = qf_now_ms(), deadline;
 
+	qf_early_done();   /* GLib aborts were caught before main (early.c) */
 	signal(SIGPIPE, SIG_IGN);
-	catch_aborts();
 	if (argc > 1 && (n = qf_external_split(argv + 1, argc - 1, &argvs)) < 0) {
 		qf_log("error: bad filter command line (an empty program between --)");
 		drain_and_exit(QF_EXIT_BUG);

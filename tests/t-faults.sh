@@ -356,7 +356,7 @@ else
 			bad "allocation failures, $name: the clean run gave $RC (wanted $want), count '${k}'"; sed 's/^/#   /' "$T/fm.err" | head -5
 			return
 		fi
-		[ "$scope" = all ] && step=$(( k / 150 + 1 ))
+		[ "$scope" = all ] && step=$(( k / 1000 + 1 ))   # every one, up to 1,000
 		: >"$T/fm.bad"
 		for ((n = 1; n <= k + 1; n += step)); do
 			fm_run "$c" "$msg" QF_FAILMALLOC_SCOPE="$scope" QF_FAILMALLOC_N="$n" QF_FAILMALLOC_TRACE=1 \

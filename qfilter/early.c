@@ -1,0 +1,82 @@
+/* early.c: see early.h. GLib's constructor allocates before main() runs.
+ * When one of those allocations fails (a tight softlimit on qmail-smtpd
+ * does that), GLib 2.74 reports it while holding its slice allocator's
+ * lock, and the report allocates a slice: the process hung for good (found
+ * by t-faults' allocation injector). So, before any other constructor:
+ * slices come from malloc (G_SLICE=always-malloc, which GLib 2.76 made the
+ * only way), so the report can be made, and GLib's abort after it becomes
+ * exit 81 with a log line, as for any later allocation failure. GObject's
+ * constructor has the same trap inside g_once_init_enter(), which no
+ * setting avoids: a watchdog ends a start-up that does not reach main()
+ * within EARLY_WATCHDOG_S, again with 81 and a log line. After that the
+ * message's own timeout bounds everything. */
+#include <signal.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <unistd.h>
+#include "early.h"
+#include "exitcodes.h"
+
+#define EARLY_WATCHDOG_S 10   /* start-up takes milliseconds */
+
+static bool slice_env_ours;
+
+static void say(const char *msg, size_t len)
+{
+	if (write(2, msg, len) < 0) {
+		/* nothing more to do */
+	}
+}
+
+static void on_stuck(int sig)
+{
+	static const char msg[] = "qfilter: error: start-up did not finish (a library is stuck: out of memory?)\n";
+
+	(void)sig;
+	say(msg, sizeof msg - 1);
+	_exit(QF_EXIT_BUG);
+}
+
+/* GLib aborts (SIGTRAP, SIGABRT) when an allocation fails, by design.
+ * The caller must still get an exit code of the table and the log a
+ * line: 81, an internal error. Not in sanitizer builds, whose report
+ * must stand. */
+#if !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_UNDEFINED__)
+static void on_abort(int sig)
+{
+	static const char msg[] = "qfilter: error: a library aborted (out of memory, or a bug)\n";
+
+	(void)sig;
+	say(msg, sizeof msg - 1);
+	_exit(QF_EXIT_BUG);
+}
+
+static void catch_aborts(void)
+{
+	signal(SIGABRT, on_abort);
+	signal(SIGTRAP, on_abort);
+}
+#else
+static void catch_aborts(void)
+{
+}
+#endif
+
+__attribute__((constructor(101))) static void early(void)
+{
+	signal(SIGALRM, on_stuck);
+	alarm(EARLY_WATCHDOG_S);
+	catch_aborts();
+	if (!getenv("G_SLICE"))
+		slice_env_ours = setenv("G_SLICE", "always-malloc", 1) == 0;
+}
+
+void qf_early_done(void)
+{
+	alarm(0);   /* main() sets the message's timeout */
+	signal(SIGALRM, SIG_DFL);
+	/* GLib has read it: external filters and the queue need not see it */
+	if (slice_env_ours)
+		unsetenv("G_SLICE");
+	slice_env_ours = false;
+}
