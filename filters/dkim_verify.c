@@ -13,6 +13,7 @@
 #include <opendkim/dkim.h>
 #include "crypto_start.h"
 #include "exitcodes.h"
+#include "log.h"
 #include "dkim_int.h"
 #include "dkim_addr.h"
 
@@ -95,14 +96,11 @@ static DKIM_CBSTAT prescreen(DKIM *dkim, DKIM_SIGINFO **sigs, int nsigs)
  * for any worker that died. */
 static void *lib_malloc(void *closure, size_t n)
 {
-	static const char msg[] = "qfilter: error: libopendkim: out of memory\n";
 	void *p = malloc(n ? n : 1);
 
 	(void)closure;
 	if (!p) {
-		if (write(2, msg, sizeof msg - 1) < 0) {
-			/* nothing more to do */
-		}
+		qf_log("error: libopendkim: out of memory");   /* a stack buffer */
 		_exit(QF_EXIT_BUG);
 	}
 	return p;
