@@ -1,5 +1,6 @@
 /* io.c: see io.h */
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <stdio.h>
@@ -161,16 +162,18 @@ int qf_tempdir_usable(const char *dir)
 	return access(temp_dir(dir), W_OK | X_OK);
 }
 
-int qf_memfile(void)
+/* An anonymous file in memory, close-on-exec and sealable. fd or -1
+ * (errno; ENOSYS on kernels before 3.17). */
+static int memfile(void)
 {
 	return memfd_create("qfilter", MFD_CLOEXEC | MFD_ALLOW_SEALING);
 }
 
-int qf_tempfile_sized(const char *dir, uint64_t size, uint64_t memory)
+int qf_tempfile_sized(const char *dir, uint64_t size, uint64_t memory, bool *in_memory)
 {
-	int fd;
+	int fd = memory && size <= memory ? memfile() : -1;
 
-	if (size <= memory && (fd = qf_memfile()) >= 0)
-		return fd;
-	return qf_tempfile(dir);   /* also when memfd_create is not there */
+	if (in_memory)
+		*in_memory = fd >= 0;
+	return fd >= 0 ? fd : qf_tempfile(dir);   /* also when memfd_create is not there */
 }

@@ -4,6 +4,7 @@
 #ifndef QF_IO_H
 #define QF_IO_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -29,11 +30,9 @@ int qf_tempfile(const char *dir);
  * every message even when it is kept in memory, so that a broken spool
  * setting shows at once, not only on large messages. */
 int qf_tempdir_usable(const char *dir);
-/* An anonymous file in memory (memfd), close-on-exec and sealable. fd or
- * -1 (errno; ENOSYS on kernels before 3.17). */
-int qf_memfile(void);
-/* For a file of size bytes: in memory when size <= memory, else (or
- * without memfd) a temp file in dir. fd or -1 (errno). */
-int qf_tempfile_sized(const char *dir, uint64_t size, uint64_t memory);
+/* For a file of size bytes: in memory when size <= memory (0: never),
+ * else (or without memfd) a temp file in dir. fd or -1 (errno);
+ * *in_memory (when not NULL) tells which. */
+int qf_tempfile_sized(const char *dir, uint64_t size, uint64_t memory, bool *in_memory);
 
 #endif

@@ -80,7 +80,7 @@ int qf_output_file(struct qf_msg *m)
 {
 	/* at most this size: skipped ranges only make it shorter */
 	uint64_t size = m->size + headers_len(m);
-	int fd = qf_tempfile_sized(m->cfg->spool, size, m->cfg->spool_memory), e;
+	int fd = qf_tempfile_sized(m->cfg->spool, size, m->cfg->spool_memory, NULL), e;
 
 	if (fd < 0)
 		return -1;

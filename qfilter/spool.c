@@ -62,24 +62,24 @@ static bool write_error(int e)
 	return e == ENOSPC || e == EDQUOT || e == EFBIG || e == EIO || e == EROFS;
 }
 
-/* Memory for a message that may fit: from a pipe (size unknown), or what
- * is stored of a file (limit: max-size) is no larger than memory. -1 when
- * it goes to the spool directory at once. */
-static int memory_spool(int in, uint64_t memory, uint64_t limit)
+/* What a file input will store (max-size cuts it); 0 for a pipe, whose
+ * size is known only once it is read: it starts in memory. */
+static uint64_t expected_size(int in, uint64_t limit)
 {
 	struct stat st;
 	uint64_t n;
 
-	if (!memory)
-		return -1;
-	if (fstat(in, &st) == 0 && S_ISREG(st.st_mode)) {
-		n = (uint64_t)st.st_size;
-		if (limit && limit < n)
-			n = limit;
-		if (n > memory)
-			return -1;
-	}
-	return qf_memfile();
+	if (fstat(in, &st) < 0 || !S_ISREG(st.st_mode))
+		return 0;
+	n = (uint64_t)st.st_size;
+	return limit && limit < n ? limit : n;
+}
+
+/* want, cut so that a spool in memory takes no more than one byte past
+ * memory: that byte tells it to spill. */
+static size_t memory_cap(bool in_memory, uint64_t memory, uint64_t size, size_t want)
+{
+	return in_memory && memory + 1 - size < want ? (size_t)(memory + 1 - size) : want;
 }
 
 /* The message outgrew memory: what is stored so far moves to a file in
@@ -122,8 +122,7 @@ int qf_spool_read(int in, const char *dir, uint64_t memory, uint64_t limit, stru
 	s->fd = -1;
 	if (qf_tempdir_usable(dir) < 0)
 		goto no_spool;
-	in_memory = (s->fd = memory_spool(in, memory, limit)) >= 0;
-	if (!in_memory && (s->fd = qf_tempfile(dir)) < 0)
+	if ((s->fd = qf_tempfile_sized(dir, expected_size(in, limit), memory, &in_memory)) < 0)
 		goto no_spool;
 	for (;;) {
 		if (in_memory && s->size > memory) {
@@ -137,9 +136,7 @@ int qf_spool_read(int in, const char *dir, uint64_t memory, uint64_t limit, stru
 		r = -2;
 		if (!limit || s->size < limit) {
 			keep = limit && limit - s->size < CHUNK ? (size_t)(limit - s->size) : CHUNK;
-			if (in_memory && memory + 1 - s->size < keep)
-				keep = (size_t)(memory + 1 - s->size);
-			r = move_in(in, s->fd, keep, &how);
+			r = move_in(in, s->fd, memory_cap(in_memory, memory, s->size, keep), &how);
 			if (r > 0) {
 				s->received += r;
 				s->size += r;
@@ -154,9 +151,9 @@ int qf_spool_read(int in, const char *dir, uint64_t memory, uint64_t limit, stru
 				qf_drain(in);
 				return QF_EXIT_NOMEM;
 			}
-			keep = CHUNK;   /* what to read: no cap once nothing is stored */
-			if (in_memory && (!limit || s->size < limit) && memory + 1 - s->size < keep)
-				keep = (size_t)(memory + 1 - s->size);
+			/* what to read: no cap once nothing is stored */
+			keep = limit && s->size >= limit ? CHUNK :
+			       memory_cap(in_memory, memory, s->size, CHUNK);
 			if ((r = read(in, buf, keep)) > 0) {
 				s->received += r;
 				keep = r;
