@@ -21,52 +21,30 @@
 
 static bool slice_env_ours;
 
-static void say(const char *msg, size_t len)
+/* The watchdog (SIGALRM) and, outside sanitizer builds, GLib's aborts
+ * (SIGABRT, SIGTRAP; a sanitizer's report must stand): the caller still
+ * gets an exit code of the table and the log a line, 81. */
+static void on_fatal(int sig)
 {
+	static const char stuck[] = "qfilter: error: start-up did not finish (a library is stuck: out of memory?)\n";
+	static const char aborted[] = "qfilter: error: a library aborted (out of memory, or a bug)\n";
+	const char *msg = sig == SIGALRM ? stuck : aborted;
+	size_t len = sig == SIGALRM ? sizeof stuck - 1 : sizeof aborted - 1;
+
 	if (write(2, msg, len) < 0) {
 		/* nothing more to do */
 	}
-}
-
-static void on_stuck(int sig)
-{
-	static const char msg[] = "qfilter: error: start-up did not finish (a library is stuck: out of memory?)\n";
-
-	(void)sig;
-	say(msg, sizeof msg - 1);
 	_exit(QF_EXIT_BUG);
 }
-
-/* GLib aborts (SIGTRAP, SIGABRT) when an allocation fails, by design.
- * The caller must still get an exit code of the table and the log a
- * line: 81, an internal error. Not in sanitizer builds, whose report
- * must stand. */
-#if !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_UNDEFINED__)
-static void on_abort(int sig)
-{
-	static const char msg[] = "qfilter: error: a library aborted (out of memory, or a bug)\n";
-
-	(void)sig;
-	say(msg, sizeof msg - 1);
-	_exit(QF_EXIT_BUG);
-}
-
-static void catch_aborts(void)
-{
-	signal(SIGABRT, on_abort);
-	signal(SIGTRAP, on_abort);
-}
-#else
-static void catch_aborts(void)
-{
-}
-#endif
 
 __attribute__((constructor(101))) static void early(void)
 {
-	signal(SIGALRM, on_stuck);
+	signal(SIGALRM, on_fatal);
 	alarm(EARLY_WATCHDOG_S);
-	catch_aborts();
+#if !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_UNDEFINED__)
+	signal(SIGABRT, on_fatal);
+	signal(SIGTRAP, on_fatal);
+#endif
 	if (!getenv("G_SLICE"))
 		slice_env_ours = setenv("G_SLICE", "always-malloc", 1) == 0;
 }
