@@ -126,7 +126,7 @@ $(BIN)/unit/%: $(OBJ)/tests/unit/%.o $(OBJ)/libqf.a
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(LDFLAGS) -o $@ $< $(OBJ)/libqf.a $(PKG_LIBS)
 
-$(OBJ)/tests/unit/%.o: tests/unit/%.c $(HDRS) tests/unit/unit.h
+$(OBJ)/tests/unit/%.o: tests/unit/%.c $(HDRS) $(wildcard tests/unit/*.h)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC      $<")
 	$(Q)$(CC) $(CPPFLAGS) -Itests/unit $(CFLAGS) -c -o $@ $<

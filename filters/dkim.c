@@ -93,12 +93,12 @@ static int strip_forged(struct dkim_job *job, const char *authserv_id)
 	return 0;
 }
 
-/* One pass over the spool: the whole message to libopendkim, the body
- * to the DomainKeys verifiers. */
-static int stream(struct dkim_job *job, bool dkim, bool dk)
+/* One pass over the spool from off: the whole message to the DKIM
+ * verifier, the body to the DomainKeys verifiers. */
+static int stream(struct dkim_job *job, uint64_t off, bool dkim, bool dk)
 {
 	struct qf_msg *m = job->m;
-	uint64_t off = dkim ? 0 : job->hdr->body_off, body = job->hdr->body_off;
+	uint64_t body = job->hdr->body_off;
 	char *buf = malloc(READ_CHUNK);
 
 	if (!buf)
@@ -182,7 +182,12 @@ static void dkim_message(struct qf_msg *m, void *state)
 	} else if (job.ndkim_fields || job.ndk_fields) {
 		bool dkim = job.ndkim_fields && dkim_verify_begin(&job) == 0;
 		dkim_dk_begin(&job);
-		if ((dkim || job.ndk_fields) && (r = stream(&job, dkim, job.ndk_fields > 0)) < 0) {
+		r = dkim || job.ndk_fields ? stream(&job, dkim ? 0 : job.hdr->body_off, dkim,
+						    job.ndk_fields > 0) : 0;
+		/* our body hash was unsure: the library reads the body itself */
+		if (r == 0 && dkim && dkim_verify_wants_body(&job))
+			r = stream(&job, job.hdr->body_off, true, false);
+		if (r < 0) {
 			qf_msg_error(m, r == -1 ? QF_EXIT_NOMEM : QF_EXIT_READ,
 				     "dkim: reading the spool: %s", strerror(errno));
 			goto out;

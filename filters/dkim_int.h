@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include "authres.h"
+#include "dkim_bodyhash.h"
 #include "dkim_dns.h"
 #include "dkim_hdr.h"
 #include "domainkeys.h"
@@ -40,6 +41,12 @@ struct dkim_job {
 	bool dkim_feeding;
 	bool last_cr;             /* the CR-LF conversion spans chunks */
 	char *crlf;               /* conversion buffer */
+	uint64_t fed;             /* bytes of the message given to dkim_verify_feed */
+	bool body_decided;        /* the header block was fed; the body's path chosen */
+	bool hdr_bare_cr;         /* a CR not before a LF in the header block */
+	bool body_ours;           /* the body goes to bh[], not to the library */
+	struct dkim_bodyhash *bh; /* one per (canonicalization, hash) in use */
+	size_t nbh;
 	size_t nkeyerr;
 	struct dkim_dk_sig *dksig; /* DK_MAX_SIGS of them while verifying */
 	size_t ndk;
@@ -56,6 +63,10 @@ struct dkim_job {
 /* dkim_verify.c: every DKIM-Signature through libopendkim */
 int dkim_verify_begin(struct dkim_job *job);       /* 0, or -1 (recorded as a result) */
 void dkim_verify_feed(struct dkim_job *job, const char *p, size_t n); /* the whole message */
+/* After the message was fed: whether libopendkim must have the body after
+ * all (from its first byte, through dkim_verify_feed), because our own
+ * body hash was unsure. */
+bool dkim_verify_wants_body(struct dkim_job *job);
 void dkim_verify_end(struct dkim_job *job);
 void dkim_verify_free(struct dkim_job *job);
 void dkim_lib_close(struct dkim_state *st);

@@ -5,10 +5,16 @@
  * skips Debian's CVE-2020-12272 check, so d=, s= and the domain of i=
  * are checked here as LDH names. Keys come from dkim_dns.c through the
  * key look-up callback, so that file, DNS and DomainKeys share one path
- * and each message's deadline applies. */
+ * and each message's deadline applies.
+ *
+ * The library gets the header block; the body goes to dkim_bodyhash.c
+ * (the library's byte-at-a-time canonicalization was most of a signed
+ * message's cost), and each bh= is compared here. Bodies that hash
+ * leaves alone, and signatures with l=, go to the library whole. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 #include <opendkim/dkim.h>
 #include "crypto_start.h"
@@ -16,6 +22,7 @@
 #include "log.h"
 #include "dkim_int.h"
 #include "dkim_addr.h"
+#include "domainkeys.h"
 
 #define CRLF_CHUNK 32768
 
@@ -182,8 +189,11 @@ int dkim_verify_begin(struct dkim_job *job)
 	return 0;
 }
 
-/* bare LF -> CRLF, in pieces, so the message is never held whole */
-void dkim_verify_feed(struct dkim_job *job, const char *p, size_t n)
+/* bare LF -> CRLF, in pieces, so the message is never held whole. A CR
+ * of the header block that no LF follows is noted: with one, where the
+ * library ends the header block is not certain to be where dkim_hdr.c
+ * does, so the library gets the body too. */
+static void lib_feed(struct dkim_job *job, const char *p, size_t n)
 {
 	DKIM *d = job->dkim_handle;
 
@@ -195,6 +205,10 @@ void dkim_verify_feed(struct dkim_job *job, const char *p, size_t n)
 		while (i < take) {
 			const char *lf = memchr(p + i, '\n', take - i);
 			size_t run = lf ? (size_t)(lf - (p + i)) : take - i;
+			if (!job->body_decided && run > 1 && memchr(p + i, '\r', run - 1))
+				job->hdr_bare_cr = true;
+			if (!job->body_decided && run && job->last_cr)
+				job->hdr_bare_cr = true;   /* the CR ended the last piece */
 			memcpy(job->crlf + o, p + i, run);
 			o += run;
 			if (run)
@@ -216,13 +230,175 @@ void dkim_verify_feed(struct dkim_job *job, const char *p, size_t n)
 	}
 }
 
-static enum authres_result sig_result(DKIM *d, DKIM_SIGINFO *s, char *comment, size_t clen)
+/* A signature's body canonicalization and hash, from its c= and a= tags
+ * (the library's own fields are not filled in before the end). false
+ * when it names neither: the library reports that signature's error. */
+static bool sig_body_kind(DKIM_SIGINFO *s, bool *relaxed, bool *sha1)
+{
+	const char *c = (const char *)dkim_sig_gettagvalue(s, 0, (u_char *)"c");
+	const char *a = (const char *)dkim_sig_gettagvalue(s, 0, (u_char *)"a");
+	const char *body = c ? strchr(c, '/') : NULL;
+
+	body = body ? body + 1 : "simple";   /* c=relaxed means relaxed/simple */
+	if (!strcasecmp(body, "relaxed"))
+		*relaxed = true;
+	else if (!strcasecmp(body, "simple"))
+		*relaxed = false;
+	else
+		return false;
+	if (!a)
+		return false;
+	if (!strcasecmp(a, "rsa-sha1"))
+		*sha1 = true;
+	else if (!strcasecmp(a, "rsa-sha256") || !strcasecmp(a, "ed25519-sha256"))
+		*sha1 = false;
+	else
+		return false;
+	return true;
+}
+
+static struct dkim_bodyhash *hash_for(struct dkim_job *job, DKIM_SIGINFO *s)
+{
+	bool relaxed, sha1;
+	size_t i;
+
+	if (!sig_body_kind(s, &relaxed, &sha1))
+		return NULL;
+	for (i = 0; i < job->nbh; i++)
+		if (job->bh[i].relaxed == relaxed && job->bh[i].sha1 == sha1)
+			return &job->bh[i];
+	return NULL;
+}
+
+static void free_hashes(struct dkim_job *job)
+{
+	size_t i;
+
+	for (i = 0; i < job->nbh; i++)
+		qf_bodyhash_free(&job->bh[i]);
+	free(job->bh);
+	job->bh = NULL;
+	job->nbh = 0;
+}
+
+/* The header block is in the library: the body is hashed here unless a
+ * signature has l= (the library counts the signed length) or c= or a=
+ * that we do not know, the library stopped, or the header block had a
+ * bare CR. At most four kinds: simple or relaxed, sha1 or sha256. */
+static void choose_body_path(struct dkim_job *job)
+{
+	DKIM_SIGINFO **sigs = NULL;
+	int nsigs = 0, i;
+
+	job->body_decided = true;
+	if (!job->dkim_feeding || job->hdr_bare_cr ||
+	    dkim_getsiglist(job->dkim_handle, &sigs, &nsigs) != DKIM_STAT_OK || nsigs <= 0)
+		return;
+	if (!(job->bh = calloc(4, sizeof *job->bh)))
+		return;
+	for (i = 0; i < nsigs; i++) {
+		bool relaxed, sha1;
+		if (dkim_sig_getflags(sigs[i]) & DKIM_SIGFLAG_IGNORE)
+			continue;
+		if (dkim_sig_gettagvalue(sigs[i], 0, (u_char *)"l")) {
+			free_hashes(job);
+			return;
+		}
+		if (!sig_body_kind(sigs[i], &relaxed, &sha1)) {
+			free_hashes(job);    /* the library judges what we cannot read */
+			return;
+		}
+		if (hash_for(job, sigs[i]))
+			continue;
+		if (qf_bodyhash_init(&job->bh[job->nbh], relaxed, sha1) < 0) {
+			free_hashes(job);
+			return;
+		}
+		job->nbh++;
+	}
+	job->body_ours = job->nbh > 0;
+	if (!job->body_ours)
+		free_hashes(job);
+}
+
+void dkim_verify_feed(struct dkim_job *job, const char *p, size_t n)
+{
+	size_t i;
+
+	if (!job->body_decided) {
+		uint64_t end = job->hdr->done ? job->hdr->body_off : UINT64_MAX;
+		size_t head = end - job->fed < n ? (size_t)(end - job->fed) : n;
+		lib_feed(job, p, head);
+		job->fed += head;
+		p += head;
+		n -= head;
+		if (job->fed == end)
+			choose_body_path(job);
+	}
+	if (!job->body_ours) {
+		lib_feed(job, p, n);
+		return;
+	}
+	for (i = 0; i < job->nbh; i++)
+		qf_bodyhash_feed(&job->bh[i], p, n);
+}
+
+bool dkim_verify_wants_body(struct dkim_job *job)
+{
+	size_t i;
+
+	if (!job->body_ours)
+		return false;
+	for (i = 0; i < job->nbh; i++)
+		if (!qf_bodyhash_final(&job->bh[i]))
+			break;
+	if (i == job->nbh)
+		return false;
+	free_hashes(job);       /* unsure: libopendkim reads the body itself */
+	job->body_ours = false;
+	return job->dkim_feeding;
+}
+
+/* With the body hashed here, the library saw an empty body: its body
+ * hash verdict (and the BADSIG it gives for a mismatch when the header
+ * hash verified) is replaced by the comparison of bh= with our digest. */
+static void own_body_hash(struct dkim_job *job, DKIM_SIGINFO *s, unsigned int flags,
+			  int *bh, DKIM_SIGERROR *err)
+{
+	const char *tag = (const char *)dkim_sig_gettagvalue(s, 0, (u_char *)"bh");
+	struct dkim_bodyhash *h = hash_for(job, s);
+	unsigned char want[BODYHASH_MAX];
+	long n;
+
+	if (!job->body_ours || !(flags & DKIM_SIGFLAG_PROCESSED) || !h || !tag)
+		return;
+	n = dk_base64_decode(tag, strlen(tag), want, sizeof want);
+	if (*err == DKIM_SIGERROR_BADSIG && *bh == DKIM_SIGBH_MISMATCH && (flags & DKIM_SIGFLAG_PASSED)) {
+		/* the library's BADSIG came from the body it did not see, and
+		 * it skipped the key size check that follows a good signature */
+		unsigned int bits = 0, min = 0;
+		dkim_alg_t alg;
+		*err = DKIM_SIGERROR_OK;
+		if (dkim_sig_getsignalg(s, &alg) == DKIM_STAT_OK && alg != DKIM_SIGN_ED25519SHA256 &&
+		    dkim_sig_getkeysize(s, &bits) == DKIM_STAT_OK &&
+		    dkim_options(job->st->lib, DKIM_OP_GETOPT, DKIM_OPTS_MINKEYBITS, &min, sizeof min) ==
+			    DKIM_STAT_OK && bits < min)
+			*err = DKIM_SIGERROR_KEYTOOSMALL;
+	}
+	*bh = n == (long)h->mdlen && !memcmp(want, h->md, h->mdlen) ? DKIM_SIGBH_MATCH
+								     : DKIM_SIGBH_MISMATCH;
+}
+
+static enum authres_result sig_result(struct dkim_job *job, DKIM *d, DKIM_SIGINFO *s,
+				      char *comment, size_t clen)
 {
 	unsigned int flags = dkim_sig_getflags(s);
 	int bh = dkim_sig_getbh(s);
 	DKIM_SIGERROR err = dkim_sig_geterror(s);
 	enum authres_result r;
 	unsigned int bits = 0;
+
+	own_body_hash(job, s, flags, &bh, &err);
 
 	if (flags & DKIM_SIGFLAG_IGNORE) {
 		snprintf(comment, clen, "not verified: too many signatures");
@@ -303,7 +479,7 @@ static void one_sig(struct dkim_job *job, DKIM *d, DKIM_SIGINFO *s, struct authr
 	const char *why;
 
 	memset(a, 0, sizeof *a);
-	a->result = sig_result(d, s, a->comment, sizeof a->comment);
+	a->result = sig_result(job, d, s, a->comment, sizeof a->comment);
 	dkim_copy(a->d, sizeof a->d, dom ? dom : "");
 	dkim_copy(a->s, sizeof a->s, sel ? sel : "");
 	if (dkim_sig_getidentity(d, s, (unsigned char *)ident, sizeof ident) == DKIM_STAT_OK)
@@ -350,6 +526,7 @@ void dkim_verify_end(struct dkim_job *job)
 
 void dkim_verify_free(struct dkim_job *job)
 {
+	free_hashes(job);
 	if (job->dkim_handle)
 		dkim_free(job->dkim_handle);
 	job->dkim_handle = NULL;

@@ -128,3 +128,9 @@ w('dk-and-dkim.eml', sign(dk(dkbase, 'dk', 'nofws'), b'rsa', key))
 # a spool with CRLF line ends (bare LF is what qmail stores, but CRLF must work too)
 w('dkim-pass-crlf.eml', crlf(sign(base, b'rsa', key, canon=(b'simple', b'simple'))))
 w('dk-pass-crlf.eml', crlf(dk(dkbase, 'dk', 'simple')))
+# bodies our own body hash leaves to libopendkim (filters/dkim_bodyhash.h):
+# a bare CR in the body, a bare CR in the header block, no final line end
+w('dkim-pass-barecr.eml', sign(base.replace(b'-- \nJoe', b'-- \rJoe'), b'rsa', key, canon=(b'simple', b'simple')))
+w('dkim-pass-header-cr.eml', sign(base.replace(b'MIME-Version: 1.0\n', b'MIME-Version: 1.0\nX-Odd: a\rb\n'), b'rsa', key))
+w('dkim-nofinal-simple.eml', sign(base.rstrip(b'\n'), b'rsa', key, canon=(b'simple', b'simple')))
+w('dkim-nofinal-relaxed.eml', sign(base.rstrip(b'\n'), b'rsa', key))
