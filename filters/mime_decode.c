@@ -3,6 +3,9 @@
  * passed through as it stands (quoted-printable), as mail readers do. */
 #include <string.h>
 #include <strings.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 #include "mime_decode.h"
 
 enum { B64_PAD = 64, B64_SPACE = 65, B64_BAD = 66 };
@@ -112,8 +115,37 @@ static size_t b64_step(struct qf_decoder *d, const unsigned char *in, size_t n,
 	return o - out;
 }
 
-/* b64_step's arithmetic without its output: runs of valid characters
- * are counted in a tight loop, the rest handled as b64_step does. */
+#ifdef __SSE2__
+/* Which of the 16 bytes at p are base64 letters, as a bit mask: A-Z and
+ * a-z (one range once 0x20 is set), '/' and 0-9 (one range), '+'. Bytes
+ * from 0x80 are negative to the signed compares, so never letters. */
+static unsigned b64_letters16(__m128i x)
+{
+	const __m128i low = _mm_or_si128(x, _mm_set1_epi8(0x20));
+	__m128i ok = _mm_and_si128(_mm_cmpgt_epi8(low, _mm_set1_epi8('a' - 1)),
+				   _mm_cmplt_epi8(low, _mm_set1_epi8('z' + 1)));
+
+	ok = _mm_or_si128(ok, _mm_and_si128(_mm_cmpgt_epi8(x, _mm_set1_epi8('/' - 1)),
+					    _mm_cmplt_epi8(x, _mm_set1_epi8('9' + 1))));
+	ok = _mm_or_si128(ok, _mm_cmpeq_epi8(x, _mm_set1_epi8('+')));
+	return (unsigned)_mm_movemask_epi8(ok);
+}
+
+/* ... and which are the white space b64_value skips (HT, LF, CR, SP) */
+static unsigned b64_space16(__m128i x)
+{
+	__m128i ws = _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('\n')),
+				  _mm_cmpeq_epi8(x, _mm_set1_epi8('\r')));
+
+	ws = _mm_or_si128(ws, _mm_cmpeq_epi8(x, _mm_set1_epi8(' ')));
+	ws = _mm_or_si128(ws, _mm_cmpeq_epi8(x, _mm_set1_epi8('\t')));
+	return (unsigned)_mm_movemask_epi8(ws);
+}
+#endif
+
+/* b64_step's arithmetic without its output: letters are counted in a
+ * tight loop (16 bytes at a time with SSE2, line ends included), the
+ * rest handled as b64_step does. */
 static size_t b64_count(struct qf_decoder *d, const unsigned char *in, size_t n)
 {
 	static const unsigned char pad_out[4] = { 0, 0, 1, 2 };  /* b64_flush */
@@ -121,10 +153,32 @@ static size_t b64_count(struct qf_decoder *d, const unsigned char *in, size_t n)
 	unsigned nacc = d->nacc;
 
 	while (i < n) {
-		size_t start = i;
+		size_t start, letters = 0;
 		unsigned v;
 
+#ifdef __SSE2__
+		while (i + 16 <= n) {
+			const __m128i x = _mm_loadu_si128((const __m128i *)(in + i));
+			unsigned l = b64_letters16(x), sp, k;
+			if (l == 0xFFFF) {
+				letters += 16;
+				i += 16;
+				continue;
+			}
+			/* a line end, or the first '=' or damaged byte */
+			sp = b64_space16(x);
+			k = (l | sp) == 0xFFFF ? 16 : (unsigned)__builtin_ctz(~(l | sp));
+			sp &= (1u << k) - 1;
+			letters += k;
+			for (; sp; sp &= sp - 1)   /* a bit or two: no need for POPCNT */
+				letters--;
+			i += k;
+			if (k < 16)
+				break;
+		}
+#endif
 		/* eight at a time while all are valid, then one by one */
+		start = i;
 		while (i + 8 <= n && (b64_value[in[i]] | b64_value[in[i + 1]] |
 				      b64_value[in[i + 2]] | b64_value[in[i + 3]] |
 				      b64_value[in[i + 4]] | b64_value[in[i + 5]] |
@@ -132,8 +186,9 @@ static size_t b64_count(struct qf_decoder *d, const unsigned char *in, size_t n)
 			i += 8;
 		while (i < n && b64_value[in[i]] < 64)
 			i++;
-		if (i > start) {
-			size_t total = nacc + (i - start);
+		letters += i - start;
+		if (letters) {
+			size_t total = nacc + letters;
 			out += total / 4 * 3;
 			nacc = total % 4;
 		}
