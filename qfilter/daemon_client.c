@@ -214,7 +214,16 @@ static int run_external(const struct qf_config *cfg, char ***argvs, int nargvs,
 {
 	size_t i;
 	int rc;
+	struct stat st;
 
+	if (!nargvs && !cfg->nfilters)
+		return 0;
+	/* qfilterd may answer with a pipe; the filters' input must seek */
+	if (fstat(*msgfd, &st) == 0 && S_ISFIFO(st.st_mode) &&
+	    (*msgfd = qf_seekable_copy(*msgfd, cfg->spool, cfg->spool_memory)) < 0) {
+		qf_log("error: copying the message for the external filters: %s", strerror(errno));
+		return QF_EXIT_WRITE;
+	}
 	rc = qf_external_run(argvs, nargvs, cfg, msgfd, envfd, env);
 	if (rc || !cfg->nfilters)
 		return rc;
@@ -295,8 +304,8 @@ int qf_daemon_client(const struct qf_config *cfg, const struct qf_spool *s,
 		return cannot_serve(&cm, s, "no answer: %s", why);
 	rc = qf_proto_answer_decode(body, len, flags, &a, &why);
 	free(body);
-	if (rc == 0 && a.has_fd && (fstat(msgfd, &st) < 0 || !S_ISREG(st.st_mode))) {
-		why = "the message to queue is not a regular file";
+	if (rc == 0 && a.has_fd && (fstat(msgfd, &st) < 0 || !(S_ISREG(st.st_mode) || S_ISFIFO(st.st_mode)))) {
+		why = "the message to queue is neither a file nor a pipe";
 		rc = -1;
 	}
 	if (rc < 0) {

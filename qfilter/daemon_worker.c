@@ -121,7 +121,9 @@ static void carry_out(struct qf_msg *m, struct qf_decision *d, int *outfd)
 	case QF_ACT_TAG:
 		if (d->exit)
 			break;
-		if ((*outfd = qf_output_file(m)) < 0) {
+		/* a pipe when it fits: the client makes a file of it for
+		 * external filters, which need to seek */
+		if ((*outfd = qf_output_fd(m, false)) < 0) {
 			qf_log("error: writing the message for the queue: %s", strerror(errno));
 			d->exit = QF_EXIT_WRITE;
 			d->reason = "writing the message for the queue";

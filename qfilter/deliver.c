@@ -68,7 +68,8 @@ int qf_exec_queue(const char *path, int msgfd, int envfd)
 	signal(SIGPIPE, SIG_DFL);
 	signal(SIGABRT, SIG_DFL);
 	signal(SIGTRAP, SIG_DFL);
-	if (lseek(msgfd, 0, SEEK_SET) < 0 || lseek(envfd, 0, SEEK_SET) < 0 ||
+	/* the message may be a pipe (qf_output_fd), read from its start */
+	if ((lseek(msgfd, 0, SEEK_SET) < 0 && errno != ESPIPE) || lseek(envfd, 0, SEEK_SET) < 0 ||
 	    dup2(msgfd, 0) < 0 || dup2(envfd, 1) < 0) {
 		qf_log("error: preparing the queue's descriptors: %s", strerror(errno));
 		return QF_EXIT_BUG;

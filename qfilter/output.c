@@ -1,8 +1,10 @@
 /* output.c: see output.h. Only the added headers are ever built in our
- * memory; the message itself is copied file to file by the kernel where
- * it can (copy_file_range, sendfile), into a memfd when the copy is no
- * larger than spool-memory. */
+ * memory; the message itself is moved by the kernel where it can: into a
+ * pipe (sendfile) or a memfd when the copy is no larger than
+ * spool-memory, else into a file in the spool directory
+ * (copy_file_range, sendfile). */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -76,13 +78,42 @@ int qf_output_write(struct qf_msg *m, int fd)
 	return 0;
 }
 
-int qf_output_file(struct qf_msg *m)
+/* The whole copy in a pipe, when the pipe can hold it all: qmail-queue
+ * reads it as it reads qmail-smtpd's, and the body goes in as references
+ * to the spool's pages (sendfile, that is splice, from the sealed memfd)
+ * instead of a second copy in a second memfd. The write end does not
+ * block: a pipe that turns out too small (its pages are counted per
+ * write, not per byte) is given up for a file. -1 when not done. */
+static int output_pipe(struct qf_msg *m, uint64_t size)
+{
+	/* a page per range copied, one more per block of headers */
+	uint64_t want = size + 4096 * (m->nskip + 2 + headers_len(m) / 4096);
+	int p[2], cap;
+
+	if (want > (1u << 30) || pipe2(p, O_CLOEXEC) < 0)
+		return -1;
+	cap = fcntl(p[1], F_GETPIPE_SZ);
+	if (cap >= 0 && (uint64_t)cap < want)
+		cap = fcntl(p[1], F_SETPIPE_SZ, (int)want);
+	if (cap < 0 || (uint64_t)cap < want || fcntl(p[1], F_SETFL, O_NONBLOCK) < 0 ||
+	    qf_output_write(m, p[1]) < 0) {
+		close(p[0]);
+		close(p[1]);
+		return -1;
+	}
+	close(p[1]);
+	return p[0];
+}
+
+int qf_output_fd(struct qf_msg *m, bool seekable)
 {
 	/* at most this size: skipped ranges only make it shorter */
 	uint64_t size = m->size + headers_len(m);
-	int fd = qf_tempfile_sized(m->cfg->spool, size, m->cfg->spool_memory, NULL), e;
+	int fd, e;
 
-	if (fd < 0)
+	if (!seekable && size <= m->cfg->spool_memory && (fd = output_pipe(m, size)) >= 0)
+		return fd;
+	if ((fd = qf_tempfile_sized(m->cfg->spool, size, m->cfg->spool_memory, NULL)) < 0)
 		return -1;
 	if (qf_output_write(m, fd) < 0 || lseek(fd, 0, SEEK_SET) < 0) {
 		e = errno;

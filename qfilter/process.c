@@ -54,7 +54,8 @@ int qf_finish_accept(struct qf_msg *m, char **const *argvs, size_t nargvs,
 {
 	int rc;
 
-	*msgfd = qf_output_file(m);
+	/* external filters seek in it; qmail-queue reads it as a pipe */
+	*msgfd = qf_output_fd(m, nargvs > 0 || m->cfg->nfilters > 0);
 	if (*msgfd < 0) {
 		qf_log("error: writing the message for the queue: %s", strerror(errno));
 		return QF_EXIT_WRITE;

@@ -57,9 +57,9 @@ fi
 check "a pipe, a file and a file on another file system spool the same message" \
 	bash -c "cd '$W/r6' && tail -c \$(stat -c %s '$W/big.eml') pipe/message | cmp -s - '$W/big.eml' && cmp -s pipe/message file/message && cmp -s file/message shm/message"
 
-# spool-memory: a message and its queued copy no larger than it stay in
-# memory (a memfd); larger ones are files in the spool directory. The
-# queue below records what its fd 0 is.
+# spool-memory: a message no larger than it stays in memory (a memfd) and
+# its queued copy goes to qmail-queue as a pipe; larger ones are files in
+# the spool directory. The queue below records what its fd 0 is.
 cat >"$W/fd0queue" <<EOF
 #!/bin/sh
 readlink /proc/\$\$/fd/0 >"\$REC.fd0"
@@ -70,8 +70,8 @@ printf 'spool %s\nspool-memory 0\n' "$W/spool" >"$W/c.nomem"
 QQF_QMAILQUEUE=$W/fd0queue QFILTER_CONF=$W/c.spool REC=$W/r7 "$BIN/qfilter" <"$W/small.eml" 1<"$W/env" 2>/dev/null
 QQF_QMAILQUEUE=$W/fd0queue QFILTER_CONF=$W/c.spool REC=$W/r8 "$BIN/qfilter" 1<"$W/env" 2>/dev/null < <(cat "$W/big.eml")
 QQF_QMAILQUEUE=$W/fd0queue QFILTER_CONF=$W/c.nomem REC=$W/r9 "$BIN/qfilter" <"$W/small.eml" 1<"$W/env" 2>/dev/null
-check "a small message is queued from memory (default spool-memory)" \
-	bash -c "grep -q '^/memfd:qfilter' '$W/r7.fd0' && tail -c \$(stat -c %s '$W/small.eml') '$W/r7/message' | cmp -s - '$W/small.eml'" || cat "$W/r7.fd0"
+check "a small message is queued from a pipe that holds it all (default spool-memory)" \
+	bash -c "grep -q '^pipe:' '$W/r7.fd0' && tail -c \$(stat -c %s '$W/small.eml') '$W/r7/message' | cmp -s - '$W/small.eml'" || cat "$W/r7.fd0"
 check "a 2.8 MB message is queued from a file in the spool directory" \
 	bash -c "grep -q '^$W/spool/' '$W/r8.fd0' && tail -c \$(stat -c %s '$W/big.eml') '$W/r8/message' | cmp -s - '$W/big.eml'" || cat "$W/r8.fd0"
 check "spool-memory 0: even a small message goes to the spool directory" grep -q "^$W/spool/" "$W/r9.fd0"
