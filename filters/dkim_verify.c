@@ -294,7 +294,7 @@ static void choose_body_path(struct dkim_job *job)
 	if (!job->dkim_feeding || job->hdr_bare_cr ||
 	    dkim_getsiglist(job->dkim_handle, &sigs, &nsigs) != DKIM_STAT_OK || nsigs <= 0)
 		return;
-	if (!(job->bh = calloc(4, sizeof *job->bh)))
+	if (!(job->bh = malloc(4 * sizeof *job->bh)))   /* set up by qf_bodyhash_init */
 		return;
 	for (i = 0; i < nsigs; i++) {
 		bool relaxed, sha1;
