@@ -64,18 +64,20 @@ static void content_starts(struct dkim_bodyhash *h)
 	h->content = h->any = true;
 }
 
-static void line_text(struct dkim_bodyhash *h, const char *p, size_t n)
+/* relaxed: runs of WSP become one SP, WSP at the end of a line goes
+ * (line_end drops a pending run) */
+static void relaxed_text(struct dkim_bodyhash *h, const char *p, size_t n)
 {
-	if (!h->relaxed) {
-		if (n) {
-			content_starts(h);
-			put(h, p, n);
-		}
-		return;
-	}
+	/* the next SP and the next HTAB, each searched again only once
+	 * passed: a long line of many words stays linear */
+	const char *end = p + n, *sp = memchr(p, ' ', n), *tab = memchr(p, '\t', n), *w;
+	size_t run;
+
 	while (n > 0) {
-		const char *sp = memchr(p, ' ', n), *tab = memchr(p, '\t', n), *w;
-		size_t run;
+		if (sp && sp < p)
+			sp = memchr(p, ' ', (size_t)(end - p));
+		if (tab && tab < p)
+			tab = memchr(p, '\t', (size_t)(end - p));
 		w = !sp ? tab : !tab ? sp : sp < tab ? sp : tab;
 		run = w ? (size_t)(w - p) : n;
 		if (run) {
@@ -92,6 +94,16 @@ static void line_text(struct dkim_bodyhash *h, const char *p, size_t n)
 			p++;
 			n--;
 		}
+	}
+}
+
+static void line_text(struct dkim_bodyhash *h, const char *p, size_t n)
+{
+	if (h->relaxed) {
+		relaxed_text(h, p, n);
+	} else if (n) {
+		content_starts(h);
+		put(h, p, n);
 	}
 }
 

@@ -156,6 +156,10 @@ int main(void)
 	memset(big, 'x', 100000);
 	big[100000] = '\n';
 	same(&o, "one 100 KB line", big, 100001);
+	for (i = 0; i + 2 < sizeof big; i += 2)   /* every other byte a space */
+		memcpy(big + i, i % 3 ? "a " : "b\t", 2);
+	big[i] = '\n';
+	same(&o, "a 300 KB line of one-letter words", big, i + 1);
 	memset(big, ' ', 20000);
 	memcpy(big + 20000, "y \n", 3);
 	same(&o, "a 20 KB run of spaces", big, 20003);
