@@ -78,9 +78,13 @@ check "spool-memory 0: even a small message goes to the spool directory" grep -q
 
 # the timeout kills the external filter's whole process group
 printf 'timeout 2\n' >"$W/c.to"
-QFILTER_CONF=$W/c.to REC=$W/r5 "$BIN/qfilter" /bin/sh -c 'sleep 300 & sleep 301' <"$W/small.eml" 1<"$W/env" 2>/dev/null; rc=$?
+# (the children are found by a path of this run's own, not by a command
+# line any other process on the machine might have)
+printf '#!/bin/sh\nsleep "$@"\n' >"$W/sleeper"   # not exec: the path stays in ps
+chmod +x "$W/sleeper"
+QFILTER_CONF=$W/c.to REC=$W/r5 "$BIN/qfilter" /bin/sh -c "'$W/sleeper' 300 & '$W/sleeper' 301" <"$W/small.eml" 1<"$W/env" 2>/dev/null; rc=$?
 sleep 0.3
-check "timeout: exit 52 and the filter's children are gone" bash -c "[ $rc = 52 ] && ! pgrep -f 'sleep 30[01]' >/dev/null"
+check "timeout: exit 52 and the filter's children are gone" bash -c "[ $rc = 52 ] && ! pgrep -f '$W/sleepe[r]' >/dev/null"   # [r]: not this bash's own line
 
 # the queued message's temp file is mode 0600 / unlinked: nothing named
 check "qfilter is not setuid" bash -c "[ ! -u '$BIN/qfilter' ]"
