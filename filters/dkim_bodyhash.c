@@ -1,7 +1,8 @@
 /* dkim_bodyhash.c: DKIM body canonicalization and hash, a line at a time.
  * The spool's lines end in LF or CRLF; both stand for the CRLF the
- * signer hashed. Lines are found with memchr and hashed as runs, through
- * a staging buffer: no per-byte call, whatever the line length.
+ * signer hashed. One pass finds the bytes that matter (line ends, and
+ * white space for "relaxed"), and the runs between them are hashed
+ * through a staging buffer: no per-byte call, whatever the line length.
  *
  * simple:  lines as they are; empty lines at the end are not hashed; an
  *          empty body is one CRLF.
@@ -9,6 +10,9 @@
  *          goes, empty lines at the end are not hashed; an empty body
  *          hashes nothing. */
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 #include <openssl/evp.h>
 #include "dkim_bodyhash.h"
 
@@ -64,47 +68,39 @@ static void content_starts(struct dkim_bodyhash *h)
 	h->content = h->any = true;
 }
 
-/* relaxed: runs of WSP become one SP, WSP at the end of a line goes
- * (line_end drops a pending run) */
-static void relaxed_text(struct dkim_bodyhash *h, const char *p, size_t n)
+/* The first byte from p that is not plain content: LF, CR, and for
+ * "relaxed" SP and HTAB; end when none. One pass, 16 bytes at a time
+ * with SSE2: base64 lines hold nothing but their LF. */
+static const char *next_special(const char *p, const char *end, bool relaxed)
 {
-	/* the next SP and the next HTAB, each searched again only once
-	 * passed: a long line of many words stays linear */
-	const char *end = p + n, *sp = memchr(p, ' ', n), *tab = memchr(p, '\t', n), *w;
-	size_t run;
+#ifdef __SSE2__
+	const __m128i lf = _mm_set1_epi8('\n'), cr = _mm_set1_epi8('\r');
+	const __m128i sp = _mm_set1_epi8(relaxed ? ' ' : '\n'), ht = _mm_set1_epi8(relaxed ? '\t' : '\n');
 
-	while (n > 0) {
-		if (sp && sp < p)
-			sp = memchr(p, ' ', (size_t)(end - p));
-		if (tab && tab < p)
-			tab = memchr(p, '\t', (size_t)(end - p));
-		w = !sp ? tab : !tab ? sp : sp < tab ? sp : tab;
-		run = w ? (size_t)(w - p) : n;
-		if (run) {
-			content_starts(h);
-			if (h->wsp)
-				put(h, " ", 1);
-			h->wsp = false;
-			put(h, p, run);
-		}
-		p += run;
-		n -= run;
-		while (n > 0 && (*p == ' ' || *p == '\t')) {
-			h->wsp = true;
-			p++;
-			n--;
-		}
+	for (; end - p >= 16; p += 16) {
+		const __m128i x = _mm_loadu_si128((const __m128i *)p);
+		__m128i hit = _mm_or_si128(_mm_cmpeq_epi8(x, lf), _mm_cmpeq_epi8(x, cr));
+		unsigned m;
+		hit = _mm_or_si128(hit, _mm_or_si128(_mm_cmpeq_epi8(x, sp), _mm_cmpeq_epi8(x, ht)));
+		if ((m = (unsigned)_mm_movemask_epi8(hit)))
+			return p + __builtin_ctz(m);
 	}
+#endif
+	for (; p < end; p++)
+		if (*p == '\n' || *p == '\r' || (relaxed && (*p == ' ' || *p == '\t')))
+			return p;
+	return end;
 }
 
-static void line_text(struct dkim_bodyhash *h, const char *p, size_t n)
+/* a run of content bytes; for "relaxed", a WSP run before it becomes one
+ * SP (one at the end of the line is dropped by line_end) */
+static void content(struct dkim_bodyhash *h, const char *p, size_t n)
 {
-	if (h->relaxed) {
-		relaxed_text(h, p, n);
-	} else if (n) {
-		content_starts(h);
-		put(h, p, n);
-	}
+	content_starts(h);
+	if (h->wsp)
+		put(h, " ", 1);
+	h->wsp = false;
+	put(h, p, n);
 }
 
 static void line_end(struct dkim_bodyhash *h)
@@ -118,33 +114,37 @@ static void line_end(struct dkim_bodyhash *h)
 
 void qf_bodyhash_feed(struct dkim_bodyhash *h, const char *p, size_t n)
 {
-	while (n > 0 && !h->unsure) {
-		const char *lf = memchr(p, '\n', n);
-		size_t len = lf ? (size_t)(lf - p) : n, text = len;
+	const char *end = p + n, *s;
 
-		if (h->cr) {             /* the CR that ended the last piece */
-			if (len > 0) {
+	while (p < end && !h->unsure) {
+		if (h->cr) {             /* the byte after a CR, maybe in this piece */
+			h->cr = false;
+			if (*p != '\n') {
 				h->unsure = true;   /* a bare CR */
 				return;
 			}
-			h->cr = false;
+			line_end(h);
+			p++;
+			continue;
 		}
-		if (text > 0 && p[text - 1] == '\r') {
-			text--;              /* a CRLF, or a CR at the end of the piece */
-			h->cr = !lf;
-		}
-		if (memchr(p, '\r', text)) {
-			h->unsure = true;
-			return;
-		}
-		line_text(h, p, text);
-		if (len > 0)
+		if ((s = next_special(p, end, h->relaxed)) > p) {
+			content(h, p, (size_t)(s - p));
 			h->midline = true;
-		if (!lf)
-			return;
-		line_end(h);
-		p += len + 1;
-		n -= len + 1;
+			p = s;
+			if (p == end)
+				return;
+		}
+		switch (*p++) {
+		case '\n':
+			line_end(h);
+			break;
+		case '\r':
+			h->cr = h->midline = true;
+			break;
+		default:                 /* SP or HTAB, "relaxed" only */
+			h->wsp = h->midline = true;
+			break;
+		}
 	}
 }
 

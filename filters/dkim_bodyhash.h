@@ -3,10 +3,10 @@
  * copying them one byte at a time.
  *
  * libopendkim canonicalizes the body byte by byte (a function call per
- * byte for "relaxed"): 60% of a signed message's cost in qfilterd. The
- * library still parses the signature, fetches the key and checks the
- * header hash; dkim_verify.c gives it the header block only and compares
- * the bh= tag with the digest made here.
+ * byte for "relaxed"): about half of what a signed message cost a
+ * qfilterd worker. The library still parses the signature, fetches the
+ * key and checks the header hash; dkim_verify.c gives it the header
+ * block only and compares the bh= tag with the digest made here.
  *
  * Only what is certain is hashed here. A body with a bare CR (a CR not
  * before a LF) or without a final line end is left to the library, whose

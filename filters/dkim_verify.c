@@ -24,7 +24,9 @@
 #include "dkim_addr.h"
 #include "domainkeys.h"
 
-#define CRLF_CHUNK 32768
+/* pieces of the header block (or of a body the library reads) made CRLF:
+ * the buffer is twice this, below malloc's 64 KB free that consolidates */
+#define CRLF_CHUNK 8192
 
 static void key_error(struct dkim_job *job, const void *sig, const char *why)
 {
