@@ -26,6 +26,7 @@
 #include "external.h"
 #include "io.h"
 #include "log.h"
+#include "spool.h"
 
 /* What the client knows for its own log line. */
 struct client_msg {
@@ -218,11 +219,17 @@ static int run_external(const struct qf_config *cfg, char ***argvs, int nargvs,
 
 	if (!nargvs && !cfg->nfilters)
 		return 0;
-	/* qfilterd may answer with a pipe; the filters' input must seek */
-	if (fstat(*msgfd, &st) == 0 && S_ISFIFO(st.st_mode) &&
-	    (*msgfd = qf_seekable_copy(*msgfd, cfg->spool, cfg->spool_memory)) < 0) {
-		qf_log("error: copying the message for the external filters: %s", strerror(errno));
-		return QF_EXIT_WRITE;
+	/* qfilterd may answer with a pipe; the filters' input must seek:
+	 * it is spooled as the message itself was */
+	if (fstat(*msgfd, &st) == 0 && S_ISFIFO(st.st_mode)) {
+		struct qf_spool copy;
+		rc = qf_spool_read(*msgfd, cfg->spool, cfg->spool_memory, 0, &copy);
+		close(*msgfd);
+		*msgfd = copy.fd;
+		if (rc) {
+			qf_log("error: copying the message for the external filters (exit %d)", rc);
+			return rc;
+		}
 	}
 	rc = qf_external_run(argvs, nargvs, cfg, msgfd, envfd, env);
 	if (rc || !cfg->nfilters)

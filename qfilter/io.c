@@ -6,7 +6,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/sendfile.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -177,36 +176,4 @@ int qf_tempfile_sized(const char *dir, uint64_t size, uint64_t memory, bool *in_
 	if (in_memory)
 		*in_memory = fd >= 0;
 	return fd >= 0 ? fd : qf_tempfile(dir);   /* also when memfd_create is not there */
-}
-
-int qf_seekable_copy(int fd, const char *dir, uint64_t memory)
-{
-	char buf[65536];
-	int queued = 0, out, e;
-	ssize_t n;
-
-	if (ioctl(fd, FIONREAD, &queued) < 0)
-		queued = 0;
-	if ((out = qf_tempfile_sized(dir, (uint64_t)queued, memory, NULL)) < 0) {
-		e = errno;
-		close(fd);
-		errno = e;
-		return -1;
-	}
-	while ((n = read(fd, buf, sizeof buf)) != 0) {
-		if (n < 0 && retry())
-			continue;
-		if (n < 0 || qf_write_all(out, buf, (size_t)n) < 0)
-			goto fail;
-	}
-	if (lseek(out, 0, SEEK_SET) < 0)
-		goto fail;
-	close(fd);
-	return out;
-fail:
-	e = errno;
-	close(out);
-	close(fd);
-	errno = e;
-	return -1;
 }

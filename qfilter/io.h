@@ -34,9 +34,5 @@ int qf_tempdir_usable(const char *dir);
  * else (or without memfd) a temp file in dir. fd or -1 (errno);
  * *in_memory (when not NULL) tells which. */
 int qf_tempfile_sized(const char *dir, uint64_t size, uint64_t memory, bool *in_memory);
-/* What is left to read on fd (a pipe whose writer is done), copied into
- * a file from qf_tempfile_sized, at offset 0; fd is closed either way.
- * The new fd, or -1 (errno). */
-int qf_seekable_copy(int fd, const char *dir, uint64_t memory);
 
 #endif
