@@ -84,10 +84,10 @@ int qf_output_write(struct qf_msg *m, int fd)
  * instead of a second copy in a second memfd. The write end does not
  * block: a pipe that turns out too small (its pages are counted per
  * write, not per byte) is given up for a file. -1 when not done. */
-static int output_pipe(struct qf_msg *m, uint64_t size)
+static int output_pipe(struct qf_msg *m, uint64_t size, size_t hlen)
 {
 	/* a page per range copied, one more per block of headers */
-	uint64_t want = size + 4096 * (m->nskip + 2 + headers_len(m) / 4096);
+	uint64_t want = size + 4096 * (m->nskip + 2 + hlen / 4096);
 	int p[2], cap;
 
 	if (want > (1u << 30) || pipe2(p, O_CLOEXEC) < 0)
@@ -108,10 +108,11 @@ static int output_pipe(struct qf_msg *m, uint64_t size)
 int qf_output_fd(struct qf_msg *m, bool seekable)
 {
 	/* at most this size: skipped ranges only make it shorter */
-	uint64_t size = m->size + headers_len(m);
+	size_t hlen = headers_len(m);
+	uint64_t size = m->size + hlen;
 	int fd, e;
 
-	if (!seekable && size <= m->cfg->spool_memory && (fd = output_pipe(m, size)) >= 0)
+	if (!seekable && size <= m->cfg->spool_memory && (fd = output_pipe(m, size, hlen)) >= 0)
 		return fd;
 	if ((fd = qf_tempfile_sized(m->cfg->spool, size, m->cfg->spool_memory, NULL)) < 0)
 		return -1;
