@@ -8,10 +8,11 @@
 
 #define CHECK_TIME_EVERY (1 << 20)
 
-int qf_mime_reader_open(struct qf_mime_reader *r, int fd, const struct qf_msg *m)
+int qf_mime_reader_open(struct qf_mime_reader *r, int fd, uint64_t size, const struct qf_msg *m)
 {
 	memset(r, 0, sizeof *r);
 	r->fd = fd;
+	r->size = size;
 	r->m = m;
 	r->bol = true;
 	r->buf = malloc(QF_MIME_WINDOW);
@@ -43,6 +44,10 @@ static int fill(struct qf_mime_reader *r)
 	}
 	if (r->len == QF_MIME_WINDOW)
 		return 1;
+	if (r->off >= r->size) {
+		r->eof = true;
+		return 0;
+	}
 	do
 		got = pread(r->fd, r->buf + r->len, QF_MIME_WINDOW - r->len, r->off);
 	while (got < 0 && errno == EINTR && !qf_io_interrupted);

@@ -18,6 +18,7 @@ struct qf_mime_reader {
 	uint64_t off;             /* file offset of buf[len] */
 	unsigned char *buf;
 	size_t pos, len;
+	uint64_t size;            /* bytes in fd, or QF_MIME_SIZE_UNKNOWN */
 	bool eof;
 	bool bol;                 /* buf[pos] starts a line */
 	uint64_t unchecked;       /* bytes read since the last look at the clock */
@@ -28,8 +29,10 @@ struct qf_mime_reader {
 #define QF_MIME_READ_ERROR (-1)
 #define QF_MIME_READ_TIMEOUT (-2)
 
-/* Reads fd from offset 0. 0, or -1 when out of memory. */
-int qf_mime_reader_open(struct qf_mime_reader *r, int fd, const struct qf_msg *m);
+/* Reads fd from offset 0 to its end, or to size when that is known (no
+ * read only to see the end). 0, or -1 when out of memory. */
+#define QF_MIME_SIZE_UNKNOWN UINT64_MAX
+int qf_mime_reader_open(struct qf_mime_reader *r, int fd, uint64_t size, const struct qf_msg *m);
 void qf_mime_reader_close(struct qf_mime_reader *r);
 /* The next line with its newline, or a window-sized piece of a longer one. */
 int qf_mime_reader_line(struct qf_mime_reader *r, const unsigned char **p, size_t *n);

@@ -292,7 +292,7 @@ static void leaf_close(struct walk *w)
 
 static int walk_fd(struct qf_msg *m,
 		   void (*each)(struct qf_msg *m, const struct qf_part *p, void *arg),
-		   void *arg, int fd, unsigned depth);
+		   void *arg, int fd, uint64_t size, unsigned depth);
 
 /* The decoded copy of an encoded message/rfc822, walked one level down. */
 static void walk_copy(struct walk *w)
@@ -306,7 +306,7 @@ static void walk_copy(struct walk *w)
 	}
 	if (s->copied < s->size || w->leaf.dec.error)
 		m->mime.broken = true;
-	if (walk_fd(m, w->each, w->arg, s->fd, w->leaf.part.depth + 1) < 0) {
+	if (walk_fd(m, w->each, w->arg, s->fd, QF_MIME_SIZE_UNKNOWN, w->leaf.part.depth + 1) < 0) {
 		w->rc = -1;
 		stop(w);
 	} else if (m->mime.too_deep || m->mime.too_many_parts || refused(m))
@@ -658,7 +658,7 @@ static void walk_free(struct walk *w)
 /* One message (the spooled one, or a decoded one inside it) from fd. */
 static int walk_fd(struct qf_msg *m,
 		   void (*each)(struct qf_msg *m, const struct qf_part *p, void *arg),
-		   void *arg, int fd, unsigned depth)
+		   void *arg, int fd, uint64_t size, unsigned depth)
 {
 	/* not calloc: out[] is a 64 KB scratch buffer that need not be
 	 * zeroed (it was a tenth of a clean message's instructions), and
@@ -668,7 +668,7 @@ static int walk_fd(struct qf_msg *m,
 
 	if (w)
 		memset(w, 0, offsetof(struct walk, leaf));
-	if (!w || qf_mime_reader_open(&w->rd, fd, m) < 0) {
+	if (!w || qf_mime_reader_open(&w->rd, fd, size, m) < 0) {
 		free(w);
 		qf_msg_error(m, QF_EXIT_NOMEM, "mime walk: out of memory");
 		return -1;
@@ -693,7 +693,7 @@ int qf_mime_walk(struct qf_msg *m,
 	int rc;
 
 	memset(&m->mime, 0, sizeof m->mime);
-	rc = walk_fd(m, each, arg, m->fd, 0);
+	rc = walk_fd(m, each, arg, m->fd, m->size, 0);
 	m->mime.walked = rc == 0;
 	return rc;
 }

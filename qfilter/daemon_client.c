@@ -196,7 +196,7 @@ static int send_request(int sock, const struct qf_config *cfg, const struct qf_s
 		*why = strerror(errno);
 		goto done;
 	}
-	if (qf_proto_send(sock, buf, len, lent) < 0) {
+	if (qf_proto_send(sock, buf, len, lent, 0) < 0) {
 		*why = strerror(errno);
 		goto done;
 	}
@@ -245,11 +245,11 @@ static int run_external(const struct qf_config *cfg, char ***argvs, int nargvs,
 
 /* The verdict, carried out as single-process qfilter would (act() in
  * qfilter.c). */
-static int carry_out(struct client_msg *cm, struct qf_answer *a, int msgfd,
+static int carry_out(struct client_msg *cm, struct qf_answer *a, int msgfd, int envfd,
 		     char ***argvs, int nargvs)
 {
 	struct qf_decision d;
-	int envfd, rc;
+	int rc;
 
 	memset(&d, 0, sizeof d);
 	d.action = a->action;
@@ -257,7 +257,8 @@ static int carry_out(struct client_msg *cm, struct qf_answer *a, int msgfd,
 	d.reason = a->reason;
 	snprintf(d.reply, sizeof d.reply, "%s", a->reply);
 	if (a->has_fd) {
-		if ((envfd = qf_envelope_fd(cm->env)) < 0) {
+		/* made ahead (qf_daemon_client); once more for its errno */
+		if (envfd < 0 && (envfd = qf_envelope_fd(cm->env)) < 0) {
 			qf_log("error: envelope for the queue: %s", strerror(errno));
 			close(msgfd);
 			return QF_EXIT_WRITE;
@@ -274,6 +275,8 @@ static int carry_out(struct client_msg *cm, struct qf_answer *a, int msgfd,
 		log_line(cm, a, qf_verdict_word(&d), d.reason, 0);
 		return qf_exec_queue(qf_queue_path(cm->cfg), msgfd, envfd);
 	}
+	if (envfd >= 0)
+		close(envfd);
 	if (!d.exit) {   /* drop, or quarantined by qfilterd */
 		log_line(cm, a, qf_verdict_word(&d), d.reason, 0);
 		return 0;
@@ -297,7 +300,7 @@ int qf_daemon_client(const struct qf_config *cfg, const struct qf_spool *s,
 	struct stat st;
 	unsigned flags;
 	size_t len;
-	int sock, msgfd, rc;
+	int sock, msgfd, envfd, rc;
 
 	if ((sock = connect_daemon(cfg->daemon, &why)) < 0)
 		return cannot_serve(&cm, s, "connect: %s", why);
@@ -305,10 +308,15 @@ int qf_daemon_client(const struct qf_config *cfg, const struct qf_spool *s,
 		close(sock);
 		return cannot_serve(&cm, s, "sending the request: %s", why);
 	}
-	rc = qf_proto_recv(sock, 'A', QF_PROTO_ANS_FD, &body, &len, &flags, &msgfd, &why);
+	/* the queue's envelope is made while qfilterd works, not after */
+	envfd = qf_envelope_fd(env);
+	rc = qf_proto_recv(sock, 'A', QF_PROTO_ANS_FD, 0, &body, &len, &flags, &msgfd, &why);
 	close(sock);
-	if (rc < 0)
+	if (rc < 0) {
+		if (envfd >= 0)
+			close(envfd);
 		return cannot_serve(&cm, s, "no answer: %s", why);
+	}
 	rc = qf_proto_answer_decode(body, len, flags, &a, &why);
 	free(body);
 	if (rc == 0 && a.has_fd && (fstat(msgfd, &st) < 0 || !(S_ISREG(st.st_mode) || S_ISFIFO(st.st_mode)))) {
@@ -318,7 +326,9 @@ int qf_daemon_client(const struct qf_config *cfg, const struct qf_spool *s,
 	if (rc < 0) {
 		if (msgfd >= 0)
 			close(msgfd);
+		if (envfd >= 0)
+			close(envfd);
 		return cannot_serve(&cm, s, "bad answer: %s", why);
 	}
-	return carry_out(&cm, &a, msgfd, argvs, nargvs);
+	return carry_out(&cm, &a, msgfd, envfd, argvs, nargvs);
 }

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <unistd.h>
 #include "daemon_proto.h"
 #include "exitcodes.h"
@@ -10,6 +11,7 @@
 #include "policy.h"
 
 #define ABSENT 0xffffffffu
+#define RECV_AHEAD 4096   /* body bytes read with the head */
 
 /* --- encoding: into a growing buffer */
 
@@ -366,8 +368,20 @@ int qf_proto_answer_decode(const unsigned char *body, size_t len, unsigned flags
 
 /* --- the socket */
 
-int qf_proto_send(int sock, const void *buf, size_t len, int fd)
+/* A socket call that would block: from now on it may, for wait_s
+ * seconds (SO_RCVTIMEO or SO_SNDTIMEO). Set only then, so that a peer
+ * that keeps up costs no setsockopt per message. */
+static int start_waiting(int sock, int option, int wait_s)
 {
+	struct timeval tv = { wait_s, 0 };
+
+	return setsockopt(sock, SOL_SOCKET, option, &tv, sizeof tv);
+}
+
+int qf_proto_send(int sock, const void *buf, size_t len, int fd, int wait_s)
+{
+	int dontwait = wait_s > 0 ? MSG_DONTWAIT : 0;
+
 	const char *p = buf;
 	union {
 		struct cmsghdr h;
@@ -392,10 +406,15 @@ int qf_proto_send(int sock, const void *buf, size_t len, int fd)
 			ctl.h.cmsg_len = CMSG_LEN(sizeof(int));
 			memcpy(CMSG_DATA(&ctl.h), &fd, sizeof fd);
 		}
-		n = sendmsg(sock, &mh, MSG_NOSIGNAL);
+		n = sendmsg(sock, &mh, MSG_NOSIGNAL | dontwait);
 		if (n < 0) {
 			if (errno == EINTR && !qf_io_interrupted)
 				continue;
+			if (errno == EAGAIN && dontwait) {
+				dontwait = 0;
+				if (start_waiting(sock, SO_SNDTIMEO, wait_s) == 0)
+					continue;
+			}
 			return -1;
 		}
 		fd = -1;
@@ -405,11 +424,13 @@ int qf_proto_send(int sock, const void *buf, size_t len, int fd)
 	return 0;
 }
 
-/* Reads exactly len bytes, keeping any descriptors that come along in
- * fds[*nfds] (more than fit are closed and counted as one too many). */
-static int recv_exact(int sock, unsigned char *buf, size_t len, int *fds, int *nfds,
-		      const char **why)
+/* Reads at least min and at most max bytes, keeping any descriptors that
+ * come along in fds[*nfds] (more than fit are closed and counted as one
+ * too many). Returns the count, or -1. */
+static ssize_t recv_between(int sock, unsigned char *buf, size_t min, size_t max, int *fds,
+			    int *nfds, int wait_s, const char **why)
 {
+	int dontwait = wait_s > 0 ? MSG_DONTWAIT : 0;
 	union {
 		struct cmsghdr h;
 		char space[CMSG_SPACE(4 * sizeof(int))];
@@ -421,21 +442,26 @@ static int recv_exact(int sock, unsigned char *buf, size_t len, int *fds, int *n
 	ssize_t n;
 	int fd;
 
-	while (got < len) {
+	while (got < min) {
 		memset(&mh, 0, sizeof mh);
 		iov.iov_base = buf + got;
-		iov.iov_len = len - got;
+		iov.iov_len = max - got;
 		mh.msg_iov = &iov;
 		mh.msg_iovlen = 1;
 		mh.msg_control = ctl.space;
 		mh.msg_controllen = sizeof ctl.space;
-		n = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC);
+		n = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC | dontwait);
 		if (n < 0) {
 			/* Even past the deadline: qfilterd keeps the same deadline
 			 * and answers "timeout" itself, and the caller's grace alarm
 			 * bounds this wait. */
 			if (errno == EINTR)
 				continue;
+			if (errno == EAGAIN && dontwait) {
+				dontwait = 0;
+				if (start_waiting(sock, SO_RCVTIMEO, wait_s) == 0)
+					continue;
+			}
 			*why = errno == EAGAIN ? "timed out waiting" : strerror(errno);
 			return -1;
 		}
@@ -461,26 +487,37 @@ static int recv_exact(int sock, unsigned char *buf, size_t len, int *fds, int *n
 		}
 		got += n;
 	}
-	return 0;
+	return (ssize_t)got;
 }
 
-int qf_proto_recv(int sock, char kind, unsigned fd_flag, unsigned char **body,
+int qf_proto_recv(int sock, char kind, unsigned fd_flag, int wait_s, unsigned char **body,
 		  size_t *len, unsigned *flags, int *fd, const char **why)
 {
-	unsigned char head[QF_PROTO_HEAD];
+	/* the head and, nearly always, the whole body in one call: each side
+	 * sends one message per connection, so reading ahead takes nothing
+	 * that belongs to another (bytes past the body were never read
+	 * before, and are still ignored) */
+	unsigned char first[QF_PROTO_HEAD + RECV_AHEAD];
 	int fds[1] = { -1 }, nfds = 0;
-	size_t bodylen;
+	size_t bodylen, have;
+	ssize_t got;
 
 	*body = NULL;
 	*fd = -1;
-	if (recv_exact(sock, head, sizeof head, fds, &nfds, why) < 0 ||
-	    qf_proto_head_decode(head, kind, flags, &bodylen, why) < 0)
+	if ((got = recv_between(sock, first, QF_PROTO_HEAD, sizeof first, fds, &nfds, wait_s, why)) < 0 ||
+	    qf_proto_head_decode(first, kind, flags, &bodylen, why) < 0)
 		goto fail;
+	have = (size_t)got - QF_PROTO_HEAD;
+	if (have > bodylen)
+		have = bodylen;
 	if (!(*body = malloc(bodylen ? bodylen : 1))) {
 		*why = "out of memory";
 		goto fail;
 	}
-	if (recv_exact(sock, *body, bodylen, fds, &nfds, why) < 0)
+	memcpy(*body, first + QF_PROTO_HEAD, have);
+	if (have < bodylen &&
+	    recv_between(sock, *body + have, bodylen - have, bodylen - have, fds, &nfds,
+				 wait_s, why) < 0)
 		goto fail;
 	if (nfds != (fd_flag == QF_PROTO_FD_ALWAYS || (*flags & fd_flag) ? 1 : 0)) {
 		*why = nfds > 1 ? "too many descriptors" : "descriptor missing or unexpected";

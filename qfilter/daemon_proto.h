@@ -93,16 +93,20 @@ int qf_proto_answer_decode(const unsigned char *body, size_t len, unsigned flags
 			   struct qf_answer *a, const char **why);
 
 /* Sends buf, with fd (when >= 0) attached to its first byte. 0 or -1
- * (errno; EINTR only once qf_io_interrupted is set). */
-int qf_proto_send(int sock, const void *buf, size_t len, int fd);
+ * (errno; EINTR only once qf_io_interrupted is set). wait_s > 0: a send
+ * that would block waits at most that long (SO_SNDTIMEO, set only then);
+ * 0: as long as it takes (bound it with a signal). */
+int qf_proto_send(int sock, const void *buf, size_t len, int fd, int wait_s);
 /* Receives one head + body of kind. Exactly one descriptor must come
  * with it when fd_flag is QF_PROTO_FD_ALWAYS or is set in the head's
  * flags, none otherwise. 0 with *body (malloc'd), *len, *flags and *fd
  * (-1 when none); or -1 with *why (descriptors received are closed).
  * EINTR is retried, even after the deadline (see daemon_proto.c); bound
- * the wait with SO_RCVTIMEO or a signal that ends the process. */
+ * the wait with wait_s > 0 (as for qf_proto_send, with SO_RCVTIMEO) or
+ * a signal that ends the process. One message per connection: bytes
+ * past it may be read and are dropped. */
 #define QF_PROTO_FD_ALWAYS 0
-int qf_proto_recv(int sock, char kind, unsigned fd_flag, unsigned char **body,
+int qf_proto_recv(int sock, char kind, unsigned fd_flag, int wait_s, unsigned char **body,
 		  size_t *len, unsigned *flags, int *fd, const char **why);
 
 #endif

@@ -22,6 +22,8 @@ int qf_drain(int fd);
 /* Copies [off, off+len) of in to out (copy_file_range, sendfile, then
  * read/write). 0 or -1 (errno). */
 int qf_copy_range(int in, uint64_t off, uint64_t len, int out);
+/* The same when out is a pipe: from sendfile on. */
+int qf_copy_range_to_pipe(int in, uint64_t off, uint64_t len, int out);
 /* An unlinked temp file in dir (NULL: $TMPDIR, else /tmp), mode 0600,
  * O_CLOEXEC. fd or -1 (errno). */
 int qf_tempfile(const char *dir);

@@ -11,6 +11,8 @@
 #include "io.h"
 #include "output.h"
 
+#define PIPE_DEFAULT_SIZE 65536   /* pipe(7): 16 pages */
+
 /* The header block in one buffer, one write: it used to be four write
  * calls per header. */
 static size_t headers_len(const struct qf_msg *m)
@@ -56,8 +58,9 @@ static int by_offset(const void *a, const void *b)
 	return x->off < y->off ? -1 : x->off > y->off;
 }
 
-int qf_output_write(struct qf_msg *m, int fd)
+static int output_write(struct qf_msg *m, int fd, bool pipe)
 {
+	int (*copy)(int, uint64_t, uint64_t, int) = pipe ? qf_copy_range_to_pipe : qf_copy_range;
 	uint64_t pos = 0, end;
 	size_t i;
 
@@ -67,15 +70,20 @@ int qf_output_write(struct qf_msg *m, int fd)
 		qsort(m->skip, m->nskip, sizeof *m->skip, by_offset);
 	for (i = 0; i < m->nskip; i++) {
 		if (m->skip[i].off > pos &&
-		    qf_copy_range(m->fd, pos, m->skip[i].off - pos, fd) < 0)
+		    copy(m->fd, pos, m->skip[i].off - pos, fd) < 0)
 			return -1;
 		end = m->skip[i].off + m->skip[i].len;
 		if (end > pos)   /* overlapping ranges are merged */
 			pos = end;
 	}
-	if (pos < m->size && qf_copy_range(m->fd, pos, m->size - pos, fd) < 0)
+	if (pos < m->size && copy(m->fd, pos, m->size - pos, fd) < 0)
 		return -1;
 	return 0;
+}
+
+int qf_output_write(struct qf_msg *m, int fd)
+{
+	return output_write(m, fd, false);
 }
 
 /* The whole copy in a pipe, when the pipe can hold it all: qmail-queue
@@ -88,15 +96,16 @@ static int output_pipe(struct qf_msg *m, uint64_t size, size_t hlen)
 {
 	/* a page per range copied, one more per block of headers */
 	uint64_t want = size + 4096 * (m->nskip + 2 + hlen / 4096);
-	int p[2], cap;
+	int p[2], cap = PIPE_DEFAULT_SIZE;
 
 	if (want > (1u << 30) || pipe2(p, O_CLOEXEC) < 0)
 		return -1;
-	cap = fcntl(p[1], F_GETPIPE_SZ);
-	if (cap >= 0 && (uint64_t)cap < want)
+	/* a pipe smaller than the default (its owner is over
+	 * pipe-user-pages-soft) shows as a write that would block */
+	if (want > PIPE_DEFAULT_SIZE)
 		cap = fcntl(p[1], F_SETPIPE_SZ, (int)want);
 	if (cap < 0 || (uint64_t)cap < want || fcntl(p[1], F_SETFL, O_NONBLOCK) < 0 ||
-	    qf_output_write(m, p[1]) < 0) {
+	    output_write(m, p[1], true) < 0) {
 		close(p[0]);
 		close(p[1]);
 		return -1;

@@ -63,16 +63,26 @@ static bool write_error(int e)
 }
 
 /* What a file input will store (max-size cuts it); 0 for a pipe, whose
- * size is known only once it is read: it starts in memory. */
-static uint64_t expected_size(int in, uint64_t limit)
+ * size is known only once it is read: it starts in memory. *file: the
+ * input is a regular file. */
+static uint64_t expected_size(int in, uint64_t limit, bool *file)
 {
 	struct stat st;
 	uint64_t n;
 
-	if (fstat(in, &st) < 0 || !S_ISREG(st.st_mode))
+	*file = fstat(in, &st) == 0 && S_ISREG(st.st_mode);
+	if (!*file)
 		return 0;
 	n = (uint64_t)st.st_size;
 	return limit && limit < n ? limit : n;
+}
+
+/* move_in's first way for this input and spool: splice for a pipe; for
+ * a file, copy_file_range into a file, sendfile into memory (a memfd is
+ * on another file system: copy_file_range would only say EXDEV) */
+static int first_way(bool file, bool in_memory)
+{
+	return !file ? 0 : in_memory ? 2 : 1;
 }
 
 /* want, cut so that a spool in memory takes no more than one byte past
@@ -84,7 +94,7 @@ static size_t memory_cap(bool in_memory, uint64_t memory, uint64_t size, size_t 
 
 /* The message outgrew memory: what is stored so far moves to a file in
  * the spool directory, where the rest follows. 0 or -1 (errno). */
-static int spill(struct qf_spool *s, const char *dir, int *how)
+static int spill(struct qf_spool *s, const char *dir, bool file, int *how)
 {
 	int fd = qf_tempfile(dir), e;
 
@@ -98,7 +108,7 @@ static int spill(struct qf_spool *s, const char *dir, int *how)
 	}
 	close(s->fd);
 	s->fd = fd;
-	*how = 0;   /* the target changed: find the way to move bytes again */
+	*how = first_way(file, false);   /* the target changed */
 	return 0;
 }
 
@@ -115,18 +125,19 @@ int qf_spool_read(int in, const char *dir, uint64_t memory, uint64_t limit, stru
 	static char *buf;   /* only when the kernel cannot move the bytes */
 	ssize_t r;
 	size_t keep;
-	int how = 0;
-	bool in_memory;
+	int how;
+	bool in_memory, file;
 
 	memset(s, 0, sizeof *s);
 	s->fd = -1;
 	if (qf_tempdir_usable(dir) < 0)
 		goto no_spool;
-	if ((s->fd = qf_tempfile_sized(dir, expected_size(in, limit), memory, &in_memory)) < 0)
+	if ((s->fd = qf_tempfile_sized(dir, expected_size(in, limit, &file), memory, &in_memory)) < 0)
 		goto no_spool;
+	how = first_way(file, in_memory);
 	for (;;) {
 		if (in_memory && s->size > memory) {
-			if (spill(s, dir, &how) < 0)
+			if (spill(s, dir, file, &how) < 0)
 				goto write_failed;
 			in_memory = false;
 		}

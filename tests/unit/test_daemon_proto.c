@@ -8,6 +8,7 @@
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include "daemon_proto.h"
 #include "exitcodes.h"
@@ -289,8 +290,8 @@ static void test_socket(void)
 	before = open_fds();
 
 	socketpair(AF_UNIX, SOCK_STREAM, 0, sv);
-	CHECK_INT(qf_proto_send(sv[0], buf, len, mfd), 0, "socket: a request with its descriptor is sent");
-	CHECK_INT(qf_proto_recv(sv[1], 'Q', QF_PROTO_FD_ALWAYS, &body, &blen, &flags, &fd, &why), 0,
+	CHECK_INT(qf_proto_send(sv[0], buf, len, mfd, 0), 0, "socket: a request with its descriptor is sent");
+	CHECK_INT(qf_proto_recv(sv[1], 'Q', QF_PROTO_FD_ALWAYS, 0, &body, &blen, &flags, &fd, &why), 0,
 		  "socket: ...and received (%s)", why);
 	CHECK(fd >= 0 && fstat(fd, &st) == 0 && st.st_size == 6, "socket: the descriptor is the spool");
 	CHECK_INT(qf_proto_request_decode(body, blen, flags, &r, &why), 0, "socket: the body decodes");
@@ -298,15 +299,15 @@ static void test_socket(void)
 	close(fd);
 
 	send_fds(sv[0], buf, len, NULL, 0);
-	CHECK_INT(qf_proto_recv(sv[1], 'Q', QF_PROTO_FD_ALWAYS, &body, &blen, &flags, &fd, &why), -1,
+	CHECK_INT(qf_proto_recv(sv[1], 'Q', QF_PROTO_FD_ALWAYS, 0, &body, &blen, &flags, &fd, &why), -1,
 		  "socket: a request without a descriptor is refused");
 	fds[0] = fds[1] = mfd;
 	send_fds(sv[0], buf, len, fds, 2);
-	CHECK_INT(qf_proto_recv(sv[1], 'Q', QF_PROTO_FD_ALWAYS, &body, &blen, &flags, &fd, &why), -1,
+	CHECK_INT(qf_proto_recv(sv[1], 'Q', QF_PROTO_FD_ALWAYS, 0, &body, &blen, &flags, &fd, &why), -1,
 		  "socket: a request with two descriptors is refused");
 	send_fds(sv[0], buf, len - 3, fds, 1);
 	close(sv[0]);
-	CHECK_INT(qf_proto_recv(sv[1], 'Q', QF_PROTO_FD_ALWAYS, &body, &blen, &flags, &fd, &why), -1,
+	CHECK_INT(qf_proto_recv(sv[1], 'Q', QF_PROTO_FD_ALWAYS, 0, &body, &blen, &flags, &fd, &why), -1,
 		  "socket: a request cut short by a hang-up is refused");
 	CHECK(strstr(why, "closed") != NULL, "socket: ...as a closed connection (%s)", why);
 	close(sv[1]);
@@ -315,11 +316,76 @@ static void test_socket(void)
 	free(buf);
 }
 
+/* A request larger than what is read with the head, and one that comes
+ * in two pieces: both arrive whole. A peer that sends nothing, or reads
+ * nothing, is waited for wait_s seconds and no longer. */
+static void test_socket_waits(void)
+{
+	struct qf_request q, r;
+	unsigned char *buf, *body, junk[65536];
+	size_t len, blen, i, at = 0;
+	unsigned flags;
+	const char *why = "";
+	char *env = malloc(40000);
+	int sv[2], mfd, fd, sndbuf = 4096;
+	pid_t pid;
+
+	env[at++] = 'F';
+	env[at++] = 0;
+	for (i = 0; i < 1000; i++)
+		at += (size_t)sprintf(env + at, "Tuser%04zu@example.com", i) + 1;
+	env[at++] = 0;
+	sample_request(&q);
+	q.envelope = env;
+	q.envlen = at;
+	qf_proto_request_encode(&q, &buf, &len);
+	mfd = memfd_create("spool", MFD_CLOEXEC);
+	socketpair(AF_UNIX, SOCK_STREAM, 0, sv);
+	qf_proto_send(sv[0], buf, len, mfd, 0);
+	CHECK_INT(qf_proto_recv(sv[1], 'Q', QF_PROTO_FD_ALWAYS, 5, &body, &blen, &flags, &fd, &why), 0,
+		  "socket: a %zu-byte request is received (%s)", len, why);
+	CHECK(qf_proto_request_decode(body, blen, flags, &r, &why) == 0 && r.envlen == at &&
+	      !memcmp(r.envelope, env, at), "socket: ...whole: its 1000 recipients survive");
+	free(body);
+	close(fd);
+
+	if ((pid = fork()) == 0) {   /* the head and some, then the rest */
+		send_fds(sv[0], buf, 100, &mfd, 1);
+		usleep(100000);
+		send_fds(sv[0], buf + 100, len - 100, NULL, 0);
+		_exit(0);
+	}
+	why = "";
+	CHECK_INT(qf_proto_recv(sv[1], 'Q', QF_PROTO_FD_ALWAYS, 5, &body, &blen, &flags, &fd, &why), 0,
+		  "socket: a request in two pieces 0.1 s apart is received (%s)", why);
+	CHECK(qf_proto_request_decode(body, blen, flags, &r, &why) == 0 && r.envlen == at,
+	      "socket: ...whole");
+	waitpid(pid, NULL, 0);
+	free(body);
+	close(fd);
+
+	CHECK_INT(qf_proto_recv(sv[1], 'Q', QF_PROTO_FD_ALWAYS, 1, &body, &blen, &flags, &fd, &why), -1,
+		  "socket: a client that sends nothing is given up after wait_s");
+	CHECK(strstr(why, "timed out") != NULL, "socket: ...as timed out (%s)", why);
+
+	setsockopt(sv[0], SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof sndbuf);
+	while (send(sv[0], junk, sizeof junk, MSG_DONTWAIT) > 0)
+		;   /* the peer reads nothing: its buffer is full */
+	CHECK_INT(qf_proto_send(sv[0], buf, len, -1, 1), -1,
+		  "socket: an answer to a client that reads nothing is given up after wait_s");
+	close(sv[0]);
+	close(sv[1]);
+	close(mfd);
+	free(buf);
+	free(env);
+}
+
 int main(void)
 {
 	test_head();
 	test_request();
 	test_answer();
 	test_socket();
+	test_socket_waits();
 	return unit_done();
 }

@@ -2,6 +2,7 @@
  * parts it hands on, decoded how, and what it notes about the structure. */
 #include <stdlib.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include "filter.h"
 #include "mime_decode.h"
@@ -47,9 +48,13 @@ static int walk_fd(int fd)
 {
 	int rc;
 
+	struct stat st;
+
 	memset(&msg, 0, sizeof msg);
 	qf_policy_default(&msg.policy);
 	msg.fd = fd;
+	if (fstat(fd, &st) == 0)
+		msg.size = (uint64_t)st.st_size;   /* what the spool would say */
 	msg.results = &result;
 	msg.nresults = 1;
 	nparts = 0;

@@ -128,6 +128,7 @@ int main(void)
 		unit_pass = unit_fail = 0;
 		deny_fcntl();
 		one(200000, 256 * 1024, false, "file");
+		one(50000, 256 * 1024, false, "file");   /* no O_NONBLOCK: no pipe */
 		fflush(stdout);
 		_exit(unit_fail ? 1 : 0);
 	}
