@@ -8,21 +8,15 @@
 
 #define CHECK_TIME_EVERY (1 << 20)
 
-int qf_mime_reader_open(struct qf_mime_reader *r, int fd, uint64_t size, const struct qf_msg *m)
+void qf_mime_reader_open(struct qf_mime_reader *r, int fd, uint64_t size, unsigned char *window,
+			 const struct qf_msg *m)
 {
 	memset(r, 0, sizeof *r);
 	r->fd = fd;
 	r->size = size;
 	r->m = m;
 	r->bol = true;
-	r->buf = malloc(QF_MIME_WINDOW);
-	return r->buf ? 0 : -1;
-}
-
-void qf_mime_reader_close(struct qf_mime_reader *r)
-{
-	free(r->buf);
-	r->buf = NULL;
+	r->buf = window;
 }
 
 uint64_t qf_mime_reader_offset(const struct qf_mime_reader *r)

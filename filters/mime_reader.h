@@ -30,10 +30,11 @@ struct qf_mime_reader {
 #define QF_MIME_READ_TIMEOUT (-2)
 
 /* Reads fd from offset 0 to its end, or to size when that is known (no
- * read only to see the end). 0, or -1 when out of memory. */
+ * read only to see the end), through the caller's window of
+ * QF_MIME_WINDOW bytes. */
 #define QF_MIME_SIZE_UNKNOWN UINT64_MAX
-int qf_mime_reader_open(struct qf_mime_reader *r, int fd, uint64_t size, const struct qf_msg *m);
-void qf_mime_reader_close(struct qf_mime_reader *r);
+void qf_mime_reader_open(struct qf_mime_reader *r, int fd, uint64_t size, unsigned char *window,
+			 const struct qf_msg *m);
 /* The next line with its newline, or a window-sized piece of a longer one. */
 int qf_mime_reader_line(struct qf_mime_reader *r, const unsigned char **p, size_t *n);
 /* Whether the line at the read position starts with "--" (1 or 0). */
