@@ -62,12 +62,12 @@ int qf_exec_queue(const char *path, int msgfd, int envfd)
 {
 	char *argv[2] = { (char *)path, NULL };
 
-	/* the queue is not ours to time out, and must see default signals */
+	/* the queue is not ours to time out (a timer outlives execve), and
+	 * must see default signals: execve resets the ones we catch
+	 * (SIGALRM; SIGABRT and SIGTRAP in early.c), the one we ignore is
+	 * ours to restore */
 	alarm(0);
-	signal(SIGALRM, SIG_DFL);
 	signal(SIGPIPE, SIG_DFL);
-	signal(SIGABRT, SIG_DFL);
-	signal(SIGTRAP, SIG_DFL);
 	/* the message may be a pipe (qf_output_fd), read from its start */
 	if ((lseek(msgfd, 0, SEEK_SET) < 0 && errno != ESPIPE) || lseek(envfd, 0, SEEK_SET) < 0 ||
 	    dup2(msgfd, 0) < 0 || dup2(envfd, 1) < 0) {

@@ -183,6 +183,31 @@ check "external filter exit 99: dropped (0), nothing queued" bash -c "[ $RC = 0 
 qf ext31 "$W/plain.eml" sh -c 'exit 31'
 check "external filter exit 31: 31" rc_is 31 ext31
 
+# the queue starts as if qmail-smtpd had run it: no signal ignored (qfilter
+# ignores SIGPIPE; its handlers are reset by execve) and no timer armed
+# (the queue below outlives the 2 s timeout)
+cat >"$W/sigqueue" <<EOF
+#!/bin/sh
+sed -n 's/^SigIgn:[[:space:]]*//p' /proc/\$\$/status >"\$REC.sigign"
+sleep 3
+exec "$root/tests/lib/recorder"
+EOF
+chmod +x "$W/sigqueue"
+{ cat "$W/a.conf"; echo "timeout 2"; } >"$W/a2.conf"
+{ cat "$W/a-inproc.conf"; echo "timeout 2"; } >"$W/a2-inproc.conf"
+for mode in a2 a2-inproc; do
+	rm -rf "$W/rec/sig-$mode"
+	REC=$W/rec/sig-$mode QQF_QMAILQUEUE=$W/sigqueue QFILTER_CONF=$W/$mode.conf \
+		"$QF_BIN/qfilter" <"$W/plain.eml" 1<"$W/env" 2>"$W/sig-$mode.err"
+	RC=$?
+	check "$mode: the queue runs past qfilter's timeout, no timer kills it (0)" \
+		bash -c "[ $RC = 0 ] && [ -f '$W/rec/sig-$mode/message' ]"
+	# SIGTRAP, SIGABRT, SIGPIPE, SIGALRM: bits 4, 5, 12 and 13 of SigIgn
+	m=$(cat "$W/rec/sig-$mode.sigign" 2>/dev/null)
+	check "$mode: ...and ignores none of the signals qfilter handles (SigIgn ${m:-?})" \
+		bash -c "[ -n '$m' ] && [ \$(( 0x$m & 0x3030 )) = 0 ]"
+done
+
 # --- hostile clients: the daemon logs them and serves on
 printf 'GET / HTTP/1.0\r\n\r\n' >"$W/junk"
 $PY -c 'import socket,sys; s=socket.socket(socket.AF_UNIX); s.connect(sys.argv[1]); s.sendall(open(sys.argv[2],"rb").read()); s.close()' "$W/a.sock" "$W/junk"
