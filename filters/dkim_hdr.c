@@ -136,10 +136,11 @@ int dkim_hdr_scan(struct dkim_hdr *h, int fd, uint64_t size)
 {
 	char buf[16384];
 	uint64_t off = 0;
+	size_t chunk = 4096;   /* most header blocks: the rest is the walk's to read */
 
 	dkim_hdr_init(h);
 	while (off < size && !h->done) {
-		size_t want = size - off < sizeof buf ? (size_t)(size - off) : sizeof buf;
+		size_t want = size - off < chunk ? (size_t)(size - off) : chunk;
 		ssize_t r = pread(fd, buf, want, (off_t)off);
 		long used;
 		if (r < 0 && errno == EINTR)
@@ -152,6 +153,7 @@ int dkim_hdr_scan(struct dkim_hdr *h, int fd, uint64_t size)
 		if ((used = dkim_hdr_feed(h, buf, (size_t)r)) < 0)
 			return -1;
 		off += (uint64_t)r;
+		chunk = sizeof buf;
 	}
 	return dkim_hdr_finish(h);
 }
