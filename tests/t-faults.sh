@@ -142,6 +142,20 @@ if [ "$(id -u)" = 0 ] && mount -t tmpfs -o size=64k,mode=0777 qf-faults "$T/full
 	check "the same with the default spool-memory: the message and its copy stay in memory, queued whole" \
 		queued_whole full "$T/m40k.eml"
 	check "spool full: nothing left in the spool afterwards" test -z "$(ls -A "$T/full")"
+	# through qfilterd with an external filter: the client copies
+	# qfilterd's pipe into a file the filter can seek in. A message just
+	# under spool-memory spools in memory; its copy, headers added, does
+	# not, and the full directory refuses it: 53, the filter never runs.
+	conf qfd "daemon unix:$T/qfd.sock" "timeout 60"
+	"$QF_BIN/qfilterd" -c "$T/qfd.conf" 2>"$T/qfd.log" & PIDS="$PIDS $!"
+	for _ in $(seq 100); do [ -S "$T/qfd.sock" ] && break; sleep 0.05; done
+	head -c 102380 "$T/m1m.eml" >"$T/m100k.eml"
+	conf full3 "daemon unix:$T/qfd.sock" "spool $T/full" "spool-memory 100k" "timeout 60"
+	run full3 "$T/m100k.eml" sh -c "touch '$T/full3.ran'; cat"
+	check "spool full when copying qfilterd's answer for an external filter: 53, a log line, nothing queued" \
+		refused_cleanly full3 53 'copying the message for the external filters'
+	check "...the filter never ran, and nothing is left in the spool" \
+		bash -c "[ ! -e '$T/full3.ran' ] && [ -z \"\$(ls -A '$T/full')\" ] && grep -q 'verdict=' '$T/qfd.log'"
 else
 	skip "spool full: cannot mount a tmpfs ($(cat "$T/mount.err" 2>/dev/null | head -1))"
 fi
