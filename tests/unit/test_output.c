@@ -5,12 +5,9 @@
  * pipe cannot be made large enough (fcntl refused under seccomp). */
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/filter.h>
-#include <linux/seccomp.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <sys/mman.h>
-#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -20,6 +17,7 @@
 #include "msg.h"
 #include "output.h"
 #include "unit.h"
+#include "unit_seccomp.h"
 
 static char dir[] = "/tmp/qf-test-output.XXXXXX";
 
@@ -99,17 +97,9 @@ static void one(size_t size, uint64_t memory, bool seekable, const char *want)
  * pages (pipe-user-pages-soft) */
 static void deny_fcntl(void)
 {
-	struct sock_filter f[] = {
-		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_fcntl, 0, 1),
-		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM),
-		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
-	};
-	struct sock_fprog prog = { sizeof f / sizeof f[0], f };
+	static const unsigned nr[] = { SYS_fcntl };
 
-	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 ||
-	    prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) < 0)
-		exit(2);
+	unit_deny_calls(nr, 1, EPERM);
 }
 
 int main(void)

@@ -17,6 +17,7 @@
 #include <unistd.h>
 #include "spool.h"
 #include "unit.h"
+#include "unit_seccomp.h"
 
 static char dir[] = "/tmp/qf-spool-test.XXXXXX";
 
@@ -110,38 +111,12 @@ static void one(size_t n, uint64_t memory, uint64_t limit, int as_pipe, const ch
 	free(data);
 }
 
-static void install(struct sock_filter *f, size_t k)
-{
-	struct sock_fprog prog = { (unsigned short)k, f };
-
-	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 ||
-	    prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) < 0) {
-		printf("not ok - cannot install the seccomp filter: %s\n", strerror(errno));
-		exit(2);
-	}
-}
-
-/* The n system calls in nr fail with err. */
-static void deny_calls(const unsigned *nr, size_t n, unsigned err)
-{
-	struct sock_filter f[2 + 2 * 4];
-	size_t i, k = 0;
-
-	f[k++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr));
-	for (i = 0; i < n && i < 4; i++) {
-		f[k++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, nr[i], 0, 1);
-		f[k++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | err);
-	}
-	f[k++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
-	install(f, k);
-}
-
 /* memfd_create fails with ENOSYS, as on a kernel before 3.17 */
 static void deny_memfd(void)
 {
 	static const unsigned nr[] = { SYS_memfd_create };
 
-	deny_calls(nr, 1, ENOSYS);
+	unit_deny_calls(nr, 1, ENOSYS);
 }
 
 /* splice, copy_file_range and sendfile fail with EINVAL, as for
@@ -150,7 +125,7 @@ static void deny_moves(void)
 {
 	static const unsigned nr[] = { SYS_splice, SYS_copy_file_range, SYS_sendfile };
 
-	deny_calls(nr, 3, EINVAL);
+	unit_deny_calls(nr, 3, EINVAL);
 }
 
 /* open(O_TMPFILE) fails with EOPNOTSUPP, as on a file system without it */
@@ -164,7 +139,7 @@ static void deny_tmpfile(void)
 		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EOPNOTSUPP),
 		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
 	};
-	install(f, sizeof f / sizeof f[0]);
+	unit_seccomp_install(f, sizeof f / sizeof f[0]);
 }
 
 /* Runs body in a child under the filter deny installs; passes when all
