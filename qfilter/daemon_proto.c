@@ -381,7 +381,6 @@ static int start_waiting(int sock, int option, int wait_s)
 int qf_proto_send(int sock, const void *buf, size_t len, int fd, int wait_s)
 {
 	int dontwait = wait_s > 0 ? MSG_DONTWAIT : 0;
-
 	const char *p = buf;
 	union {
 		struct cmsghdr h;
