@@ -93,13 +93,18 @@ int qf_mime_reader_dashes(struct qf_mime_reader *r)
 	return r->len - r->pos >= 2 && r->buf[r->pos] == '-' && r->buf[r->pos + 1] == '-';
 }
 
-/* The newline before the first line in [s, end) that starts with "--". */
+/* The newline before the first line in [s, end) that starts with "--".
+ * The search is for the dash, not the newline: a base64 body has no
+ * dashes at all and text few, where every line has a newline (a memchr
+ * per line was 6 % of a worker's instructions). */
 static unsigned char *dashes_line(unsigned char *s, unsigned char *end)
 {
-	while ((s = memchr(s, '\n', end - s)) && end - s >= 3) {
-		if (s[1] == '-' && s[2] == '-')
-			return s;
-		s++;
+	unsigned char *d = s + 1;
+
+	while (d + 1 < end && (d = memchr(d, '-', end - 1 - d))) {
+		if (d[-1] == '\n' && d[1] == '-')
+			return d - 1;
+		d += 2;   /* d[1] follows a dash, not a newline: no line starts there */
 	}
 	return NULL;
 }

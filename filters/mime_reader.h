@@ -1,7 +1,7 @@
 /* mime_reader.h: the spooled message read through a fixed window, as
  * lines (for headers and boundaries) or as runs of body bytes that stop
- * only where a line starts with "--", so that a body costs one memchr per
- * line and one pread per window. */
+ * only where a line starts with "--", so that a body costs a memchr per
+ * dash (base64 has none) and one pread per window. */
 #ifndef QF_MIME_READER_H
 #define QF_MIME_READER_H
 

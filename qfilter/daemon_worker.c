@@ -149,12 +149,13 @@ static void fill_answer(const struct qf_msg *m, const struct qf_decision *d, int
 {
 	size_t i;
 
-	memset(a, 0, sizeof *a);
+	/* field by field: zeroing all of it (9 KB of results, most of them
+	 * unused) was 3 % of a worker's instructions per message */
 	a->action = d->action;
 	a->exit = d->exit;
 	a->has_fd = outfd >= 0;
-	if (d->exit)
-		snprintf(a->reply, sizeof a->reply, "%s", d->reply);
+	a->nresults = 0;
+	snprintf(a->reply, sizeof a->reply, "%s", d->exit ? d->reply : "");
 	snprintf(a->reason, sizeof a->reason, "%s", d->reason ? d->reason : "");
 	for (i = 0; i < m->nresults && a->nresults < QF_PROTO_RESULTS_MAX; i++) {
 		const struct qf_result *r = &m->results[i];

@@ -6,6 +6,7 @@
 #include <unistd.h>
 #include "filter.h"
 #include "mime_decode.h"
+#include "mime_reader.h"
 #include "unit.h"
 
 struct seen {
@@ -259,6 +260,60 @@ static void window_edges(void)
 	free(m);
 }
 
+/* qf_mime_reader_body against its definition, on random bytes of '\n',
+ * '-' and 'a': a run ends after the first newline that starts a "--"
+ * line, or before a "\n-" at the end, or at the end. */
+static size_t body_run_expected(const unsigned char *b, size_t len, size_t pos)
+{
+	size_t q;
+
+	for (q = pos; q + 2 < len; q++)
+		if (b[q] == '\n' && b[q + 1] == '-' && b[q + 2] == '-')
+			return q + 1 - pos;
+	if (len - pos >= 2 && b[len - 1] == '-' && b[len - 2] == '\n')
+		return len - 1 - pos;
+	return len - pos;
+}
+
+static void body_runs(void)
+{
+	static unsigned char window[QF_MIME_WINDOW];
+	unsigned char b[300];
+	unsigned bad = 0, runs = 0, trial, seed = 7;
+	int fd = memfd_create("runs", 0);
+
+	for (trial = 0; trial < 20000 && fd >= 0; trial++) {
+		struct qf_mime_reader r;
+		const unsigned char *p;
+		size_t len, i, pos = 0, n;
+
+		seed = seed * 1103515245 + 12345;
+		len = 1 + (seed >> 8) % sizeof b;
+		for (i = 0; i < len; i++) {
+			seed = seed * 1103515245 + 12345;
+			b[i] = "\n--aaaa"[(seed >> 16) % 8];
+		}
+		if (ftruncate(fd, 0) < 0 || pwrite(fd, b, len, 0) != (ssize_t)len)
+			break;
+		qf_mime_reader_open(&r, fd, len, window, NULL);
+		while (qf_mime_reader_body(&r, &p, &n) == 1) {
+			runs++;
+			if (n == 0 || p != window + pos || n != body_run_expected(b, len, pos) ||
+			    memcmp(p, b + pos, n))
+				bad++;
+			pos += n;
+			if (n == 0 || runs > 100000000)
+				break;
+		}
+		if (pos != len)
+			bad++;
+	}
+	CHECK(fd >= 0 && trial == 20000, "random bodies written");
+	CHECK_INT(bad, 0, "body runs end where a line starts with --, over 20,000 random bodies");
+	if (fd >= 0)
+		close(fd);
+}
+
 static void zip_copy(void)
 {
 	CHECK_INT(WALK("Content-Type: application/zip\nContent-Transfer-Encoding: base64\n\n"
@@ -298,6 +353,7 @@ int main(void)
 	broken();
 	long_lines();
 	window_edges();
+	body_runs();
 	zip_copy();
 	decoders();
 	return unit_done();

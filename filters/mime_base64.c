@@ -1,0 +1,286 @@
+/* mime_base64.c: see mime_base64.h. Base64 decoded as RFC 2045 reads it:
+ * white space skipped, anything else outside the alphabet noted as damage
+ * and skipped, '=' ends a quantum early. Most of a body is whole lines of
+ * letters, and those are decoded 16 at a time (SSSE3, where the CPU has
+ * it) or two quanta at a time, and counted 16 at a time (SSE2). */
+#include <stdbool.h>
+#include <stdint.h>
+#include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+#if defined(__x86_64__) && defined(__GNUC__)
+#define B64_SSSE3 1
+#include <tmmintrin.h>
+#endif
+#include "mime_base64.h"
+
+enum { B64_PAD = 64, B64_SPACE = 65, B64_BAD = 66 };
+
+static const unsigned char b64_value[256] = {
+	66, 66, 66, 66, 66, 66, 66, 66, 66, 65, 65, 66, 66, 65, 66, 66,
+	66, 66, 66, 66, 66, 66, 66, 66, 66, 66, 66, 66, 66, 66, 66, 66,
+	65, 66, 66, 66, 66, 66, 66, 66, 66, 66, 66, 62, 66, 66, 66, 63,
+	52, 53, 54, 55, 56, 57, 58, 59, 60, 61, 66, 66, 66, 64, 66, 66,
+	66,  0,  1,  2,  3,  4,  5,  6,  7,  8,  9, 10, 11, 12, 13, 14,
+	15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 66, 66, 66, 66, 66,
+	66, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40,
+	41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, 66, 66, 66, 66, 66,
+	66, 66, 66, 66, 66, 66, 66, 66, 66, 66, 66, 66, 66, 66, 66, 66,
+	66, 66, 66, 66, 66, 66, 66, 66, 66, 66, 66, 66, 66, 66, 66, 66,
+	66, 66, 66, 66, 66, 66, 66, 66, 66, 66, 66, 66, 66, 66, 66, 66,
+	66, 66, 66, 66, 66, 66, 66, 66, 66, 66, 66, 66, 66, 66, 66, 66,
+	66, 66, 66, 66, 66, 66, 66, 66, 66, 66, 66, 66, 66, 66, 66, 66,
+	66, 66, 66, 66, 66, 66, 66, 66, 66, 66, 66, 66, 66, 66, 66, 66,
+	66, 66, 66, 66, 66, 66, 66, 66, 66, 66, 66, 66, 66, 66, 66, 66,
+	66, 66, 66, 66, 66, 66, 66, 66, 66, 66, 66, 66, 66, 66, 66, 66,
+};
+
+/* Output of an incomplete quantum, at padding or at the end. */
+size_t qf_b64_flush(struct qf_decoder *d, unsigned char *out)
+{
+	size_t n = 0;
+
+	if (d->nacc == 1)
+		d->error = true;         /* six bits cannot make a byte */
+	else if (d->nacc == 2) {
+		out[n++] = d->acc >> 4;
+	} else if (d->nacc == 3) {
+		out[n++] = d->acc >> 10;
+		out[n++] = d->acc >> 2;
+	}
+	d->acc = d->nacc = 0;
+	return n;
+}
+
+#ifdef __SSE2__
+/* Which of the 16 bytes at p are base64 letters, as a bit mask: A-Z and
+ * a-z (one range once 0x20 is set), '/' and 0-9 (one range), '+'. Bytes
+ * from 0x80 are negative to the signed compares, so never letters. */
+static unsigned b64_letters16(__m128i x)
+{
+	const __m128i low = _mm_or_si128(x, _mm_set1_epi8(0x20));
+	__m128i ok = _mm_and_si128(_mm_cmpgt_epi8(low, _mm_set1_epi8('a' - 1)),
+				   _mm_cmplt_epi8(low, _mm_set1_epi8('z' + 1)));
+
+	ok = _mm_or_si128(ok, _mm_and_si128(_mm_cmpgt_epi8(x, _mm_set1_epi8('/' - 1)),
+					    _mm_cmplt_epi8(x, _mm_set1_epi8('9' + 1))));
+	ok = _mm_or_si128(ok, _mm_cmpeq_epi8(x, _mm_set1_epi8('+')));
+	return (unsigned)_mm_movemask_epi8(ok);
+}
+
+/* ... and which are the white space b64_value skips (HT, LF, CR, SP) */
+static unsigned b64_space16(__m128i x)
+{
+	__m128i ws = _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('\n')),
+				  _mm_cmpeq_epi8(x, _mm_set1_epi8('\r')));
+
+	ws = _mm_or_si128(ws, _mm_cmpeq_epi8(x, _mm_set1_epi8(' ')));
+	ws = _mm_or_si128(ws, _mm_cmpeq_epi8(x, _mm_set1_epi8('\t')));
+	return (unsigned)_mm_movemask_epi8(ws);
+}
+#endif
+
+#ifdef B64_SSSE3
+/* Whole blocks of 16 letters, 12 bytes each, from a quantum boundary:
+ * each letter's value is itself plus an offset picked by its high nibble
+ * ('/' moved down one, to tell it from '+'), then the sextets are packed
+ * pairwise (6+6 bits, then 12+12) and the three bytes of every quantum
+ * put in order. Stops at the first block with anything but letters.
+ * Returns the bytes written, *used the characters read. A 16-byte store
+ * for 12 bytes: within out's room, as 16 characters give 12. */
+__attribute__((target("ssse3")))
+static size_t b64_blocks_ssse3(const unsigned char *in, size_t n, unsigned char *out, size_t *used)
+{
+	const __m128i offset = _mm_setr_epi8(0, 16, 19, 4, -65, -65, -71, -71, 0, 0, 0, 0, 0, 0, 0, 0);
+	const __m128i order = _mm_setr_epi8(2, 1, 0, 6, 5, 4, 10, 9, 8, 14, 13, 12, -1, -1, -1, -1);
+	unsigned char *o = out;
+	size_t i = 0;
+
+	while (i + 16 <= n) {
+		__m128i x = _mm_loadu_si128((const __m128i *)(in + i)), hi, v;
+		if (b64_letters16(x) != 0xFFFF)
+			break;
+		hi = _mm_and_si128(_mm_srli_epi32(x, 4), _mm_set1_epi8(0x0f));
+		hi = _mm_add_epi8(hi, _mm_cmpeq_epi8(x, _mm_set1_epi8('/')));
+		v = _mm_add_epi8(x, _mm_shuffle_epi8(offset, hi));
+		v = _mm_maddubs_epi16(v, _mm_set1_epi32(0x01400140));
+		v = _mm_madd_epi16(v, _mm_set1_epi32(0x00011000));
+		_mm_storeu_si128((__m128i *)o, _mm_shuffle_epi8(v, order));
+		o += 12;
+		i += 16;
+	}
+	*used = i;
+	return o - out;
+}
+
+static bool have_ssse3(void)
+{
+	static int known = -1;
+
+	if (known < 0)
+		known = __builtin_cpu_supports("ssse3") ? 1 : 0;
+	return known;
+}
+#endif
+
+/* b64_value spread over four tables, one per place in a quantum, each
+ * giving its character's bits already shifted into the 24 of the three
+ * output bytes; anything but a letter sets B64_NOT_LETTER. Four loads and
+ * three ORs decode a quantum. Filled on first use from b64_value (the same
+ * values every time, so a second filler would do no harm). */
+#define B64_NOT_LETTER (1u << 24)
+static uint32_t b64_place[4][256];
+static bool b64_place_ready;
+
+static void b64_place_fill(void)
+{
+	unsigned c, k;
+
+	for (c = 0; c < 256; c++) {
+		unsigned v = b64_value[c];
+		for (k = 0; k < 4; k++)
+			b64_place[k][c] = v < 64 ? (uint32_t)v << (18 - 6 * k) : B64_NOT_LETTER;
+	}
+	b64_place_ready = true;
+}
+
+static inline uint32_t b64_quantum(const unsigned char *q)
+{
+	return b64_place[0][q[0]] | b64_place[1][q[1]] | b64_place[2][q[2]] | b64_place[3][q[3]];
+}
+
+static inline void b64_put3(unsigned char *o, uint32_t q)
+{
+	o[0] = (unsigned char)(q >> 16);
+	o[1] = (unsigned char)(q >> 8);
+	o[2] = (unsigned char)q;
+}
+
+size_t qf_b64_step(struct qf_decoder *d, const unsigned char *in, size_t n, unsigned char *out)
+{
+	unsigned char *o = out;
+	unsigned acc = d->acc, nacc = d->nacc;
+	size_t i = 0;
+
+	if (!b64_place_ready)
+		b64_place_fill();
+	while (i < n) {
+		unsigned v;
+		/* whole quanta, two at a time, then one: the common case, broken
+		 * only by line ends, padding and damage */
+		if (!nacc) {
+#ifdef B64_SSSE3
+			if (i + 16 <= n && have_ssse3()) {
+				size_t used;
+				o += b64_blocks_ssse3(in + i, n - i, o, &used);
+				i += used;
+			}
+#endif
+			while (i + 8 <= n) {
+				uint32_t x = b64_quantum(in + i), y = b64_quantum(in + i + 4);
+				if ((x | y) & B64_NOT_LETTER)
+					break;
+				b64_put3(o, x);
+				b64_put3(o + 3, y);
+				o += 6;
+				i += 8;
+			}
+			if (i + 4 <= n) {
+				uint32_t x = b64_quantum(in + i);
+				if (!(x & B64_NOT_LETTER)) {
+					b64_put3(o, x);
+					o += 3;
+					i += 4;
+					continue;
+				}
+			}
+			if (i >= n)
+				break;
+		}
+		v = b64_value[in[i++]];
+		if (v < 64) {
+			acc = acc << 6 | v;
+			if (++nacc == 4) {
+				b64_put3(o, acc);
+				o += 3;
+				acc = nacc = 0;
+			}
+		} else if (v == B64_PAD) {
+			d->acc = acc;
+			d->nacc = nacc;
+			o += qf_b64_flush(d, o);
+			acc = nacc = 0;
+		} else if (v == B64_BAD)
+			d->error = true;
+	}
+	d->acc = acc;
+	d->nacc = nacc;
+	return o - out;
+}
+
+
+/* qf_b64_step's arithmetic without its output: letters are counted in a
+ * tight loop (16 bytes at a time with SSE2, line ends included), the
+ * rest handled as qf_b64_step does. */
+size_t qf_b64_count(struct qf_decoder *d, const unsigned char *in, size_t n)
+{
+	static const unsigned char pad_out[4] = { 0, 0, 1, 2 };  /* qf_b64_flush */
+	size_t out = 0, i = 0;
+	unsigned nacc = d->nacc;
+
+	while (i < n) {
+		size_t start, letters = 0;
+		unsigned v;
+
+#ifdef __SSE2__
+		while (i + 16 <= n) {
+			const __m128i x = _mm_loadu_si128((const __m128i *)(in + i));
+			unsigned l = b64_letters16(x), sp, k;
+			if (l == 0xFFFF) {
+				letters += 16;
+				i += 16;
+				continue;
+			}
+			/* a line end, or the first '=' or damaged byte */
+			sp = b64_space16(x);
+			k = (l | sp) == 0xFFFF ? 16 : (unsigned)__builtin_ctz(~(l | sp));
+			sp &= (1u << k) - 1;
+			letters += k;
+			for (; sp; sp &= sp - 1)   /* a bit or two: no need for POPCNT */
+				letters--;
+			i += k;
+			if (k < 16)
+				break;
+		}
+#endif
+		/* eight at a time while all are valid, then one by one */
+		start = i;
+		while (i + 8 <= n && (b64_value[in[i]] | b64_value[in[i + 1]] |
+				      b64_value[in[i + 2]] | b64_value[in[i + 3]] |
+				      b64_value[in[i + 4]] | b64_value[in[i + 5]] |
+				      b64_value[in[i + 6]] | b64_value[in[i + 7]]) < 64)
+			i += 8;
+		while (i < n && b64_value[in[i]] < 64)
+			i++;
+		letters += i - start;
+		if (letters) {
+			size_t total = nacc + letters;
+			out += total / 4 * 3;
+			nacc = total % 4;
+		}
+		if (i >= n)
+			break;
+		v = b64_value[in[i++]];
+		if (v == B64_PAD) {
+			if (nacc == 1)
+				d->error = true;
+			out += pad_out[nacc];
+			nacc = 0;
+		} else if (v == B64_BAD)
+			d->error = true;
+	}
+	d->nacc = nacc;
+	d->acc = 0;   /* only the count matters from here on */
+	return out;
+}
