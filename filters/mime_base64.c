@@ -2,7 +2,8 @@
  * white space skipped, anything else outside the alphabet noted as damage
  * and skipped, '=' ends a quantum early. Most of a body is whole lines of
  * letters, and those are decoded 16 at a time (SSSE3, where the CPU has
- * it) or two quanta at a time, and counted 16 at a time (SSE2). */
+ * it) or two quanta at a time, and counted 32 at a time (AVX2) or 16
+ * (SSE2). */
 #include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
@@ -10,8 +11,8 @@
 #include <emmintrin.h>
 #endif
 #if defined(__x86_64__) && defined(__GNUC__)
-#define B64_SSSE3 1
-#include <tmmintrin.h>
+#define B64_X86 1
+#include <immintrin.h>
 #endif
 #include "mime_base64.h"
 
@@ -81,7 +82,7 @@ static unsigned b64_space16(__m128i x)
 }
 #endif
 
-#ifdef B64_SSSE3
+#ifdef B64_X86
 /* Whole blocks of 16 letters, 12 bytes each, from a quantum boundary:
  * each letter's value is itself plus an offset picked by its high nibble
  * ('/' moved down one, to tell it from '+'), then the sextets are packed
@@ -120,6 +121,55 @@ static bool have_ssse3(void)
 
 	if (known < 0)
 		known = __builtin_cpu_supports("ssse3") ? 1 : 0;
+	return known;
+}
+#endif
+
+#ifdef B64_X86
+/* The letters in whole 32-byte blocks of letters and white space (line
+ * ends), counted with AVX2: the same classification as b64_letters16
+ * and b64_space16, twice as wide. Stops at the first block with anything
+ * else ('=' or damage), for the 16-byte loop to find it. Returns the
+ * letters, *used the bytes read. */
+__attribute__((target("avx2,popcnt")))
+static size_t b64_count_avx2(const unsigned char *in, size_t n, size_t *used)
+{
+	size_t i = 0, letters = 0;
+
+	while (i + 32 <= n) {
+		const __m256i x = _mm256_loadu_si256((const __m256i *)(in + i));
+		const __m256i low = _mm256_or_si256(x, _mm256_set1_epi8(0x20));
+		__m256i ok = _mm256_and_si256(_mm256_cmpgt_epi8(low, _mm256_set1_epi8('a' - 1)),
+					      _mm256_cmpgt_epi8(_mm256_set1_epi8('z' + 1), low));
+		__m256i ws;
+		uint32_t l, sp;
+
+		ok = _mm256_or_si256(ok, _mm256_and_si256(_mm256_cmpgt_epi8(x, _mm256_set1_epi8('/' - 1)),
+							  _mm256_cmpgt_epi8(_mm256_set1_epi8('9' + 1), x)));
+		ok = _mm256_or_si256(ok, _mm256_cmpeq_epi8(x, _mm256_set1_epi8('+')));
+		l = (uint32_t)_mm256_movemask_epi8(ok);
+		if (l != 0xFFFFFFFFu) {
+			ws = _mm256_or_si256(_mm256_cmpeq_epi8(x, _mm256_set1_epi8('\n')),
+					     _mm256_cmpeq_epi8(x, _mm256_set1_epi8('\r')));
+			ws = _mm256_or_si256(ws, _mm256_cmpeq_epi8(x, _mm256_set1_epi8(' ')));
+			ws = _mm256_or_si256(ws, _mm256_cmpeq_epi8(x, _mm256_set1_epi8('\t')));
+			sp = (uint32_t)_mm256_movemask_epi8(ws);
+			if ((l | sp) != 0xFFFFFFFFu)
+				break;
+		}
+		letters += (size_t)__builtin_popcount(l);
+		i += 32;
+	}
+	*used = i;
+	return letters;
+}
+
+static bool have_avx2(void)
+{
+	static int known = -1;
+
+	if (known < 0)
+		known = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("popcnt") ? 1 : 0;
 	return known;
 }
 #endif
@@ -170,7 +220,7 @@ size_t qf_b64_step(struct qf_decoder *d, const unsigned char *in, size_t n, unsi
 		/* whole quanta, two at a time, then one: the common case, broken
 		 * only by line ends, padding and damage */
 		if (!nacc) {
-#ifdef B64_SSSE3
+#ifdef B64_X86
 			if (i + 16 <= n && have_ssse3()) {
 				size_t used;
 				o += b64_blocks_ssse3(in + i, n - i, o, &used);
@@ -233,6 +283,13 @@ size_t qf_b64_count(struct qf_decoder *d, const unsigned char *in, size_t n)
 		size_t start, letters = 0;
 		unsigned v;
 
+#ifdef B64_X86
+		if (i + 32 <= n && have_avx2()) {
+			size_t used;
+			letters += b64_count_avx2(in + i, n - i, &used);
+			i += used;
+		}
+#endif
 #ifdef __SSE2__
 		while (i + 16 <= n) {
 			const __m128i x = _mm_loadu_si128((const __m128i *)(in + i));

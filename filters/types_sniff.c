@@ -1,6 +1,9 @@
 /* types_sniff.c: see types_sniff.h. */
 #include <string.h>
 #include <strings.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 #include "exe_header.h"
 #include "types_sniff.h"
 
@@ -142,19 +145,43 @@ const struct qf_kind *qf_types_by_declared(const char *type)
 	return NULL;
 }
 
+/* A control character that text has no business with. */
+static bool binary_byte(unsigned char c)
+{
+	return (c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f' && c != 0x1b) || c == 0x7f;
+}
+
+#ifdef __SSE2__
+/* Whether any of the 16 bytes at p is a binary_byte. */
+static bool binary16(const unsigned char *p)
+{
+	const __m128i x = _mm_loadu_si128((const __m128i *)p);
+	/* below 0x20, unsigned: max(x, 0x1f) is 0x1f */
+	__m128i ctl = _mm_cmpeq_epi8(_mm_max_epu8(x, _mm_set1_epi8(0x1f)), _mm_set1_epi8(0x1f));
+	__m128i fine = _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('\t')), _mm_cmpeq_epi8(x, _mm_set1_epi8('\n')));
+
+	fine = _mm_or_si128(fine, _mm_cmpeq_epi8(x, _mm_set1_epi8('\r')));
+	fine = _mm_or_si128(fine, _mm_cmpeq_epi8(x, _mm_set1_epi8('\f')));
+	fine = _mm_or_si128(fine, _mm_cmpeq_epi8(x, _mm_set1_epi8(0x1b)));
+	ctl = _mm_or_si128(_mm_andnot_si128(fine, ctl), _mm_cmpeq_epi8(x, _mm_set1_epi8(0x7f)));
+	return _mm_movemask_epi8(ctl) != 0;
+}
+#endif
+
 bool qf_types_text_like(const unsigned char *head, size_t len)
 {
-	size_t i;
+	size_t i = 0;
 
 	if (len > TEXT_SNIFF)
 		len = TEXT_SNIFF;
-	for (i = 0; i < len; i++) {
-		unsigned char c = head[i];
-		if (c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f' && c != 0x1b)
+#ifdef __SSE2__
+	for (; i + 16 <= len; i += 16)
+		if (binary16(head + i))
 			return false;
-		if (c == 0x7f)
+#endif
+	for (; i < len; i++)
+		if (binary_byte(head[i]))
 			return false;
-	}
 	return true;
 }
 
