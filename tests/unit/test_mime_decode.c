@@ -25,8 +25,11 @@ static size_t make_input(unsigned char *buf, unsigned seed, unsigned pad_pm, uns
 			buf[n++] = (unsigned char)(rand() % 256);
 		else
 			buf[n++] = (unsigned char)alphabet[rand() % 64];
-		if (++col == 76) {
-			buf[n++] = '\r';
+		/* lines of 76 (as mailers write them) or of any length, ending
+		 * in CRLF or LF by the seed */
+		if (++col == (seed % 3 ? 76 : 1 + seed % 97)) {
+			if (seed % 2)
+				buf[n++] = '\r';
 			buf[n++] = '\n';
 			col = 0;
 		}
