@@ -24,8 +24,9 @@ void qf_rules_close(struct qf_rules *r);
 
 /* The policy of one recipient: the defaults, then every matching rule top
  * to bottom. trace, when not NULL, gets each matching rule as written
- * ("FILE:LINE: text"). 0, or -1 with err (corrupt file, ENOMEM). */
-int qf_rules_policy(const struct qf_rules *r, const struct qf_subject *s,
+ * ("FILE:LINE: text"). 0, or -1 with err (corrupt file, ENOMEM). The
+ * rules parsed are kept in r for the next call. */
+int qf_rules_policy(struct qf_rules *r, const struct qf_subject *s,
 		    struct qf_policy *p,
 		    void (*trace)(void *arg, const char *rule), void *arg,
 		    char *err, size_t errlen);

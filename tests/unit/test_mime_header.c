@@ -47,6 +47,7 @@ static void random_value(char *v, size_t size, unsigned *seed)
 	static const char *const vals[] = { "a.exe", "\"a b.exe\"", "\"a;b=c\"", "\"\"", "\"=?x?q?a?=\"",
 		"\"a\\\"b\"", "=_x", "a=b", "\"tab\there\"", "\"\xc3\xa9\"", "\"q", "a(b)", "" };
 	static const char *const gaps[] = { "", " ", "\t", "  ", " \t" };
+	static const char *const before_eq[] = { "", "", "", " " };   /* mostly none */
 	size_t n = 0;
 	unsigned k, np;
 
@@ -61,7 +62,7 @@ static void random_value(char *v, size_t size, unsigned *seed)
 		ADD(";");
 		ADD(PICK(gaps));
 		ADD(PICK(names));
-		ADD(PICK(gaps) + 2);   /* mostly no space before '=' */
+		ADD(PICK(before_eq));
 		ADD("=");
 		ADD(PICK(vals));
 	}

@@ -447,6 +447,43 @@ static void test_compile_errors(void)
 	CHECK_INT(qf_rules_compile(src, out, keep_error, NULL, err, sizeof err), 111, "cannot read: 111");
 }
 
+/* Rules are parsed once and kept (up to 32, the rest each time): asked
+ * again and again, in any order, the answers stay the first ones, and a
+ * policy freed by the caller leaves the kept rules whole. */
+static void test_kept(void)
+{
+	char text[8192], rcpt[64];
+	size_t n = 0;
+	unsigned i, round, wrong = 0;
+	struct qf_rules *r;
+
+	n += (size_t)snprintf(text + n, sizeof text - n, "* ban-ext=exe,scr size=9M\n");
+	for (i = 0; i < 40; i++)
+		n += (size_t)snprintf(text + n, sizeof text - n, "to=u%u@kept.example size=%uK ban-ext=x%u\n",
+				      i, 100 + i, i);
+	r = compile_open("kept", text);
+	CHECK(r != NULL, "40 rules compile");
+	if (!r)
+		return;
+	for (round = 0; round < 3; round++)
+		for (i = 0; i < 40; i++) {
+			unsigned k = round == 1 ? 39 - i : (i * 7) % 40;
+			struct qf_policy p;
+			snprintf(rcpt, sizeof rcpt, "u%u@kept.example", k);
+			snprintf(text, sizeof text, "x%u", k);
+			if (policy(r, "s@x.example", rcpt, NULL, false, &p) < 0) {
+				wrong++;
+				continue;
+			}
+			if (p.size != (100 + k) * 1024 || !qf_list_has(p.ban_ext, text) ||
+			    qf_list_has(p.ban_ext, "exe"))
+				wrong++;
+			qf_policy_free(&p);
+		}
+	CHECK_INT(wrong, 0, "120 lookups over 40 rules, kept and not: each its own rule");
+	qf_rules_close(r);
+}
+
 int main(void)
 {
 	if (!mkdtemp(tmpdir)) {
@@ -459,6 +496,7 @@ int main(void)
 	test_selectors();
 	test_order_and_trace();
 	test_merge();
+	test_kept();
 	test_bad_files();
 	test_compile_errors();
 	if (!unit_fail) {
