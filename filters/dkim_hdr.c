@@ -89,32 +89,38 @@ static int end_line(struct dkim_hdr *h, uint64_t eol, uint64_t next)
 
 long dkim_hdr_feed(struct dkim_hdr *h, const char *p, size_t n)
 {
-	size_t i;
+	size_t i = 0;
 
 	if (h->done)
 		return 0;
-	for (i = 0; i < n; i++) {
-		char c = p[i];
-		uint64_t at = h->pos + i;
+	while (i < n) {
+		/* a line's bytes up to its LF, or to the end of p: only the
+		 * start of a line is kept (for classify) */
+		const char *lf = memchr(p + i, '\n', n - i);
+		size_t end = lf ? (size_t)(lf - p) : n, take = end - i;
+		uint64_t at = h->pos + end, eol;
 
-		if (c == '\n') {
-			uint64_t eol = h->last_cr ? at - 1 : at;
-			if (eol < h->line_off)
-				eol = h->line_off;
-			if (end_line(h, eol, at + 1) < 0)
-				return -1;
-			h->line_off = at + 1;
-			h->headlen = 0;
-			h->last_cr = false;
-			if (h->done) {
-				h->pos = at + 1;
-				return (long)(i + 1);
-			}
-			continue;
+		if (take) {
+			size_t room = sizeof h->head - h->headlen;
+			memcpy(h->head + h->headlen, p + i, take < room ? take : room);
+			h->headlen += take < room ? take : room;
+			h->last_cr = p[end - 1] == '\r';
 		}
-		if (h->headlen < sizeof h->head)
-			h->head[h->headlen++] = c;
-		h->last_cr = c == '\r';
+		if (!lf)
+			break;
+		eol = h->last_cr ? at - 1 : at;
+		if (eol < h->line_off)
+			eol = h->line_off;
+		if (end_line(h, eol, at + 1) < 0)
+			return -1;
+		h->line_off = at + 1;
+		h->headlen = 0;
+		h->last_cr = false;
+		i = end + 1;
+		if (h->done) {
+			h->pos = at + 1;
+			return (long)i;
+		}
 	}
 	h->pos += n;
 	return (long)n;

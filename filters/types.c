@@ -134,13 +134,15 @@ static const char *banned_ext(char *const *list, const char *name)
 
 static bool type_banned(char *const *list, const char *type)
 {
+	bool exe = list && *list && qf_types_is_exe_type(type);
+
 	for (; list && *list; list++) {
 		size_t n = strlen(*list);
 		if (!strcasecmp(*list, type))
 			return true;
 		if (n >= 2 && !strcmp(*list + n - 2, "/*") && !strncasecmp(*list, type, n - 1))
 			return true;
-		if (qf_types_is_exe_type(*list) && qf_types_is_exe_type(type))
+		if (exe && qf_types_is_exe_type(*list))
 			return true;
 	}
 	return false;
