@@ -144,6 +144,16 @@ static void carry_out(struct qf_msg *m, struct qf_decision *d, int *outfd)
 		d->exit = QF_EXIT_BUG;   /* only the client may make it 82 */
 }
 
+/* s, cut to fit, into dst of size bytes (snprintf "%s" without its
+ * formatting machinery: ten of these per message) */
+static void put_str(char *dst, size_t size, const char *s)
+{
+	size_t n = strnlen(s, size - 1);
+
+	memcpy(dst, s, n);
+	dst[n] = 0;
+}
+
 static void fill_answer(const struct qf_msg *m, const struct qf_decision *d, int outfd,
 			struct qf_answer *a)
 {
@@ -155,15 +165,15 @@ static void fill_answer(const struct qf_msg *m, const struct qf_decision *d, int
 	a->exit = d->exit;
 	a->has_fd = outfd >= 0;
 	a->nresults = 0;
-	snprintf(a->reply, sizeof a->reply, "%s", d->exit ? d->reply : "");
-	snprintf(a->reason, sizeof a->reason, "%s", d->reason ? d->reason : "");
+	put_str(a->reply, sizeof a->reply, d->exit ? d->reply : "");
+	put_str(a->reason, sizeof a->reason, d->reason ? d->reason : "");
 	for (i = 0; i < m->nresults && a->nresults < QF_PROTO_RESULTS_MAX; i++) {
 		const struct qf_result *r = &m->results[i];
 		if (!r->ran)
 			continue;
-		snprintf(a->results[a->nresults].filter, sizeof a->results[0].filter, "%s", r->filter);
-		snprintf(a->results[a->nresults].result, sizeof a->results[0].result, "%s",
-			 r->result ? r->result : "ok");
+		put_str(a->results[a->nresults].filter, sizeof a->results[0].filter, r->filter);
+		put_str(a->results[a->nresults].result, sizeof a->results[0].result,
+			r->result ? r->result : "ok");
 		a->nresults++;
 	}
 }
