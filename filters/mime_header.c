@@ -224,40 +224,41 @@ static int gmime_disposition(const char *disp, struct qf_mime_fields *f)
 	return copied ? 0 : -1;
 }
 
+/* One field: read plainly when it is plain (never when gmime_only), else
+ * through GMime. 0, or -1 when out of memory. */
+static int one_field(const char *v, struct qf_mime_fields *f, bool gmime_only, unsigned *plain,
+		     int (*plainly)(const char *, struct qf_mime_fields *),
+		     int (*through_gmime)(const char *, struct qf_mime_fields *))
+{
+	int rc = gmime_only ? 0 : plainly(v, f);
+
+	if (rc < 0)
+		return -1;
+	if (rc) {
+		if (plain)
+			++*plain;
+		return 0;
+	}
+	pthread_once(&gmime_once, gmime_start);
+	return through_gmime(v, f);
+}
+
 int qf_mime_fields_parse_with(const char *ctype, const char *disp, const char *cte,
 			      struct qf_mime_fields *f, bool gmime_only, unsigned *plain)
 {
-	int rc;
-
 	memset(f, 0, sizeof *f);
 	if (plain)
 		*plain = 0;
 	if (disp) {
-		if ((rc = gmime_only ? 0 : plain_disposition(disp, f)) < 0)
+		if (one_field(disp, f, gmime_only, plain, plain_disposition, gmime_disposition) < 0)
 			goto nomem;
-		if (rc && plain)
-			++*plain;
-		if (!rc) {
-			pthread_once(&gmime_once, gmime_start);
-			if (gmime_disposition(disp, f) < 0)
-				goto nomem;
-		}
 		if (f->filename && !*f->filename) {
 			free(f->filename);
 			f->filename = NULL;
 		}
 	}
-	if (ctype) {
-		if ((rc = gmime_only ? 0 : plain_type(ctype, f)) < 0)
-			goto nomem;
-		if (rc && plain)
-			++*plain;
-		if (!rc) {
-			pthread_once(&gmime_once, gmime_start);
-			if (parse_type(ctype, f) < 0)
-				goto nomem;
-		}
-	}
+	if (ctype && one_field(ctype, f, gmime_only, plain, plain_type, parse_type) < 0)
+		goto nomem;
 	if (cte && !first_word(cte, &f->encoding))
 		goto nomem;
 	return 0;
