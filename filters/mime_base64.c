@@ -1,9 +1,10 @@
 /* mime_base64.c: see mime_base64.h. Base64 decoded as RFC 2045 reads it:
  * white space skipped, anything else outside the alphabet noted as damage
  * and skipped, '=' ends a quantum early. Most of a body is whole lines of
- * letters, and those are decoded 16 at a time (SSSE3, where the CPU has
- * it) or two quanta at a time, and counted 32 at a time (AVX2) or 16
- * (SSE2). */
+ * letters, and those are decoded 32 at a time (AVX2, where the CPU has
+ * it), 16 (SSSE3) or two quanta at a time, and counted 32 at a time (AVX2)
+ * or 16 (SSE2). The scalar loops are the definition the vector ones must
+ * match (test_mime_decode). */
 #include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
@@ -117,11 +118,12 @@ static size_t b64_blocks_ssse3(const unsigned char *in, size_t n, unsigned char 
 
 /* The same with AVX2, 32 letters to 24 bytes, line ends between whole
  * quanta skipped on the way (a block that holds one is decoded up to it),
- * and letters told by two nibble tables instead of compares: a byte is a
- * letter when the classes
- * its low nibble rules out (b64_lo) miss the class of its high nibble
- * (b64_hi): class 1 for rows with no letters, 2 for '+' and '/', 4 for
- * digits, 8 for '@'..'O' and '`'..'o', 16 for 'P'..'Z' and 'p'..'z'. */
+ * and letters told by two nibble tables instead of compares. The high
+ * nibble gives a byte's row a class (b64_hi): 1 for rows without letters,
+ * 2 for the row of '+' and '/', 4 for the digits', 8 for the rows starting
+ * '@' and '`', 16 for those starting 'P' and 'p'. The low nibble gives the
+ * classes in which it is not a letter (b64_lo). A letter: no class in
+ * common. */
 __attribute__((target("avx2")))
 static size_t b64_blocks_avx2(const unsigned char *in, size_t n, unsigned char *out, size_t *used)
 {
@@ -196,9 +198,7 @@ static bool have_ssse3(void)
 		known = __builtin_cpu_supports("ssse3") ? 1 : 0;
 	return known;
 }
-#endif
 
-#ifdef B64_X86
 /* The letters in whole 32-byte blocks of letters and white space (line
  * ends), counted with AVX2: the same classification as b64_letters16
  * and b64_space16, twice as wide. Stops at the first block with anything
@@ -236,7 +236,6 @@ static size_t b64_count_avx2(const unsigned char *in, size_t n, size_t *used)
 	*used = i;
 	return letters;
 }
-
 #endif
 
 /* b64_value spread over four tables, one per place in a quantum, each
@@ -282,8 +281,8 @@ size_t qf_b64_step(struct qf_decoder *d, const unsigned char *in, size_t n, unsi
 		b64_place_fill();
 	while (i < n) {
 		unsigned v;
-		/* whole quanta, two at a time, then one: the common case, broken
-		 * only by line ends, padding and damage */
+		/* whole quanta, in vector blocks, then two at a time, then one:
+		 * the common case, broken only by line ends, padding and damage */
 		if (!nacc) {
 #ifdef B64_X86
 			if (i + 32 <= n && have_avx2()) {
