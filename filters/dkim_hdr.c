@@ -101,9 +101,9 @@ long dkim_hdr_feed(struct dkim_hdr *h, const char *p, size_t n)
 		uint64_t at = h->pos + end, eol;
 
 		if (take) {
-			size_t room = sizeof h->head - h->headlen;
-			memcpy(h->head + h->headlen, p + i, take < room ? take : room);
-			h->headlen += take < room ? take : room;
+			size_t room = sizeof h->head - h->headlen, keep = take < room ? take : room;
+			memcpy(h->head + h->headlen, p + i, keep);
+			h->headlen += keep;
 			h->last_cr = p[end - 1] == '\r';
 		}
 		if (!lf)

@@ -78,7 +78,6 @@ struct walk {
 	char *field[F_COUNT];
 	size_t flen[F_COUNT];
 	int cur;                    /* the field a folded line continues */
-	unsigned depth_base;        /* 0: the spooled message; more: one inside */
 	bool leaf_open;
 	struct leaf leaf;
 	unsigned max_parts, max_depth;
@@ -647,7 +646,8 @@ static void walk_run(struct walk *w)
 	}
 }
 
-static void walk_free(struct walk *w)
+/* What w holds, not w itself. */
+static void walk_release(struct walk *w)
 {
 	int i;
 
@@ -658,10 +658,6 @@ static void walk_free(struct walk *w)
 	free(w->lev);
 	for (i = 0; i < F_COUNT; i++)
 		free(w->field[i]);
-	if (!w->depth_base && !spare)
-		spare = w;
-	else
-		free(w);
 }
 
 /* One message (the spooled one, or a decoded one inside it) from fd. */
@@ -682,7 +678,6 @@ static int walk_fd(struct qf_msg *m,
 	if (w == spare)
 		spare = NULL;
 	memset(w, 0, offsetof(struct walk, leaf));
-	w->depth_base = depth;
 	qf_mime_reader_open(&w->rd, fd, size, w->window, m);
 	w->m = m;
 	w->each = each;
@@ -693,7 +688,11 @@ static int walk_fd(struct qf_msg *m,
 	begin_entity(w, depth, false);
 	walk_run(w);
 	rc = w->rc;
-	walk_free(w);
+	walk_release(w);
+	if (!depth && !spare)
+		spare = w;
+	else
+		free(w);
 	return rc;
 }
 

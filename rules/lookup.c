@@ -19,7 +19,7 @@
 #define PARSED_KEPT 32
 
 struct parsed {
-	const char *text;            /* in the cdb's mapping; NULL: free slot */
+	const char *text;            /* in the cdb's mapping: stable while r is open */
 	struct qf_rule rule;
 };
 
@@ -116,7 +116,6 @@ void qf_rules_close(struct qf_rules *r)
 	free(r->source);
 	free(r);
 }
-
 
 struct match {
 	unsigned line;
@@ -237,30 +236,31 @@ static void first_problem(void *arg, const char *what)
 
 /* The rule whose text is at text: parsed now, or earlier and kept (the
  * first PARSED_KEPT distinct ones; later ones are parsed each time into
- * *scratch, which the caller frees when *fresh). 0, or -1 as
- * qf_rule_parse. */
+ * *scratch, which the caller frees when *rule is scratch). 0, or -1 when
+ * the text is not a rule (qf_rule_parse failed, or it is blank: the
+ * compiled file holds no blank rules). */
 static int parsed_rule(struct qf_rules *r, const char *text, unsigned len, struct qf_rule *scratch,
-		       const struct qf_rule **rule, bool *fresh, struct first_problem *fp)
+		       const struct qf_rule **rule, struct first_problem *fp)
 {
 	unsigned i;
 
 	for (i = 0; i < r->nkept; i++)
 		if (r->kept[i].text == text) {
 			*rule = &r->kept[i].rule;
-			*fresh = false;
 			return 0;
 		}
 	if (qf_rule_parse(text, len, scratch, first_problem, fp) < 0)
 		return -1;
-	if (r->nkept < PARSED_KEPT && scratch->sel != QF_SEL_NONE) {
+	if (scratch->sel == QF_SEL_NONE) {
+		qf_rule_free(scratch);
+		return -1;
+	}
+	*rule = scratch;
+	if (r->nkept < PARSED_KEPT) {
 		r->kept[r->nkept].text = text;
 		r->kept[r->nkept].rule = *scratch;
 		*rule = &r->kept[r->nkept++].rule;
-		*fresh = false;
-		return 0;
 	}
-	*rule = scratch;
-	*fresh = true;
 	return 0;
 }
 
@@ -290,17 +290,16 @@ int qf_rules_policy(struct qf_rules *r, const struct qf_subject *subj,
 		struct first_problem fp = { why, sizeof why, false };
 		struct qf_rule scratch;
 		const struct qf_rule *rule;
-		bool fresh;
 		int rc;
-		if (parsed_rule(r, s.m[i].text, s.m[i].len, &scratch, &rule, &fresh, &fp) < 0) {
+		if (parsed_rule(r, s.m[i].text, s.m[i].len, &scratch, &rule, &fp) < 0) {
 			s.error = EPROTO;
 			goto fail;
 		}
-		rc = rule->sel == QF_SEL_NONE ? -2 : qf_rule_apply(rule, p);
-		if (fresh)
+		rc = qf_rule_apply(rule, p);
+		if (rule == &scratch)
 			qf_rule_free(&scratch);
 		if (rc < 0) {
-			s.error = rc == -2 ? EPROTO : ENOMEM;
+			s.error = ENOMEM;
 			goto fail;
 		}
 		if (trace) {
