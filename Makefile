@@ -15,8 +15,14 @@ VERSION = 0.1.0
 CC ?= cc
 # libclamav is dlopen()ed (filters/clamav_lib.c): only its headers here.
 PKGS = gmime-3.0 libmagic opendkim libcrypto libarchive libunbound
+# Read when the Makefile is read: every target that first installs the
+# packages (deps) builds in a sub-make, which reads them again afterwards.
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) libclamav 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcdb -ldl
+NEED_PACKAGES ?= tests/lib/need-packages
+# A compile without the libraries' flags fails on a missing header deep
+# inside; say instead what is missing.
+NEED_FLAGS = $(if $(strip $(PKG_CFLAGS)),,$(error pkg-config knows none of: $(PKGS) libclamav; run make deps (or make check, make demo) to install the Debian packages))
 WARN = -Wall -Wextra -Werror -Wno-unused-parameter
 CPPFLAGS += -D_GNU_SOURCE -DQF_VERSION='"$(VERSION)"' -DQF_BINDIR='"$(BINDIR)"' -Iqfilter -Ifilters -Irules
 CFLAGS ?= -O2 -g
@@ -75,7 +81,7 @@ HDRS := $(wildcard qfilter/*.h filters/*.h rules/*.h)
 all: $(PROGS) $(UNITS)
 
 $(OBJ)/%.o: %.c $(HDRS)
-	@mkdir -p $(dir $@)
+	$(NEED_FLAGS)@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC      $<")
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@.$$$$.o $< && mv -f $@.$$$$.o $@
 
@@ -148,7 +154,7 @@ bin-fuzz/%: tests/fuzz/%.c obj/fuzz/libqf.a $(HDRS)
 	$(Q)clang $(FUZZCFLAGS) -o $@ $< obj/fuzz/libqf.a $(PKG_LIBS)
 
 deps:
-	@tests/lib/need-packages
+	@$(NEED_PACKAGES)
 
 check: deps
 	$(MAKE) all
@@ -158,13 +164,16 @@ check-asan: deps
 	$(MAKE) ASAN=1 all
 	tests/run-all bin-asan
 
-check-slow: deps all
+check-slow: deps
+	$(MAKE) all
 	tests/run-slow
 
-bench: deps all
+bench: deps
+	$(MAKE) all
 	tests/bench/run
 
-demo: deps all
+demo: deps
+	$(MAKE) all
 	tests/demo/run
 
 install: all
