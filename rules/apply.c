@@ -41,6 +41,9 @@ int qf_rule_apply(const struct qf_rule *r, struct qf_policy *p)
 	if (set & QF_SET_PART_SIZE) p->part_size = s->part_size;
 	if (set & QF_SET_DKIM) p->dkim_verify = s->dkim_verify;
 	if (set & QF_SET_DKIM_FAIL) p->dkim_fail = s->dkim_fail;
+	if (set & QF_SET_UNCHECKED) p->unchecked = s->unchecked;
+	if (set & QF_SET_AMBIGUOUS) p->ambiguous = s->ambiguous;
+	if (set & QF_SET_PARTIAL) p->partial = s->partial;
 	if (set & QF_SET_MAX_PARTS) p->max_parts = s->max_parts;
 	if (set & QF_SET_MAX_DEPTH) p->max_depth = s->max_depth;
 	if ((set & QF_SET_BAN_TYPES) && list_replace(&p->ban_types, s->ban_types) < 0)

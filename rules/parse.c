@@ -324,6 +324,9 @@ static const struct setting {
 	{ "dkim", QF_SET_DKIM, dkim_value, 0 },
 	{ "dkim-require", QF_SET_DKIM_REQUIRE, dkim_require_value, 0 },
 	{ "dkim-fail", QF_SET_DKIM_FAIL, action_value, offsetof(struct qf_policy, dkim_fail) },
+	{ "unchecked", QF_SET_UNCHECKED, action_value, offsetof(struct qf_policy, unchecked) },
+	{ "ambiguous-mime", QF_SET_AMBIGUOUS, action_value, offsetof(struct qf_policy, ambiguous) },
+	{ "message-partial", QF_SET_PARTIAL, action_value, offsetof(struct qf_policy, partial) },
 	{ "max-parts", QF_SET_MAX_PARTS, count_value, offsetof(struct qf_policy, max_parts) },
 	{ "max-depth", QF_SET_MAX_DEPTH, count_value, offsetof(struct qf_policy, max_depth) },
 };

@@ -38,6 +38,9 @@ void qf_policy_default(struct qf_policy *p)
 	p->virus_fail = QF_VFAIL_TEMPFAIL;
 	p->types = QF_ACT_REJECT;
 	p->dkim_fail = QF_ACT_REJECT;
+	p->unchecked = QF_ACT_REJECT;
+	p->ambiguous = QF_ACT_REJECT;
+	p->partial = QF_ACT_REJECT;
 	p->dkim_verify = true;
 	p->max_parts = 1000;
 	p->max_depth = 30;
@@ -105,6 +108,9 @@ int qf_policy_merge(struct qf_policy *into, const struct qf_policy *from)
 	into->virus = MAX(into->virus, from->virus);
 	into->types = MAX(into->types, from->types);
 	into->dkim_fail = MAX(into->dkim_fail, from->dkim_fail);
+	into->unchecked = MAX(into->unchecked, from->unchecked);
+	into->ambiguous = MAX(into->ambiguous, from->ambiguous);
+	into->partial = MAX(into->partial, from->partial);
 	/* a scanner failure tempfails unless every recipient says pass */
 	if (from->virus_fail == QF_VFAIL_TEMPFAIL)
 		into->virus_fail = QF_VFAIL_TEMPFAIL;

@@ -31,6 +31,9 @@ struct qf_policy {
 	enum qf_virus_fail virus_fail; /* virus-fail= (tempfail) */
 	enum qf_action types;      /* types= (reject) */
 	enum qf_action dkim_fail;  /* dkim-fail= (reject) */
+	enum qf_action unchecked;  /* unchecked= (reject): content that could not be checked */
+	enum qf_action ambiguous;  /* ambiguous-mime= (reject): readers could disagree */
+	enum qf_action partial;    /* message-partial= (reject): a fragment, not checkable */
 	bool dkim_verify;          /* dkim=verify|off (verify) */
 	uint64_t size;             /* size= bytes, 0 = none */
 	uint64_t part_size;        /* part-size= bytes, 0 = none */
