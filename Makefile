@@ -101,7 +101,7 @@ $(BIN)/%: $(OBJ)/qfilter/%.o $(OBJ)/libqf.a
 # (0.13 ms against 0.36 ms exec to exit here: glibc probes the CPU's caches
 # at start-up with cpuid, which traps under virtualisation). FRONT_SRC is
 # all the front may use: a link error means it reached for something heavy.
-FRONT_SRC = qfilter/qfilter.c qfilter/client_env.c qfilter/config.c qfilter/daemon_client.c \
+FRONT_SRC = qfilter/qfilter.c qfilter/client_env.c qfilter/config.c qfilter/daemon_client.c qfilter/deadline.c \
 	qfilter/daemon_proto.c qfilter/deliver.c qfilter/envelope.c qfilter/exitcodes.c \
 	qfilter/external.c qfilter/io.c qfilter/log.c qfilter/msg.c qfilter/spool.c
 ifeq ($(FRONT_CC),)

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/sendfile.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 #include "io.h"
 
@@ -172,6 +173,20 @@ int qf_tempfile(const char *dir)
 int qf_tempdir_usable(const char *dir)
 {
 	return access(temp_dir(dir), W_OK | X_OK);
+}
+
+int qf_tempdir_room(const char *dir, uint64_t size)
+{
+	struct statvfs fs;
+
+	if (statvfs(temp_dir(dir), &fs) < 0)
+		return -1;
+	/* a file system that reports no blocks (some pseudo ones) is not full */
+	if (fs.f_blocks && (uint64_t)fs.f_bavail * fs.f_frsize < size + 1) {
+		errno = ENOSPC;
+		return -1;
+	}
+	return 0;
 }
 
 /* An anonymous file in memory, close-on-exec and sealable. fd or -1

@@ -32,6 +32,12 @@ int qf_tempfile(const char *dir);
  * every message even when it is kept in memory, so that a broken spool
  * setting shows at once, not only on large messages. */
 int qf_tempdir_usable(const char *dir);
+/* Whether the spool directory's file system has room for a file of size
+ * bytes (statvfs(2), the blocks an unprivileged user may take). A message
+ * kept in memory is checked this way, so that a full spool shows on
+ * every message, as on one that is written there. 0, or -1 with errno
+ * ENOSPC (or statvfs's error). */
+int qf_tempdir_room(const char *dir, uint64_t size);
 /* For a file of size bytes: in memory when size <= memory (0: never),
  * else (or without memfd) a temp file in dir. fd or -1 (errno);
  * *in_memory (when not NULL) tells which. */

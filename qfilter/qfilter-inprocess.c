@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "deliver.h"
+#include "deadline.h"
 #include "early.h"
 #include "exitcodes.h"
 #include "external.h"
@@ -25,27 +26,7 @@
 #include "log.h"
 #include "process.h"
 #include "quarantine.h"
-
-static void on_alarm(int sig)
-{
-	(void)sig;
-	if (qf_io_interrupted)
-		_exit(QF_EXIT_TIMEOUT);   /* stuck past the grace period */
-	qf_io_interrupted = 1;
-	if (qf_external_pgid)
-		kill(-qf_external_pgid, SIGKILL);
-	alarm(5);
-}
-
-static void timeouts(unsigned seconds)
-{
-	struct sigaction sa;
-
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_alarm;   /* no SA_RESTART: blocking calls return */
-	sigaction(SIGALRM, &sa, NULL);
-	alarm(seconds);
-}
+#include "spool.h"
 
 /* Refused before the message could be read: read everything anyway, so
  * that the caller never gets a write error (qmail-smtpd, mailfront). */
@@ -141,6 +122,8 @@ int main(int argc, char **argv)
 	int64_t t0 = qf_now_ms(), deadline;
 
 	qf_early_done();   /* GLib aborts were caught before main (early.c) */
+	if ((rc = qf_input_fds_check()))
+		_exit(rc);
 	signal(SIGPIPE, SIG_IGN);
 	if (argc > 1 && (n = qf_external_split(argv + 1, argc - 1, &argvs)) < 0) {
 		qf_log("error: bad filter command line (an empty program between --)");
@@ -154,11 +137,11 @@ int main(int argc, char **argv)
 	deadline = t0 + (int64_t)conf.timeout * 1000;
 	if (spooled_input(&spool, &deadline)) {
 		int64_t left = deadline - t0;
-		timeouts(left > 1000 ? (unsigned)((left + 999) / 1000) : 1);
+		qf_deadline_arm(left > 1000 ? (unsigned)((left + 999) / 1000) : 1);
 		if ((rc = qf_envelope_read(1, &env)))
 			_exit(rc);
 	} else {
-		timeouts(conf.timeout);
+		qf_deadline_arm(conf.timeout);
 		if ((rc = qf_read_input(&conf, &spool, &env)))
 			_exit(rc);
 	}

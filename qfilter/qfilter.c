@@ -17,6 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "daemon_client.h"
+#include "deadline.h"
 #include "deliver.h"
 #include "exitcodes.h"
 #include "external.h"
@@ -28,17 +29,6 @@
 #ifndef QF_BINDIR
 #define QF_BINDIR "/var/qmail/bin"
 #endif
-
-static void on_alarm(int sig)
-{
-	(void)sig;
-	if (qf_io_interrupted)
-		_exit(QF_EXIT_TIMEOUT);
-	qf_io_interrupted = 1;
-	if (qf_external_pgid)
-		kill(-qf_external_pgid, SIGKILL);
-	alarm(5);
-}
 
 /* qfilter-inprocess beside this program (found through /proc/self/exe,
  * so that a relocated installation works), else in QF_BINDIR */
@@ -75,11 +65,12 @@ int main(int argc, char **argv)
 	struct qf_spool spool;
 	struct qf_envelope env;
 	struct qf_client client;
-	struct sigaction sa;
 	char err[512], ***argvs = NULL, spooled[96];
 	int n = 0, rc, envfd;
 	int64_t t0 = qf_now_ms();
 
+	if ((rc = qf_input_fds_check()))
+		_exit(rc);
 	if (qf_config_load(qf_config_path(), &conf, err, sizeof err) < 0 || !conf.daemon) {
 		/* the whole job, configuration errors included, is the
 		 * in-process program's: it reads, drains and answers */
@@ -89,10 +80,7 @@ int main(int argc, char **argv)
 		_exit(QF_EXIT_TEMPFAIL);
 	}
 	signal(SIGPIPE, SIG_IGN);
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_alarm;   /* no SA_RESTART: blocking calls return */
-	sigaction(SIGALRM, &sa, NULL);
-	alarm(conf.timeout);
+	qf_deadline_arm(conf.timeout);
 	if (argc > 1 && (n = qf_external_split(argv + 1, argc - 1, &argvs)) < 0) {
 		qf_log("error: bad filter command line (an empty program between --)");
 		qf_drain(0);

@@ -189,8 +189,14 @@ int qf_spool_read(int in, const char *dir, uint64_t memory, uint64_t limit, stru
 		qf_log("error: spool seek: %s", strerror(errno));
 		return QF_EXIT_WRITE;
 	}
-	if (in_memory)
+	if (in_memory) {
+		if (qf_tempdir_room(dir, s->size) < 0) {
+			qf_log("error: the spool %s has no room for the message (%llu bytes): %s",
+			       dir ? dir : "$TMPDIR", (unsigned long long)s->size, strerror(errno));
+			return QF_EXIT_WRITE;
+		}
 		seal(s);
+	}
 	return 0;
 no_spool:
 	qf_log("error: cannot create a spool file in %s: %s", dir ? dir : "$TMPDIR", strerror(errno));
@@ -200,6 +206,24 @@ write_failed:
 	qf_log("error: writing the spool file: %s", strerror(errno));
 	qf_drain(in);
 	return QF_EXIT_WRITE;
+}
+
+int qf_input_fds_check(void)
+{
+	bool in = fcntl(0, F_GETFD) >= 0, env = fcntl(1, F_GETFD) >= 0;
+	int fd;
+
+	if (fcntl(2, F_GETFD) < 0 && in && env && (fd = open("/dev/null", O_WRONLY)) >= 0 && fd != 2)
+		close(fd);
+	if (in && env)
+		return 0;
+	qf_log("error: %s not open: unable to read the %s", !in ? "fd 0" : "fd 1",
+	       !in ? "message" : "envelope");
+	if (in)
+		qf_drain(0);
+	if (env)
+		qf_drain(1);
+	return QF_EXIT_READ;
 }
 
 int qf_read_input(const struct qf_config *c, struct qf_spool *s, struct qf_envelope *e)

@@ -27,5 +27,11 @@ struct qf_envelope;
  * the spool, then the envelope from fd 1. 0, or the exit code to use
  * (fd 1 is drained when the message could not be read). */
 int qf_read_input(const struct qf_config *c, struct qf_spool *s, struct qf_envelope *e);
+/* Called first in every program qmail runs: fd 0 (the message) and fd 1
+ * (the envelope) must be open, or the next open() would take their place
+ * and its file be read as the message. 0, or 54 (logged; what is open is
+ * drained). A closed fd 2 is opened on /dev/null, so that log lines
+ * cannot land in a file opened later. */
+int qf_input_fds_check(void);
 
 #endif

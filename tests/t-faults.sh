@@ -137,10 +137,11 @@ if [ "$(id -u)" = 0 ] && mount -t tmpfs -o size=64k,mode=0777 qf-faults "$T/full
 	run full2 "$T/m40k.eml"
 	check "spool full at the queue's copy (40 KB message, spool-memory 0): 53, a log line, nothing queued" \
 		refused_cleanly full2 53 'error: .*(spool|queue|No space left)'
-	# by default both stay in memory: the spool directory is not needed
+	# by default both would stay in memory, but a full spool is refused
+	# for every message (qfilter.conf(5)), so that it shows at once
 	run full "$T/m40k.eml"
-	check "the same with the default spool-memory: the message and its copy stay in memory, queued whole" \
-		queued_whole full "$T/m40k.eml"
+	check "the same with the default spool-memory: 53 all the same, a log line, nothing queued" \
+		refused_cleanly full 53 'error: the spool .* has no room'
 	check "spool full: nothing left in the spool afterwards" test -z "$(ls -A "$T/full")"
 	# through qfilterd with an external filter: the client copies
 	# qfilterd's pipe into a file the filter can seek in. A message just
