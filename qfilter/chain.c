@@ -19,7 +19,7 @@ struct walk {
 
 static void add_ms(struct qf_msg *m, size_t i, int64_t since)
 {
-	m->results[i].ms += (double)(qf_now_ms() - since);
+	m->results[i].ms += (double)(qf_now_us() - since) / 1000.0;
 }
 
 static void each_part(struct qf_msg *m, const struct qf_part *p, void *arg)
@@ -31,7 +31,7 @@ static void each_part(struct qf_msg *m, const struct qf_part *p, void *arg)
 	for (i = 0; i < qf_nfilters; i++) {
 		if (!w->active[i])
 			continue;
-		t = qf_now_ms();
+		t = qf_now_us();
 		m->current = i;
 		qf_filters[i]->part(m, w->state[i], p);
 		add_ms(m, i, t);
@@ -126,7 +126,7 @@ void qf_chain_run(struct qf_msg *m)
 			continue;
 		m->results[i].ran = true;
 		m->current = i;
-		t = qf_now_ms();
+		t = qf_now_us();
 		state[i] = qf_engine_state(m->engine, i);
 		add_ms(m, i, t);
 		if (!state[i]) {
@@ -159,7 +159,7 @@ void qf_chain_run(struct qf_msg *m)
 			continue;
 		}
 		m->current = i;
-		t = qf_now_ms();
+		t = qf_now_us();
 		f->message(m, state[i]);
 		add_ms(m, i, t);
 	}

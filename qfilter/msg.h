@@ -124,7 +124,9 @@ void qf_msg_warn(struct qf_msg *m, const char *fmt, ...)
  * there is no deadline). Use for poll() and socket timeouts. */
 int qf_msg_ms_left(const struct qf_msg *m);
 bool qf_msg_expired(const struct qf_msg *m);
-/* CLOCK_MONOTONIC in ms */
+/* CLOCK_MONOTONIC in ms; in µs for the filters' times (qfilter-test
+ * shows them to the microsecond) */
 int64_t qf_now_ms(void);
+int64_t qf_now_us(void);
 
 #endif

@@ -96,4 +96,8 @@ import json; d = json.load(open('$W/t.json'))
 assert d['verdict'] == 'accept' and d['exit'] == 0 and d['reply'].startswith('250'), d
 assert any(h.startswith('X-Qfilter:') for h in d['headers']), d
 assert all({'name', 'result', 'ms'} <= set(f) for f in d['filters']) and d['filters'], d"
+# filter times come from a microsecond clock: not every filter 0.000 ms
+out=$("$BIN/qfilter-test" "$W/small.eml" 2>&1)
+check "qfilter-test times filters to the microsecond (some filter above 0.000 ms)" \
+	bash -c 'printf "%s\n" "$1" | grep "^filter: " | grep -vq " 0\.000 ms"' _ "$out"
 tap_summary

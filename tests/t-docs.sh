@@ -27,6 +27,14 @@ for s in "EXIT CODES" ENVIRONMENT FILES; do
 		grep -q "^\.SH $s" "$m" && ok "$m has $s" || bad "$m has $s"
 	done
 done
+# every configuration key config.c accepts is in qfilter.conf(5), and
+# every key the page describes is one config.c accepts
+code=$(grep -o '!strcmp(key, "[a-z0-9-]*")' qfilter/config.c | sed 's/.*"\(.*\)".*/\1/' | sort -u)
+page=$(awk 'prev == ".TP" && /^\.BI? / { sub(/^\.BI? /, ""); gsub(/\\-/, "-"); gsub(/"/, ""); split($0, w, " "); print w[1] } { prev = $1 }' docs/qfilter.conf.5 | grep -E '^[a-z][a-z0-9-]*$' | sort -u)
+undocumented=$(comm -23 <(printf '%s\n' "$code") <(printf '%s\n' "$page") | tr '\n' ' ')
+unknown=$(comm -13 <(printf '%s\n' "$code") <(printf '%s\n' "$page") | tr '\n' ' ')
+[ -n "$code" ] && [ -z "$undocumented" ] && ok "every key of config.c ($(echo $code | wc -w)) is in qfilter.conf(5)" || bad "keys of config.c missing from qfilter.conf(5): ${undocumented:-(no keys found in config.c)}"
+[ -z "$unknown" ] && ok "qfilter.conf(5) describes no key that config.c does not accept" || bad "qfilter.conf(5) describes keys config.c does not accept: $unknown"
 # make install puts programs, man pages and examples under PREFIX
 I=$(mktemp -d)
 if make -s install PREFIX="$I" >/dev/null 2>&1; then
