@@ -1,5 +1,5 @@
 /* envelope.c: reads and checks the qmail-queue envelope. The codes follow
- * qmail-queue: 91 for a bad format, 11 for an address over 1003 bytes,
+ * qmail-queue: 91 for a bad format, 11 for an address of 1003 bytes or more,
  * 54 when the stream ends before the final \0. */
 #include <errno.h>
 #include <stdlib.h>
@@ -28,8 +28,8 @@ static int item(const char *buf, size_t len, size_t *pos, char want, const char 
 		return QF_EXIT_ENVELOPE;
 	nul = memchr(buf + *pos + 1, 0, len - *pos - 1);
 	if (!nul)   /* no end: too long, or cut off */
-		return len - *pos - 1 > QF_ADDR_MAX ? QF_EXIT_ADDR_LONG : QF_EXIT_READ;
-	if ((size_t)(nul - (buf + *pos + 1)) > QF_ADDR_MAX)
+		return len - *pos - 1 >= QF_ADDR_MAX ? QF_EXIT_ADDR_LONG : QF_EXIT_READ;
+	if ((size_t)(nul - (buf + *pos + 1)) >= QF_ADDR_MAX)
 		return QF_EXIT_ADDR_LONG;
 	*addr = buf + *pos + 1;
 	*pos = nul - buf + 1;

@@ -4,7 +4,9 @@
 
 #include <stddef.h>
 
-#define QF_ADDR_MAX 1003          /* qmail-queue's ADDR: longer is exit 11 */
+/* qmail-queue's ADDR: it reads at most 1003 bytes of an address with its
+ * NUL, so an address of 1003 bytes or more is exit 11, 1002 is the most */
+#define QF_ADDR_MAX 1003
 #define QF_ENVELOPE_MAX (16u << 20) /* bytes of envelope we accept at all */
 
 struct qf_envelope {

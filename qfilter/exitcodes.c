@@ -4,7 +4,7 @@
 
 const struct qf_exit_info qf_exit_table[] = {
 	{ QF_EXIT_OK, "ok", "the message was queued by the real queue, dropped by policy, or quarantined" },
-	{ QF_EXIT_ADDR_LONG, "addr-too-long", "an envelope address is longer than 1003 bytes" },
+	{ QF_EXIT_ADDR_LONG, "addr-too-long", "an envelope address of 1003 bytes or more" },
 	{ QF_EXIT_REFUSED, "refused", "permanent refusal by policy (virus, executable, size, banned type, DKIM policy)" },
 	{ QF_EXIT_NOMEM, "nomem", "out of memory" },
 	{ QF_EXIT_TIMEOUT, "timeout", "the message took longer than the timeout setting" },

@@ -6,7 +6,7 @@
 
 enum qf_exit {
 	QF_EXIT_OK = 0,          /* queued, or dropped by policy */
-	QF_EXIT_ADDR_LONG = 11,  /* an envelope address over 1003 bytes */
+	QF_EXIT_ADDR_LONG = 11,  /* an envelope address of 1003 bytes or more */
 	QF_EXIT_REFUSED = 31,    /* permanent refusal by policy */
 	QF_EXIT_NOMEM = 51,      /* out of memory */
 	QF_EXIT_TIMEOUT = 52,    /* the timeout setting expired */

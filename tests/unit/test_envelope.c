@@ -49,9 +49,12 @@ int main(void)
 	big[n++] = 0;
 	memcpy(big + n, "Tx@y.z\0\0", 8);
 	CHECK_INT(parse(big, n + 8, &e), QF_EXIT_ADDR_LONG, "sender of 1004 bytes: 11");
-	big[1004] = 0;   /* 1003 bytes: allowed */
+	big[1004] = 0;   /* 1003 bytes: qmail-queue's ADDR has no room for the NUL */
 	memcpy(big + 1005, "Tx@y.z\0\0", 8);
-	CHECK_INT(parse(big, 1013, &e), 0, "sender of exactly 1003 bytes is fine");
+	CHECK_INT(parse(big, 1013, &e), QF_EXIT_ADDR_LONG, "sender of exactly 1003 bytes: 11, as qmail-queue");
+	big[1003] = 0;   /* 1002 bytes: the longest */
+	memcpy(big + 1004, "Tx@y.z\0\0", 8);
+	CHECK_INT(parse(big, 1012, &e), 0, "sender of 1002 bytes is fine");
 	qf_envelope_free(&e);
 	memcpy(big, "Fa\0T", 4);
 	memset(big + 4, 'b', 2000);
