@@ -24,7 +24,10 @@ NEED_PACKAGES ?= tests/lib/need-packages
 # inside; say instead what is missing.
 NEED_FLAGS = $(if $(strip $(PKG_CFLAGS)),,$(error pkg-config knows none of: $(PKGS) libclamav; run make deps (or make check, make demo) to install the Debian packages))
 WARN = -Wall -Wextra -Werror -Wno-unused-parameter
-CPPFLAGS += -D_GNU_SOURCE -DQF_VERSION='"$(VERSION)"' -DQF_BINDIR='"$(BINDIR)"' -Iqfilter -Ifilters -Irules
+# The library's folders, lowest layer first (docs/ARCHITECTURE.md):
+# each depends only on those before it. qfilter/ holds the programs.
+LAYERS = lib qmail mime sniff archive dkim rules engine filters daemon
+CPPFLAGS += -D_GNU_SOURCE -DQF_VERSION='"$(VERSION)"' -DQF_BINDIR='"$(BINDIR)"' $(addprefix -I,$(LAYERS))
 CFLAGS ?= -O2 -g
 CFLAGS += -std=gnu11 $(WARN) $(PKG_CFLAGS)
 
@@ -54,7 +57,7 @@ endif
 ifeq ($(STATIC),1)
   FRONT_LDFLAGS = -static
   FRONT_CC ?= $(shell command -v musl-gcc 2>/dev/null)
-  # libopendkim's key decode goes through filters/rsa_spki_wrap.c
+  # libopendkim's key decode goes through dkim/rsa_spki_wrap.c
   PROG_PRE = -Wl,--wrap=d2i_PUBKEY_bio -Wl,-u,__wrap_d2i_PUBKEY_bio
   PROG_LIBS = -Wl,--as-needed -Wl,-Bstatic -Wl,--start-group $(STATIC_LIBS) -Wl,--end-group \
 	-Wl,-Bdynamic -lm -ldl -pthread
@@ -68,15 +71,14 @@ else
   Q = @
 endif
 
-# Files that define main(); everything else in these folders is the library.
-MAINS = qfilter/qfilter.c qfilter/qfilter-inprocess.c qfilter/qfilter-test.c qfilter/qfilterd.c \
-	rules/qfilter-rules.c
-LIBSRC := $(filter-out $(MAINS),$(wildcard qfilter/*.c filters/*.c rules/*.c))
+# Files that define main(): the programs, one per file in qfilter/.
+MAINS := $(wildcard qfilter/*.c)
+LIBSRC := $(wildcard $(addsuffix /*.c,$(LAYERS)))
 LIBOBJ := $(LIBSRC:%.c=$(OBJ)/%.o)
 PROGS := $(patsubst %.c,$(BIN)/%,$(notdir $(wildcard $(MAINS))))
 UNITSRC := $(wildcard tests/unit/test_*.c)
 UNITS := $(patsubst tests/unit/%.c,$(BIN)/unit/%,$(UNITSRC))
-HDRS := $(wildcard qfilter/*.h filters/*.h rules/*.h)
+HDRS := $(wildcard $(addsuffix /*.h,$(LAYERS)))
 
 all: $(PROGS) $(UNITS)
 
@@ -101,9 +103,9 @@ $(BIN)/%: $(OBJ)/qfilter/%.o $(OBJ)/libqf.a
 # (0.13 ms against 0.36 ms exec to exit here: glibc probes the CPU's caches
 # at start-up with cpuid, which traps under virtualisation). FRONT_SRC is
 # all the front may use: a link error means it reached for something heavy.
-FRONT_SRC = qfilter/qfilter.c qfilter/client_env.c qfilter/config.c qfilter/daemon_client.c qfilter/deadline.c \
-	qfilter/daemon_proto.c qfilter/deliver.c qfilter/envelope.c qfilter/exitcodes.c \
-	qfilter/external.c qfilter/io.c qfilter/log.c qfilter/msg.c qfilter/spool.c
+FRONT_SRC = qfilter/qfilter.c qmail/client_env.c lib/config.c daemon/daemon_client.c qmail/deadline.c \
+	daemon/daemon_proto.c qmail/deliver.c qmail/envelope.c qmail/exitcodes.c \
+	qmail/external.c lib/io.c lib/log.c engine/msg.c qmail/spool.c
 ifeq ($(FRONT_CC),)
 $(BIN)/qfilter: $(OBJ)/qfilter/qfilter.o $(OBJ)/libqf.a
 	@mkdir -p $(BIN)
@@ -121,11 +123,6 @@ $(BIN)/qfilter: $(FRONT_OBJ) Makefile
 	@$(if $(Q),echo "  LD      $@ (musl)")
 	$(Q)$(FRONT_CC) -static -o $@.tmp $(FRONT_OBJ) && mv -f $@.tmp $@
 endif
-
-$(BIN)/qfilter-rules: $(OBJ)/rules/qfilter-rules.o $(OBJ)/libqf.a
-	@mkdir -p $(BIN)
-	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(LDFLAGS) -o $@.tmp $< $(OBJ)/libqf.a $(PROG_LIBS) && mv -f $@.tmp $@
 
 $(BIN)/unit/%: $(OBJ)/tests/unit/%.o $(OBJ)/libqf.a
 	@mkdir -p $(BIN)/unit

@@ -29,7 +29,7 @@ for s in "EXIT CODES" ENVIRONMENT FILES; do
 done
 # every configuration key config.c accepts is in qfilter.conf(5), and
 # every key the page describes is one config.c accepts
-code=$(grep -o '!strcmp(key, "[a-z0-9-]*")' qfilter/config.c | sed 's/.*"\(.*\)".*/\1/' | sort -u)
+code=$(grep -o '!strcmp(key, "[a-z0-9-]*")' lib/config.c | sed 's/.*"\(.*\)".*/\1/' | sort -u)
 page=$(awk 'prev == ".TP" && /^\.BI? / { sub(/^\.BI? /, ""); gsub(/\\-/, "-"); gsub(/"/, ""); split($0, w, " "); print w[1] } { prev = $1 }' docs/qfilter.conf.5 | grep -E '^[a-z][a-z0-9-]*$' | sort -u)
 undocumented=$(comm -23 <(printf '%s\n' "$code") <(printf '%s\n' "$page") | tr '\n' ' ')
 unknown=$(comm -13 <(printf '%s\n' "$code") <(printf '%s\n' "$page") | tr '\n' ' ')

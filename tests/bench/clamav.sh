@@ -15,7 +15,7 @@ W=$(mktemp -d "${TMPDIR:-/tmp}/bench-clamav.XXXXXX")
 cleanup() { tests/lib/clamd-stop "$W/clamd"; [ -n "$KEEP" ] || rm -rf "$W"; }
 trap cleanup EXIT
 make -s obj/std/filters/clamd.o obj/std/filters/clamav_lib.o >/dev/null || exit 1
-cc -O2 -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -Iqfilter -Ifilters -Irules \
+cc -O2 -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -Ilib -Iqmail -Ifilters \
 	-o "$W/clamav_bench" tests/bench/clamav_bench.c \
 	obj/std/filters/clamd.o obj/std/filters/clamav_lib.o -ldl || exit 1
 /usr/bin/python3 tests/bench/messages.py "$W/m" >/dev/null || { echo "clamav.sh: messages.py failed"; exit 1; }

@@ -9,7 +9,7 @@ W=$(mktemp -d "${TMPDIR:-/tmp}/bench-rules.XXXXXX")
 trap '[ -n "$KEEP" ] || rm -rf "$W"' EXIT
 N=${N:-200000}
 make -s bin/qfilter-rules obj/std/libqf.a >/dev/null || exit 1
-cc -O2 -std=gnu11 -D_GNU_SOURCE -Iqfilter -Irules -o "$W/rules_bench" tests/bench/rules_bench.c \
+cc -O2 -std=gnu11 -D_GNU_SOURCE -Ilib -Irules -o "$W/rules_bench" tests/bench/rules_bench.c \
 	obj/std/libqf.a $(pkg-config --libs gmime-3.0 libmagic opendkim libcrypto libarchive libunbound 2>/dev/null) \
 	-lcdb -ldl || exit 1
 

@@ -1,5 +1,5 @@
 /* dkim_oracle.h: libopendkim as the judge of our DKIM body hash
- * (filters/dkim_bodyhash.c), for test_dkim_bodyhash and the fuzz target
+ * (dkim/dkim_bodyhash.c), for test_dkim_bodyhash and the fuzz target
  * fuzz_dkim_bodyhash. The library signs a message with the body in
  * question, as dkim_verify.c would have given it to the library (bare LF
  * made CRLF), and the bh= of its signature is the expected digest. */

@@ -1,4 +1,4 @@
-/* test_dkim_bodyhash.c: our DKIM body hash (filters/dkim_bodyhash.c)
+/* test_dkim_bodyhash.c: our DKIM body hash (dkim/dkim_bodyhash.c)
  * against libopendkim's, for chosen bodies and for random ones fed in
  * random pieces; and the cases it must leave to the library. */
 #include <stdint.h>

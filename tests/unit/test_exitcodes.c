@@ -1,5 +1,5 @@
 /* test_exitcodes: the EXIT CODES section of docs/qfilter.8 lists exactly
- * the codes of the table in qfilter/exitcodes.c, with the same meanings.
+ * the codes of the table in qmail/exitcodes.c, with the same meanings.
  * Run from the project root (tests/run-all does). */
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,4 +1,4 @@
-/* test_output.c: the copy handed to the queue (qfilter/output.c): a pipe
+/* test_output.c: the copy handed to the queue (engine/output.c): a pipe
  * that holds all of it when it fits in spool-memory and nothing must
  * seek in it, else a file; the same bytes either way (added headers, then
  * the message minus the skipped ranges); and a file after all when the
