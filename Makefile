@@ -173,6 +173,10 @@ demo: deps
 	$(MAKE) all
 	tests/demo/run
 
+# rewrites the sample output in docs/INSTALL.md from real runs
+docs-samples: all
+	tests/docs-samples update
+
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(ETCDIR)
 	install -m 755 $(PROGS) $(DESTDIR)$(BINDIR)/
@@ -184,5 +188,5 @@ install: all
 clean:
 	rm -rf obj bin bin-asan bin-fuzz
 
-.PHONY: all deps check check-asan check-slow bench demo install clean fuzz
+.PHONY: docs-samples all deps check check-asan check-slow bench demo install clean fuzz
 .SECONDARY:

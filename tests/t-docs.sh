@@ -35,6 +35,16 @@ undocumented=$(comm -23 <(printf '%s\n' "$code") <(printf '%s\n' "$page") | tr '
 unknown=$(comm -13 <(printf '%s\n' "$code") <(printf '%s\n' "$page") | tr '\n' ' ')
 [ -n "$code" ] && [ -z "$undocumented" ] && ok "every key of config.c ($(echo $code | wc -w)) is in qfilter.conf(5)" || bad "keys of config.c missing from qfilter.conf(5): ${undocumented:-(no keys found in config.c)}"
 [ -z "$unknown" ] && ok "qfilter.conf(5) describes no key that config.c does not accept" || bad "qfilter.conf(5) describes keys config.c does not accept: $unknown"
+# the guide's sample output is what the programs print (tests/docs-samples)
+while read -r line; do
+	case $line in ok\ -*) ok "${line#ok - }" ;; not\ ok\ -*) bad "${line#not ok - }" ;; *) echo "$line" ;; esac
+done < <(tests/docs-samples check "$BIN" 2>&1)
+# every program make builds is in INSTALL.md's table of what make install puts
+for p in "$BIN"/qfilter*; do
+	[ -x "$p" ] || continue
+	grep -q "^| \`/var/qmail/bin/$(basename "$p")\` |" docs/INSTALL.md &&
+		ok "INSTALL.md's install table lists $(basename "$p")" || bad "INSTALL.md's install table lists $(basename "$p")"
+done
 # make install puts programs, man pages and examples under PREFIX
 I=$(mktemp -d)
 if make -s install PREFIX="$I" >/dev/null 2>&1; then
