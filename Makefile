@@ -184,6 +184,8 @@ install: all
 	install -m 644 docs/*.8 $(DESTDIR)$(MANDIR)/man8/
 	install -m 644 docs/qfilter.conf.example $(DESTDIR)$(ETCDIR)/qfilter.conf.example
 	install -m 644 rules/default.rules $(DESTDIR)$(ETCDIR)/qfilter.rules.example
+	@id qfilterd >/dev/null 2>&1 || echo "make install: for qfilterd, create its user once (qfilterd(8), USER AND GROUP):" \
+		"useradd -r -g nofiles -M -d /nonexistent -s /usr/sbin/nologin qfilterd"
 
 clean:
 	rm -rf obj bin bin-asan bin-fuzz

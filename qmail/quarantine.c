@@ -1,7 +1,10 @@
 /* quarantine.c: delivery of a quarantined message into a Maildir.
  * The Maildir way: write tmp/NAME, fsync, link it to new/NAME, unlink
  * tmp/NAME; NAME is unique (time, microseconds, pid, a counter, host).
- * A Maildir that does not exist yet is created (mode 0700). Since qfilter
+ * A Maildir that does not exist yet is created mode 2770: the SMTP
+ * server's user (in process) and qfilterd's share its group (qfilterd(8),
+ * INSTALL.md section 8), and the setgid bit keeps it on what is made
+ * inside. Since qfilter
  * then exits 0, the message must really be on disk: the file and new/
  * are fsync'd before we return. */
 #include <errno.h>
@@ -25,11 +28,23 @@ static int make_dir(const char *dir, const char *sub, char *err, size_t errlen)
 	int n = snprintf(path, sizeof path, "%s%s%s", dir, sub ? "/" : "", sub ? sub : "");
 
 	if (n < 0 || (size_t)n >= sizeof path) {
-		snprintf(err, errlen, "quarantine %s: path too long", dir);
+		snprintf(err, errlen, "%s: path too long", dir);
 		return -1;
 	}
-	if (mkdir(path, 0700) < 0 && errno != EEXIST) {
-		snprintf(err, errlen, "quarantine: cannot create %s: %s", path, strerror(errno));
+	if (mkdir(path, 02770) == 0) {
+		if (chmod(path, 02770) < 0) {   /* past the umask */
+			snprintf(err, errlen, "cannot set the mode of %s: %s", path, strerror(errno));
+			return -1;
+		}
+	} else if (errno != EEXIST) {
+		snprintf(err, errlen, "cannot create %s: %s", path, strerror(errno));
+		return -1;
+	}
+	/* say which directory stops us and who we are, not the first
+	 * file that could not be made under it */
+	if (access(path, W_OK | X_OK) < 0) {
+		snprintf(err, errlen, "the Maildir directory %s is not writable by uid %ld gid %ld: %s",
+			 path, (long)geteuid(), (long)getegid(), strerror(errno));
 		return -1;
 	}
 	return 0;
@@ -127,7 +142,7 @@ int qf_quarantine_store(struct qf_msg *m, const char *reason, char *err, size_t 
 	int fd = -1, tries;
 
 	if (!dir || !*dir) {
-		snprintf(err, errlen, "quarantine: no quarantine folder is configured");
+		snprintf(err, errlen, "no quarantine folder is configured");
 		return -1;
 	}
 	if (make_dir(dir, NULL, err, errlen) < 0 || make_dir(dir, "tmp", err, errlen) < 0 ||
@@ -142,42 +157,42 @@ int qf_quarantine_store(struct qf_msg *m, const char *reason, char *err, size_t 
 			 (long)tv.tv_usec, (long)getpid(), seq + 1, host);
 		n = snprintf(tmp, sizeof tmp, "%s/tmp/%s", dir, name);
 		if (n < 0 || (size_t)n >= sizeof tmp) {
-			snprintf(err, errlen, "quarantine %s: path too long", dir);
+			snprintf(err, errlen, "%s: path too long", dir);
 			return -1;
 		}
 		fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 		if (fd < 0 && errno != EEXIST) {
-			snprintf(err, errlen, "quarantine: cannot create %s: %s", tmp, strerror(errno));
+			snprintf(err, errlen, "cannot create %s: %s", tmp, strerror(errno));
 			return -1;
 		}
 	}
 	if (fd < 0) {
-		snprintf(err, errlen, "quarantine %s: no unique file name", dir);
+		snprintf(err, errlen, "%s: no unique file name", dir);
 		return -1;
 	}
 	snprintf(new, sizeof new, "%s/new/%s", dir, name);
 	if (write_message(m, fd, reason) < 0 || fsync(fd) < 0) {
-		snprintf(err, errlen, "quarantine: cannot write %s: %s", tmp, strerror(errno));
+		snprintf(err, errlen, "cannot write %s: %s", tmp, strerror(errno));
 		close(fd);
 		unlink(tmp);
 		return -1;
 	}
 	if (close(fd) < 0) {
-		snprintf(err, errlen, "quarantine: cannot write %s: %s", tmp, strerror(errno));
+		snprintf(err, errlen, "cannot write %s: %s", tmp, strerror(errno));
 		unlink(tmp);
 		return -1;
 	}
 	/* link() refuses to replace a file in new/, where rename() would not;
 	 * file systems without hard links get the rename */
 	if (link(tmp, new) < 0 && !((errno == EPERM || errno == ENOTSUP) && rename(tmp, new) == 0)) {
-		snprintf(err, errlen, "quarantine: cannot link %s to %s: %s", tmp, new, strerror(errno));
+		snprintf(err, errlen, "cannot link %s to %s: %s", tmp, new, strerror(errno));
 		unlink(tmp);
 		return -1;
 	}
 	unlink(tmp);
 	snprintf(new, sizeof new, "%s/new", dir);
 	if (sync_path(new) < 0) {
-		snprintf(err, errlen, "quarantine: cannot sync %s: %s", new, strerror(errno));
+		snprintf(err, errlen, "cannot sync %s: %s", new, strerror(errno));
 		return -1;
 	}
 	return 0;

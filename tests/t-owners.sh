@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# The owner scheme of INSTALL.md sections 8 and 9, as a site sets it up:
+# qmail-smtpd's user (here qftest-smtpd, group qftest-smtp) runs qfilter;
+# qfilterd runs as its own user whose primary group is the same one, so
+# that one quarantine Maildir (group qftest-smtp, mode 2770) and one
+# socket directory serve both modes: through qfilterd, and in process
+# when qfilterd is down (daemon-fail inprocess).
+root=$(cd "$(dirname "$0")/.." && pwd)
+. "$root/tests/lib/tap.sh"
+BIN=${QF_BIN:-$root/bin}
+W=$(mktemp -d "${TMPDIR:-/tmp}/qf-owners.XXXXXX"); chmod 755 "$W"
+G=qftest-smtp SMTPD=qftest-smtpd QFD=qftest-qfd
+PIDS="" MADE=""
+cleanup() {
+	for p in $PIDS; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
+	for u in $MADE; do userdel "$u" 2>/dev/null; done
+	[ -n "$MADE" ] && groupdel "$G" 2>/dev/null
+	rm -rf "$W"
+}
+trap cleanup EXIT
+if [ "$(id -u)" != 0 ]; then
+	skip "owner scheme: needs root to make the test users"; tap_summary; exit
+fi
+getent group "$G" >/dev/null || groupadd -r "$G" || { bad "groupadd $G"; tap_summary; exit; }
+for u in $SMTPD $QFD; do
+	id "$u" >/dev/null 2>&1 || { useradd -r -M -g "$G" -d /nonexistent -s /usr/sbin/nologin "$u" && MADE="$MADE $u"; }
+done
+as() { local u=$1; shift; setpriv --reuid="$u" --regid="$G" --clear-groups "$@"; }
+
+/usr/bin/python3 - "$W" <<'PY'
+import sys, base64, struct
+W = sys.argv[1]
+pe = bytearray(512); pe[0:2] = b'MZ'; struct.pack_into('<I', pe, 0x3c, 0x80); pe[0x80:0x84] = b'PE\0\0'
+open(W + '/exe.eml', 'w').write('From: s@example.net\nTo: r@example.com\nSubject: exe\nMIME-Version: 1.0\n'
+    'Content-Type: multipart/mixed; boundary="b"\n\n--b\nContent-Type: text/plain\n\nsee attached\n'
+    '--b\nContent-Type: application/octet-stream; name="tool.exe"\nContent-Transfer-Encoding: base64\n\n' +
+    base64.encodebytes(bytes(pe)).decode() + '--b--\n')
+PY
+printf 'Fs@example.net\0Tr@example.com\0\0' >"$W/env"
+printf '* exe=quarantine\n' >"$W/rules"
+"$BIN/qfilter-rules" "$W/rules" "$W/rules.cdb" >/dev/null
+mkdir -m 1777 "$W/rec"
+# as INSTALL.md says: the socket's directory and the Maildir
+install -d -o "$QFD" -g "$G" -m 2750 "$W/run"
+install -d -o root -g "$G" -m 2770 "$W/quarantine" "$W/quarantine/tmp" "$W/quarantine/new" "$W/quarantine/cur"
+cat >"$W/conf" <<EOC
+rules $W/rules.cdb
+quarantine $W/quarantine
+daemon unix:$W/run/socket
+daemon-mode 0660
+daemon-fail inprocess
+EOC
+chmod 644 "$W/conf" "$W/rules.cdb"
+export QFILTER_CONF=$W/conf QQF_QMAILQUEUE=$root/tests/lib/recorder
+
+setpriv --reuid="$QFD" --regid="$G" --clear-groups "$BIN/qfilterd" -c "$W/conf" 2>"$W/qfd.log" & PIDS=$!
+for _ in $(seq 100); do [ -S "$W/run/socket" ] && break; sleep 0.05; done
+stored() { find "$W/quarantine/new" -type f | wc -l; }
+REC=$W/rec/d as "$SMTPD" "$BIN/qfilter" <"$W/exe.eml" 1<"$W/env" 2>"$W/d.err"; rc=$?
+check "through qfilterd (user $QFD): quarantined, exit 0, stored in new/, nothing queued" \
+	bash -c "[ $rc = 0 ] && [ $(stored) = 1 ] && [ ! -e '$W/rec/d/message' ] && grep -q 'verdict=quarantine' '$W/qfd.log'"
+kill "$PIDS"; wait "$PIDS" 2>/dev/null; PIDS=""
+for _ in $(seq 100); do pgrep -u "$QFD" -x qfilterd >/dev/null || break; sleep 0.05; done
+check "qfilterd stopped (so the next message is filtered in process)" bash -c "! pgrep -u $QFD -x qfilterd"
+REC=$W/rec/i as "$SMTPD" "$BIN/qfilter" <"$W/exe.eml" 1<"$W/env" 2>"$W/i.err"; rc=$?
+check "qfilterd down, in process (user $SMTPD): quarantined into the same Maildir, exit 0" \
+	bash -c "[ $rc = 0 ] && [ $(stored) = 2 ] && [ ! -e '$W/rec/i/message' ] && grep -q 'filtering in process' '$W/i.err'"
+check "the stored files belong to the shared group" \
+	bash -c "[ -z \"\$(find '$W/quarantine/new' -type f ! -group $G)\" ]"
+# a Maildir the user cannot write: 451-class, the error names the directory and the user
+chmod 2750 "$W/quarantine/tmp"
+REC=$W/rec/x as "$SMTPD" "$BIN/qfilter" <"$W/exe.eml" 1<"$W/env" 2>"$W/x.err"; rc=$?
+check "an unwritable Maildir: exit 71, one error naming the directory and the uid, no doubled prefix" \
+	bash -c "[ $rc = 71 ] && grep -q 'error: quarantine: the Maildir directory $W/quarantine/tmp is not writable by uid' '$W/x.err' && ! grep -q 'quarantine: quarantine:' '$W/x.err'"
+tap_summary
