@@ -54,11 +54,30 @@ void qf_decide(const struct qf_msg *m, struct qf_decision *d)
 	switch (worst->action) {
 	case QF_ACT_TEMPFAIL:
 		d->exit = QF_EXIT_TEMPFAIL;
-		reply(d, 'Z', worst->text ? worst->text : "temporary problem", worst->dsn);
+		if (worst->dsn && worst->dsn[0] == '5') {
+			/* a finding that would refuse for good, held back for now by
+			 * policy (exe=tempfail): a 4xx reply carries a 4.x.x code
+			 * (RFC 3463) and says it is not a final no */
+			char dsn[16], text[QF_REPLY_MAX];
+			snprintf(dsn, sizeof dsn, "4%s", worst->dsn + 1);
+			snprintf(text, sizeof text, "message held back for now: %s",
+				 worst->text ? worst->text : "refused by policy");
+			reply(d, 'Z', text, dsn);
+		} else {
+			reply(d, 'Z', worst->text ? worst->text : "temporary problem", worst->dsn);
+		}
 		break;
 	case QF_ACT_REJECT:
 		d->exit = QF_EXIT_REFUSED;
-		reply(d, 'D', worst->text ? worst->text : "message refused", worst->dsn);
+		/* a temporary kind of finding (4.x.x) that policy refuses for
+		 * good is a 5.x.x refusal: the class follows the reply */
+		if (worst->dsn && worst->dsn[0] == '4') {
+			char dsn[16];
+			snprintf(dsn, sizeof dsn, "5%s", worst->dsn + 1);
+			reply(d, 'D', worst->text ? worst->text : "message refused", dsn);
+		} else {
+			reply(d, 'D', worst->text ? worst->text : "message refused", worst->dsn);
+		}
 		break;
 	default:   /* tag: accepted; drop, quarantine: exit 0 */
 		d->exit = 0;
