@@ -144,8 +144,13 @@ void qf_msg_finding(struct qf_msg *m, enum qf_action action, const char *dsn,
 	va_list ap;
 	char *text;
 
-	if (!r)
+	if (!r) {
+		/* a finding nobody would answer for would be lost: fail closed */
+		if (action != QF_ACT_OFF)
+			qf_msg_error(m, QF_EXIT_BUG, "a finding made outside any filter: %s",
+				     reason ? reason : "?");
 		return;
+	}
 	/* the most severe finding of a filter stands; the first of equals */
 	if (r->reason && action <= r->action)
 		return;

@@ -70,5 +70,16 @@ int main(void)
 		      "error exit %d (%s): its own exit, reply class and code class agree (%s)",
 		      e->code, e->name, d.reply);
 	}
+	/* a finding made while no filter runs is not dropped: it is a bug, 81 */
+	memset(&m, 0, sizeof m);
+	memset(&r, 0, sizeof r);
+	r.filter = "exe";
+	m.results = &r;
+	m.nresults = 1;
+	m.current = (size_t)-1;
+	qf_msg_finding(&m, QF_ACT_REJECT, "5.3.4", "PE executable", "refused");
+	qf_decide(&m, &d);
+	CHECK(d.exit == QF_EXIT_BUG && !r.reason, "a finding outside any filter: exit 81, not dropped");
+	free(m.error_text);
 	return unit_done();
 }
