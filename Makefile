@@ -22,7 +22,7 @@ PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcdb -ldl
 NEED_PACKAGES ?= tests/lib/need-packages
 # A compile without the libraries' flags fails on a missing header deep
 # inside; say instead what is missing.
-NEED_FLAGS = $(if $(strip $(PKG_CFLAGS)),,$(error pkg-config knows none of: $(PKGS) libclamav; run make deps (or make check, make demo) to install the Debian packages))
+NEED_FLAGS = $(if $(strip $(PKG_CFLAGS)),,$(error pkg-config: $(shell pkg-config --print-errors --cflags $(PKGS) libclamav 2>&1 | head -1); run make deps (or make check, make demo) to install the Debian packages))
 WARN = -Wall -Wextra -Werror -Wno-unused-parameter
 # The library's folders, lowest layer first (docs/ARCHITECTURE.md):
 # each depends only on those before it. qfilter/ holds the programs.
