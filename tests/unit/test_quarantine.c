@@ -95,7 +95,7 @@ int main(void)
 	cfg.quarantine = dir;
 	err[0] = 0;
 	CHECK_INT(qf_quarantine_store(&m, "exe: setup.exe", err, sizeof err), 0, "stored (%s)", err);
-	CHECK(stat(dir, &st) == 0 && (st.st_mode & 0777) == 0700, "a missing Maildir is created, mode 0700");
+	CHECK(stat(dir, &st) == 0 && (st.st_mode & 07777) == 02770, "a missing Maildir is created, mode 2770 (shared with qfilterd by group)");
 	snprintf(path, sizeof path, "%s/cur", dir);
 	CHECK(stat(path, &st) == 0 && S_ISDIR(st.st_mode), "with cur/");
 	snprintf(path, sizeof path, "%s/tmp", dir);
