@@ -7,7 +7,8 @@
  * once, listens on the socket of the `daemon` setting, and serves each
  * connection in one of daemon-workers pre-forked workers. SIGHUP reloads,
  * SIGTERM stops after the messages in hand. Exit: 0 after a stop, 100
- * for a usage error, 111 when it cannot start. */
+ * for a usage error, 111 when it cannot start (a filter that cannot
+ * start included). */
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +16,8 @@
 #include <unistd.h>
 #include "daemon_master.h"
 #include "daemon_socket.h"
+#include "engine.h"
+#include "filter.h"
 #include "log.h"
 
 #define EXIT_USAGE 100
@@ -60,6 +63,16 @@ int main(int argc, char **argv)
 		qf_log("error: %s", err);
 		return EXIT_START;
 	}
+	/* resident means it works before the first message: a filter that
+	 * cannot start (a broken database, a missing library) stops the
+	 * start, where every message would otherwise be refused for it */
+	for (size_t i = 0; i < qf_nfilters; i++)
+		if (qf_filters[i] && setup.engine->init_error[i]) {
+			qf_log("error: filter %s cannot start: %s", qf_filters[i]->name,
+			       setup.engine->init_error[i]);
+			qf_daemon_engine_free(setup.engine);
+			return EXIT_START;
+		}
 	if (!setup.engine->cfg.daemon) {
 		qf_log("error: %s: no `daemon unix:/path` setting: nowhere to listen", conf);
 		qf_daemon_engine_free(setup.engine);
