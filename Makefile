@@ -105,7 +105,7 @@ $(BIN)/%: $(OBJ)/qfilter/%.o $(OBJ)/libqf.a
 # all the front may use: a link error means it reached for something heavy.
 FRONT_SRC = qfilter/qfilter.c qmail/client_env.c lib/config.c daemon/daemon_client.c qmail/deadline.c \
 	daemon/daemon_proto.c qmail/deliver.c qmail/envelope.c qmail/exitcodes.c \
-	qmail/external.c lib/io.c lib/log.c engine/msg.c qmail/spool.c
+	qmail/external.c lib/io.c lib/log.c engine/msg.c qmail/spool.c engine/outcome_finish.c
 ifeq ($(FRONT_CC),)
 $(BIN)/qfilter: $(OBJ)/qfilter/qfilter.o $(OBJ)/libqf.a
 	@mkdir -p $(BIN)

@@ -22,6 +22,7 @@
 #include "daemon_client.h"
 #include "daemon_proto.h"
 #include "deliver.h"
+#include "outcome.h"
 #include "exitcodes.h"
 #include "external.h"
 #include "io.h"
@@ -37,28 +38,31 @@ struct client_msg {
 	int64_t t0;
 };
 
+/* The log line's fields: the answer's filter results, when there is one. */
+static void log_of(const struct client_msg *cm, const struct qf_answer *a, struct qf_outcome_log *l)
+{
+	size_t i;
+
+	memset(l, 0, sizeof *l);
+	l->cfg = cm->cfg;
+	l->env = cm->env;
+	l->client = cm->client;
+	l->received = cm->received;
+	l->start_ms = cm->t0;
+	for (i = 0; a && i < a->nresults && i < QF_OUTCOME_FILTERS; i++) {
+		l->filter[i] = a->results[i].filter;
+		l->result[i] = a->results[i].result;
+		l->nfilters++;
+	}
+}
+
 static void log_line(const struct client_msg *cm, const struct qf_answer *a,
 		     const char *verdict, const char *reason, int exitcode)
 {
-	struct qf_result res[QF_PROTO_RESULTS_MAX];
-	struct qf_msg m;
-	size_t i;
+	struct qf_outcome_log l;
 
-	memset(&m, 0, sizeof m);
-	memset(res, 0, sizeof res);
-	m.cfg = cm->cfg;
-	m.env = *cm->env;            /* borrowed: m is never closed */
-	m.client = *cm->client;
-	m.received = cm->received;
-	m.start_ms = cm->t0;
-	for (i = 0; a && i < a->nresults; i++) {
-		res[i].filter = a->results[i].filter;
-		res[i].result = (char *)a->results[i].result;
-		res[i].ran = true;
-	}
-	m.results = res;
-	m.nresults = a ? a->nresults : 0;
-	qf_log_message(&m, verdict, reason, exitcode);
+	log_of(cm, a, &l);
+	qf_outcome_log_line(&l, verdict, reason, exitcode);
 }
 
 /* qfilterd could not serve: daemon-fail decides. Never a pass. */
@@ -208,82 +212,20 @@ done:
 	return rc;
 }
 
-/* The external filters of the command line, then the config's, on the
- * message qfilterd composed. */
-static int run_external(const struct qf_config *cfg, char ***argvs, int nargvs,
-			int *msgfd, int *envfd, struct qf_envelope *env)
-{
-	size_t i;
-	int rc;
-	struct stat st;
-
-	if (!nargvs && !cfg->nfilters)
-		return 0;
-	/* qfilterd may answer with a pipe; the filters' input must seek:
-	 * it is spooled as the message itself was */
-	if (fstat(*msgfd, &st) == 0 && S_ISFIFO(st.st_mode)) {
-		struct qf_spool copy;
-		rc = qf_spool_read(*msgfd, cfg->spool, cfg->spool_memory, 0, &copy);
-		close(*msgfd);
-		*msgfd = copy.fd;
-		if (rc) {
-			qf_log("error: copying the message for the external filters (exit %d)", rc);
-			return rc;
-		}
-	}
-	rc = qf_external_run(argvs, nargvs, cfg, msgfd, envfd, env);
-	if (rc || !cfg->nfilters)
-		return rc;
-	{
-		char **conf[cfg->nfilters];
-
-		for (i = 0; i < cfg->nfilters; i++)
-			conf[i] = cfg->filters[i].v;
-		return qf_external_run(conf, cfg->nfilters, cfg, msgfd, envfd, env);
-	}
-}
-
-/* The verdict, carried out as single-process qfilter would (act() in
- * qfilter.c). */
+/* The verdict, carried out as qfilter-inprocess does (engine/outcome.h). */
 static int carry_out(struct client_msg *cm, struct qf_answer *a, int msgfd, int envfd,
 		     char ***argvs, int nargvs)
 {
+	struct qf_outcome_log l;
 	struct qf_decision d;
-	int rc;
 
 	memset(&d, 0, sizeof d);
 	d.action = a->action;
 	d.exit = a->exit;
 	d.reason = a->reason;
 	snprintf(d.reply, sizeof d.reply, "%s", a->reply);
-	if (a->has_fd) {
-		/* made ahead (qf_daemon_client); once more for its errno */
-		if (envfd < 0 && (envfd = qf_envelope_fd(cm->env)) < 0) {
-			qf_log("error: envelope for the queue: %s", strerror(errno));
-			close(msgfd);
-			return QF_EXIT_WRITE;
-		}
-		rc = run_external(cm->cfg, argvs, nargvs, &msgfd, &envfd, cm->env);
-		if (rc == 99) {
-			log_line(cm, a, "drop", "external filter asked for a drop", 0);
-			return 0;
-		}
-		if (rc) {
-			log_line(cm, a, rc == QF_EXIT_REFUSED ? "reject" : "error", "external filter", rc);
-			return rc;
-		}
-		log_line(cm, a, qf_verdict_word(&d), d.reason, 0);
-		return qf_exec_queue(qf_queue_path(cm->cfg), msgfd, envfd);
-	}
-	if (envfd >= 0)
-		close(envfd);
-	if (!d.exit) {   /* drop, or quarantined by qfilterd */
-		log_line(cm, a, qf_verdict_word(&d), d.reason, 0);
-		return 0;
-	}
-	rc = d.exit == QF_EXIT_REFUSED || d.exit == QF_EXIT_TEMPFAIL ? qf_refuse(cm->cfg, &d) : d.exit;
-	log_line(cm, a, qf_verdict_word(&d), d.reason, rc);
-	return rc;
+	log_of(cm, a, &l);
+	return qf_outcome_finish(&l, &d, a->has_fd ? msgfd : -1, envfd, argvs, (size_t)nargvs);
 }
 
 int qf_daemon_client(const struct qf_config *cfg, const struct qf_spool *s,

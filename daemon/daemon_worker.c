@@ -23,8 +23,8 @@
 #include "io.h"
 #include "log.h"
 #include "output.h"
+#include "outcome.h"
 #include "process.h"
-#include "quarantine.h"
 
 #define REQUEST_WAIT_S 30   /* a client sends its request right after connecting */
 #define ANSWER_WAIT_S 10
@@ -104,46 +104,6 @@ static char *opt(bool has, char *s)
 	return has ? s : NULL;
 }
 
-/* What single-process qfilter's act() does before the exec: compose the
- * message to queue, or store it in quarantine. *outfd: the composed
- * message for an accept. */
-static void carry_out(struct qf_msg *m, struct qf_decision *d, int *outfd)
-{
-	char err[512];
-
-	switch (d->action) {
-	case QF_ACT_OFF:
-	case QF_ACT_TAG:
-		if (d->exit)
-			break;
-		/* a pipe when it fits: the client makes a file of it for
-		 * external filters, which need to seek */
-		if ((*outfd = qf_output_fd(m, false)) < 0) {
-			qf_log("error: writing the message for the queue: %s", strerror(errno));
-			d->exit = QF_EXIT_WRITE;
-			d->reason = "writing the message for the queue";
-		}
-		return;
-	case QF_ACT_DROP:
-		return;
-	case QF_ACT_QUARANTINE:
-		if (qf_quarantine_store(m, d->reason, err, sizeof err) == 0)
-			return;
-		qf_log("error: quarantine: %s", err);
-		d->action = QF_ACT_TEMPFAIL;
-		d->exit = QF_EXIT_TEMPFAIL;
-		snprintf(d->reply, sizeof d->reply,
-			 "Zmessage held for review could not be stored, try again later (#4.3.0)");
-		break;
-	default:
-		break;
-	}
-	if (!d->exit)
-		d->exit = QF_EXIT_BUG;
-	if (!qf_exit_lookup(d->exit) || d->exit == QF_EXIT_CUSTOM)
-		d->exit = QF_EXIT_BUG;   /* only the client may make it 82 */
-}
-
 /* s, cut to fit, into dst of size bytes (snprintf "%s" without its
  * formatting machinery: ten of these per message) */
 static void put_str(char *dst, size_t size, const char *s)
@@ -207,7 +167,9 @@ static void serve_message(struct qf_engine *e, int conn, const struct qf_request
 	serving_conn = conn;
 	set_timer(ms);
 	qf_process(e, &sp, &env, &client, qf_now_ms() + ms, false, &m, &d);
-	carry_out(&m, &d, &outfd);
+	/* a pipe when it fits: the client makes a file of it for the
+	 * external filters, which need to seek */
+	outfd = qf_outcome_compose(&m, &d, false);
 	set_timer(0);
 	serving_conn = -1;
 	qf_io_interrupted = 0;
@@ -221,7 +183,12 @@ static void serve_message(struct qf_engine *e, int conn, const struct qf_request
 		}
 		free(a);
 	}
-	qf_log_message(&m, qf_verdict_word(&d), d.reason, d.exit);
+	{
+		struct qf_outcome_log l;
+
+		qf_outcome_log_from_msg(&m, &l);
+		qf_outcome_log_line(&l, qf_verdict_word(&d), d.reason, d.exit);
+	}
 	if (outfd >= 0)
 		close(outfd);
 	qf_msg_close(&m);

@@ -36,8 +36,4 @@ void qf_chain_run(struct qf_msg *m);
  * the errfd is usable). */
 void qf_decide(const struct qf_msg *m, struct qf_decision *d);
 
-/* The client from the environment (TCPREMOTEIP, RELAYCLIENT, ...). */
-void qf_client_from_env(struct qf_client *c);
-void qf_client_free(struct qf_client *c);
-
 #endif

@@ -10,19 +10,9 @@
 #include <stdint.h>
 #include <stddef.h>
 #include "config.h"
+#include "client_env.h"
 #include "envelope.h"
 #include "policy.h"
-
-/* What policy and logs know of the client: from the environment in
- * single-process mode, from the thin client in qfilterd mode. Filters
- * must use this, never getenv(). */
-struct qf_client {
-	char *remote_ip;     /* TCPREMOTEIP */
-	char *remote_host;   /* TCPREMOTEHOST */
-	char *auth_user;     /* SMTPAUTHUSER, AUTHINFO or TCPREMOTEINFO */
-	char *ppid;          /* QMAILPPID */
-	bool relay;          /* RELAYCLIENT set, or auth_user set */
-};
 
 struct qf_header {
 	char *name;

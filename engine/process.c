@@ -48,32 +48,3 @@ void qf_process(struct qf_engine *e, const struct qf_spool *s, struct qf_envelop
 	qf_chain_run(m);
 	qf_decide(m, d);
 }
-
-int qf_finish_accept(struct qf_msg *m, char **const *argvs, size_t nargvs,
-		     int *msgfd, int *envfd)
-{
-	int rc;
-
-	/* external filters seek in it; qmail-queue reads it as a pipe */
-	*msgfd = qf_output_fd(m, nargvs > 0 || m->cfg->nfilters > 0);
-	if (*msgfd < 0) {
-		qf_log("error: writing the message for the queue: %s", strerror(errno));
-		return QF_EXIT_WRITE;
-	}
-	*envfd = qf_envelope_fd(&m->env);
-	if (*envfd < 0) {
-		qf_log("error: envelope for the queue: %s", strerror(errno));
-		return QF_EXIT_WRITE;
-	}
-	rc = qf_external_run(argvs, nargvs, m->cfg, msgfd, envfd, &m->env);
-	if (rc || !m->cfg->nfilters)
-		return rc;
-	{
-		char **conf[m->cfg->nfilters];
-		size_t i;
-
-		for (i = 0; i < m->cfg->nfilters; i++)
-			conf[i] = m->cfg->filters[i].v;
-		return qf_external_run(conf, m->cfg->nfilters, m->cfg, msgfd, envfd, &m->env);
-	}
-}

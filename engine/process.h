@@ -12,10 +12,4 @@ void qf_process(struct qf_engine *e, const struct qf_spool *s, struct qf_envelop
 		const struct qf_client *client, int64_t deadline_ms, bool dry_run,
 		struct qf_msg *m, struct qf_decision *d);
 
-/* After an accept: runs the external filters (argvs, then the config's
- * filter lines) on the composed message. On return 0, *msgfd and *envfd
- * hold what to queue. Otherwise the exit code (99 = drop). */
-int qf_finish_accept(struct qf_msg *m, char **const *argvs, size_t nargvs,
-		     int *msgfd, int *envfd);
-
 #endif

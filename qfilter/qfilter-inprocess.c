@@ -9,7 +9,7 @@
  * with qmail-queue's exit codes. When qfilterd could not serve, qfilter
  * execs it on the message it already spooled: fd 0 is then that spool
  * file and QFILTER_SPOOLED says what was read (see spooled_input).
- * Only this file exits. */
+ * The decision is carried out as everywhere else (engine/outcome.h). */
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -24,8 +24,8 @@
 #include "external.h"
 #include "io.h"
 #include "log.h"
+#include "outcome.h"
 #include "process.h"
-#include "quarantine.h"
 #include "spool.h"
 
 /* Refused before the message could be read: read everything anyway, so
@@ -62,50 +62,6 @@ static int spooled_input(struct qf_spool *s, int64_t *deadline_ms)
 	s->truncated = truncated != 0;
 	*deadline_ms = (int64_t)deadline;
 	return 1;
-}
-
-static int act(struct qf_msg *m, struct qf_decision *d, char ***argvs, size_t nargvs)
-{
-	char err[512];
-	int msgfd = -1, envfd = -1, rc;
-
-	switch (d->action) {
-	case QF_ACT_OFF:
-	case QF_ACT_TAG:
-		if (d->exit)
-			break;
-		rc = qf_finish_accept(m, argvs, nargvs, &msgfd, &envfd);
-		if (rc == 99) {
-			qf_log_message(m, "drop", "external filter asked for a drop", 0);
-			return 0;
-		}
-		if (rc) {
-			qf_log_message(m, rc == QF_EXIT_REFUSED ? "reject" : "error", "external filter", rc);
-			return rc;
-		}
-		qf_log_message(m, qf_verdict_word(d), d->reason, 0);
-		return qf_exec_queue(qf_queue_path(m->cfg), msgfd, envfd);
-	case QF_ACT_DROP:
-		qf_log_message(m, "drop", d->reason, 0);
-		return 0;
-	case QF_ACT_QUARANTINE:
-		if (qf_quarantine_store(m, d->reason, err, sizeof err) == 0) {
-			qf_log_message(m, "quarantine", d->reason, 0);
-			return 0;
-		}
-		qf_log("error: quarantine: %s", err);
-		d->action = QF_ACT_TEMPFAIL;
-		d->exit = QF_EXIT_TEMPFAIL;
-		snprintf(d->reply, sizeof d->reply, "Zmessage held for review could not be stored, try again later (#4.3.0)");
-		break;
-	default:
-		break;
-	}
-	if (!d->exit)
-		d->exit = QF_EXIT_BUG;
-	rc = d->exit == QF_EXIT_REFUSED || d->exit == QF_EXIT_TEMPFAIL ? qf_refuse(m->cfg, d) : d->exit;
-	qf_log_message(m, qf_verdict_word(d), d->reason, rc);
-	return rc;
 }
 
 int main(int argc, char **argv)
@@ -152,6 +108,11 @@ int main(int argc, char **argv)
 		_exit(QF_EXIT_CONFIG);
 	}
 	qf_process(&engine, &spool, &env, &client, deadline, false, &m, &d);
-	rc = act(&m, &d, argvs, n);
-	_exit(rc);
+	{
+		struct qf_outcome_log l;
+		int msgfd = qf_outcome_compose(&m, &d, n > 0 || m.cfg->nfilters > 0);
+
+		qf_outcome_log_from_msg(&m, &l);
+		_exit(qf_outcome_finish(&l, &d, msgfd, -1, argvs, n));
+	}
 }

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "deliver.h"
+#include "outcome.h"
 #include "exitcodes.h"
 #include "log.h"
 #include "process.h"

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "client_env.h"
 #include "daemon_client.h"
 #include "deadline.h"
 #include "deliver.h"

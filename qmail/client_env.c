@@ -3,7 +3,7 @@
  * thin client (qfilter with qfilterd) links none of it. */
 #include <stdlib.h>
 #include <string.h>
-#include "chain.h"
+#include "client_env.h"
 
 static char *envdup(const char *name)
 {

@@ -28,14 +28,6 @@ void qf_log_mute_for_errfd(const struct qf_config *cfg)
 		qf_log_muted = 1;
 }
 
-int qf_refuse(const struct qf_config *cfg, const struct qf_decision *d)
-{
-	if (d->reply[0] && qf_errfd_usable(cfg->errfd) &&
-	    qf_write_all(cfg->errfd, d->reply, strlen(d->reply)) == 0)
-		return QF_EXIT_CUSTOM;
-	return d->exit;
-}
-
 const char *qf_queue_path(const struct qf_config *cfg)
 {
 	const char *q = getenv("QQF_QMAILQUEUE");
@@ -79,53 +71,3 @@ int qf_exec_queue(const char *path, int msgfd, int envfd)
 	return QF_EXIT_TEMPFAIL;
 }
 
-const char *qf_verdict_word(const struct qf_decision *d)
-{
-	if (d->exit && d->exit != QF_EXIT_REFUSED && d->exit != QF_EXIT_TEMPFAIL)
-		return "error";
-	switch (d->action) {
-	case QF_ACT_OFF: return "accept";
-	case QF_ACT_TAG: return "tag";
-	case QF_ACT_TEMPFAIL: return "tempfail";
-	case QF_ACT_QUARANTINE: return "quarantine";
-	case QF_ACT_REJECT: return "reject";
-	case QF_ACT_DROP: return "drop";
-	}
-	return "?";
-}
-
-void qf_log_message(const struct qf_msg *m, const char *verdict, const char *reason, int exitcode)
-{
-	char line[4096], num[64], from[QF_ADDR_MAX + 3];
-	size_t pos = 0, i;
-
-	line[0] = 0;
-	snprintf(num, sizeof num, "%d", (int)getpid());
-	qf_log_kv(line, sizeof line, &pos, "pid", num);
-	if (m->client.ppid)
-		qf_log_kv(line, sizeof line, &pos, "ppid", m->client.ppid);
-	qf_log_kv(line, sizeof line, &pos, "ip", m->client.remote_ip ? m->client.remote_ip : "-");
-	snprintf(from, sizeof from, "<%s>", m->env.sender ? m->env.sender : "");
-	qf_log_kv(line, sizeof line, &pos, "from", from);
-	snprintf(num, sizeof num, "%zu", m->env.nrcpts);
-	qf_log_kv(line, sizeof line, &pos, "rcpts", num);
-	if (m->env.nrcpts) {
-		qf_log_kv(line, sizeof line, &pos, "to", m->env.rcpts[0]);
-	}
-	snprintf(num, sizeof num, "%llu", (unsigned long long)m->received);
-	qf_log_kv(line, sizeof line, &pos, "size", num);
-	qf_log_kv(line, sizeof line, &pos, "verdict", verdict);
-	qf_log_kv(line, sizeof line, &pos, "reason", reason && *reason ? reason : "-");
-	snprintf(num, sizeof num, "%d", exitcode);
-	qf_log_kv(line, sizeof line, &pos, "exit", num);
-	snprintf(num, sizeof num, "%lld", (long long)(qf_now_ms() - m->start_ms));
-	qf_log_kv(line, sizeof line, &pos, "ms", num);
-	/* one field per filter; the size filter's is "limits=", since
-	 * "size=" is the message's size */
-	for (i = 0; i < m->nresults; i++)
-		if (m->results[i].ran)
-			qf_log_kv(line, sizeof line, &pos,
-				  strcmp(m->results[i].filter, "size") ? m->results[i].filter : "limits",
-				  m->results[i].result ? m->results[i].result : "ok");
-	qf_log("%s", line + 1);
-}

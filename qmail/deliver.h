@@ -1,9 +1,10 @@
-/* deliver.h: carrying out a decision: the custom-error text, the exec of
- * the real queue, and the per-message log line. */
+/* deliver.h: what qmail-queue's caller and the real queue need from us:
+ * the custom-error descriptor, the queue's path and descriptors, its exec. */
 #ifndef QF_DELIVER_H
 #define QF_DELIVER_H
 
-#include "chain.h"
+#include "config.h"
+#include "envelope.h"
 
 /* True when fd is open and a pipe: only then is a custom-error text
  * written (a plain qmail would not read it, and 82 would become 451). */
@@ -11,9 +12,6 @@ int qf_errfd_usable(int fd);
 /* With errfd 2 (indimail) a pipe, whatever is written to fd 2 becomes the
  * SMTP reply: the log is muted for this process. */
 void qf_log_mute_for_errfd(const struct qf_config *cfg);
-/* The exit code for a refusal: writes d->reply to cfg->errfd and returns
- * 82 when it is usable, else returns d->exit (31 or 71). */
-int qf_refuse(const struct qf_config *cfg, const struct qf_decision *d);
 /* The real queue: $QQF_QMAILQUEUE, the queue setting, the default.
  * Never $QMAILQUEUE: that is qfilter itself. */
 const char *qf_queue_path(const struct qf_config *cfg);
@@ -22,9 +20,5 @@ int qf_envelope_fd(const struct qf_envelope *env);
 /* Execs the queue with fd 0 = msgfd, fd 1 = envfd. Returns only on
  * failure, with the exit code to use (71). */
 int qf_exec_queue(const char *path, int msgfd, int envfd);
-/* The per-message log line: "qfilter: pid=... verdict=... ms=...". */
-void qf_log_message(const struct qf_msg *m, const char *verdict, const char *reason, int exitcode);
-/* verdict word of a decision: accept, tag, reject, tempfail, drop, quarantine, error */
-const char *qf_verdict_word(const struct qf_decision *d);
 
 #endif

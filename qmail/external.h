@@ -2,7 +2,8 @@
 #ifndef QF_EXTERNAL_H
 #define QF_EXTERNAL_H
 
-#include "msg.h"
+#include "config.h"
+#include "envelope.h"
 
 /* The pid of the filter running now (0: none), for the timeout handler,
  * which kills its process group. */

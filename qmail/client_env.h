@@ -1,0 +1,23 @@
+/* client_env.h: what qmail's SMTP server tells about its client, from
+ * the environment tcpserver and the SMTP server set. */
+#ifndef QF_CLIENT_ENV_H
+#define QF_CLIENT_ENV_H
+
+#include <stdbool.h>
+
+/* What policy and logs know of the client: from the environment in
+ * single-process mode, from the thin client in qfilterd mode. Filters
+ * must use this, never getenv(). */
+struct qf_client {
+	char *remote_ip;     /* TCPREMOTEIP */
+	char *remote_host;   /* TCPREMOTEHOST */
+	char *auth_user;     /* SMTPAUTHUSER, AUTHINFO or TCPREMOTEINFO */
+	char *ppid;          /* QMAILPPID */
+	bool relay;          /* RELAYCLIENT set, or auth_user set */
+};
+
+/* The client from the environment (TCPREMOTEIP, RELAYCLIENT, ...). */
+void qf_client_from_env(struct qf_client *c);
+void qf_client_free(struct qf_client *c);
+
+#endif
