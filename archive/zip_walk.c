@@ -27,16 +27,26 @@ struct zwalk {
 	struct qf_zip_report *rep;
 	char path[1024];
 	unsigned char head[QF_ZIP_HEAD];
+	const unsigned char *rest;   /* of the last block read_head took: what */
+	size_t rest_len;             /* did not fit in head, for nested() */
 };
 
 static void note(struct qf_zip_report *rep, bool limit, const char *fmt, const char *what)
 {
+	/* a limit explains what follows it (an inner archive cut off there
+	 * reads as damaged): its reason goes first */
+	if (limit && !rep->limit)
+		rep->why[0] = 0;
 	if (limit)
 		rep->limit = true;
 	else
 		rep->damaged = true;
-	if (!rep->why[0])
+	if (!rep->why[0]) {
 		snprintf(rep->why, sizeof rep->why, fmt, what ? what : "?");
+		for (char *c = rep->why; *c; c++)   /* libarchive's texts end in newlines */
+			if ((unsigned char)*c < 0x20)
+				*c = ' ';
+	}
 }
 
 static uint64_t le(const unsigned char *p, int n)
@@ -82,17 +92,43 @@ static uint64_t declared_entries(int fd)
 	return most;
 }
 
+/* Block by block, keeping what a failing read still hands over: when an
+ * entry's data ends before the size it declares (an archive that lies),
+ * libarchive reports it with the block that reached the end, and
+ * archive_read_data() would drop that block -- the whole entry, for a
+ * small one. A recipient's unzip tool extracts those bytes, so they are
+ * looked at. */
 static size_t read_head(struct zwalk *z, struct archive *a, size_t cap)
 {
 	size_t len = 0;
 
+	z->rest = NULL;
+	z->rest_len = 0;
 	while (len < cap) {
-		la_ssize_t got = archive_read_data(a, z->head + len, cap - len);
-		if (got < 0)
-			note(z->rep, false, "unreadable entry: %.100s", archive_error_string(a));
-		if (got <= 0)
+		const void *block;
+		size_t size = 0;
+		la_int64_t off = 0;
+		int r = archive_read_data_block(a, &block, &size, &off);
+		if (r == ARCHIVE_EOF)
 			break;
-		len += got;
+		if (size && off >= 0 && (uint64_t)off < cap) {
+			size_t at = (size_t)off, n = size < cap - at ? size : cap - at;
+			if (at > len)
+				memset(z->head + len, 0, at - len);   /* a sparse hole */
+			memcpy(z->head + at, block, n);
+			if (at + n > len)
+				len = at + n;
+			z->rest = (const unsigned char *)block + n;
+			z->rest_len = size - n;
+			z->rep->bytes += z->rest_len;   /* inflated all the same */
+		}
+		if (r < ARCHIVE_OK) {
+			note(z->rep, false, "unreadable entry: %.100s", archive_error_string(a));
+			if (r <= ARCHIVE_FAILED)
+				break;
+		}
+		if (size == 0 && r == ARCHIVE_OK)
+			break;
 	}
 	z->rep->bytes += len;
 	return len;
@@ -110,7 +146,7 @@ static int nested(struct zwalk *z, struct archive *a, size_t hlen, unsigned dept
 
 	if ((t = qf_tempfile(z->dir)) < 0)
 		return -1;
-	if (qf_write_all(t, z->head, hlen) < 0)
+	if (qf_write_all(t, z->head, hlen) < 0 || (z->rest_len && qf_write_all(t, z->rest, z->rest_len) < 0))
 		goto out;
 	for (;;) {
 		uint64_t room = QF_ZIP_MAX_BYTES - rep->bytes;

@@ -2,14 +2,14 @@
  * whose content starts with an MZ executable header (exe_header.c) is a
  * finding of the policy's exe= action:
  *   we don't accept email with executable content (#5.3.4)
- * Zip archives are looked into (zip_walk.c). An encrypted entry cannot be
- * read: it is no finding (the types filter's ban-ext= sees its name), and
- * the result word says "encrypted:NAME" so the log shows what went
- * unchecked. An archive over the inspection limits (a zip bomb, archives
- * nested too deeply, a part over the copy limit) is a finding of the same
- * action, since what is left unseen may be a program: failing open there
- * would make the limits a way round the filter. An archive libarchive
- * cannot read is no finding: "unchecked:NAME" and a warning line. */
+ * Zip archives are looked into (zip_walk.c); what was readable of an
+ * entry is looked at even when the rest could not be read (an archive
+ * that lies about sizes still hands its recipient the program).
+ * What could not be checked is a finding of its own kind, `unchecked`,
+ * with the policy's unchecked= action (default reject): an encrypted
+ * entry, an archive libarchive cannot read whole, and an archive over the
+ * inspection limits (a bomb, too deep, too many entries, too large),
+ * since what is left unseen may be a program. */
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
@@ -23,6 +23,8 @@
 #define EXE_DSN "5.3.4"
 #define EXE_TEXT "we don't accept email with executable content"
 #define LIMIT_TEXT "we don't accept archives too large or too deeply nested to inspect"
+#define UNCHECKED_DSN "5.7.1"
+#define UNCHECKED_TEXT "attachment could not be checked for executable content"
 
 struct exe_state {
 	const char *dir;      /* for the temp files of nested archives */
@@ -66,12 +68,19 @@ static void found(struct qf_msg *m, const struct qf_part *p, enum qf_exe_kind k,
 		qf_msg_result(m, "%s:%.*s", k == QF_EXE_PE ? "pe" : "mz", QF_NAME_LOGGED, name);
 }
 
-/* A note for the result word, unless a finding or an earlier note is there. */
-static void unchecked(struct qf_msg *m, const char *word, const char *name)
+/* Content that could not be checked: a finding of the unchecked kind.
+ * word: the result word's prefix ("limit", "unchecked", "encrypted"). */
+static void unchecked(struct qf_msg *m, const struct qf_part *p, const char *word,
+		      const char *name, const char *why, const char *text, const char *dsn)
 {
 	struct qf_result *r = qf_part_report_result(m);
+	bool first = r && !r->reason;
+	char reason[400];
 
-	if (r && !r->reason && !r->result)
+	snprintf(reason, sizeof reason, "unchecked: %.*s (part %u): %s", QF_NAME_LOGGED, name,
+		 p->index, why);
+	qf_msg_finding(m, m->policy.unchecked, dsn, reason, "%s", text);
+	if (first)
 		qf_msg_result(m, "%s:%.*s", word, QF_NAME_LOGGED, name);
 }
 
@@ -111,19 +120,13 @@ static void look_inside(struct qf_msg *m, struct exe_state *s, const struct qf_p
 			 (unsigned long long)QF_PART_COPY_MAX);
 	}
 	if (rep.limit) {
-		char reason[300];
-		struct qf_result *r = qf_part_report_result(m);
-		bool first = r && !r->reason;
-		snprintf(reason, sizeof reason, "%.*s (part %u) not inspected: %s",
-			 QF_NAME_LOGGED, name, p->index, rep.why);
-		qf_msg_finding(m, m->policy.exe, EXE_DSN, reason, LIMIT_TEXT);
-		if (first)
-			qf_msg_result(m, "limit:%.*s", QF_NAME_LOGGED, name);
-	} else if (rep.damaged) {
-		qf_msg_warn(m, "%.*s (part %u): %s", QF_NAME_LOGGED, name, p->index, rep.why);
-		unchecked(m, "unchecked", name);
-	} else if (rep.encrypted)
-		unchecked(m, "encrypted", name);
+		char why[200];
+		snprintf(why, sizeof why, "not inspected: %s", rep.why);
+		unchecked(m, p, "limit", name, why, LIMIT_TEXT, EXE_DSN);
+	} else if (rep.damaged)
+		unchecked(m, p, "unchecked", name, rep.why, UNCHECKED_TEXT, UNCHECKED_DSN);
+	else if (rep.encrypted)
+		unchecked(m, p, "encrypted", name, "an encrypted entry", UNCHECKED_TEXT, UNCHECKED_DSN);
 }
 
 static void exe_part(struct qf_msg *m, void *state, const struct qf_part *p)

@@ -231,3 +231,28 @@ msg = inner
 for k in range(12):
     msg = hdr('level %d' % k) + 'Content-Type: message/rfc822\nContent-Transfer-Encoding: base64\n\n' + b64(msg.encode())
 w('mime-rfc822-b64-deep.eml', msg)
+
+# Archives that lie about sizes (issue 17.2): the local header and the
+# central directory declare more uncompressed bytes than the entry holds;
+# Python's zipfile and unzip extract the whole program all the same.
+def lying_zip(data, more, method=zipfile.ZIP_DEFLATED):
+    z = bytearray(zip_of([('a.exe', data)], method))
+    size = struct.unpack_from('<I', z, 22)[0]
+    new = min(size + more, 0xffffffff)
+    struct.pack_into('<I', z, 22, new)
+    cd = z.find(b'PK\1\2')
+    struct.pack_into('<I', z, cd + 24, new)
+    return bytes(z)
+
+BIGPE = pe(size=4096)
+for tag, more, method in [('1', 1, zipfile.ZIP_DEFLATED), ('100', 100, zipfile.ZIP_DEFLATED),
+                          ('10g', 10 << 30, zipfile.ZIP_DEFLATED), ('stored', 1, zipfile.ZIP_STORED)]:
+    w('mime-zip-lie-%s.eml' % tag, multipart('zip lies', [text_part(), attach('application/zip', 'a.zip', lying_zip(BIGPE, more, method))]))
+# the same lie about a harmless entry: nothing found, but not all of it read
+w('mime-zip-lie-clean.eml', multipart('zip lies', [text_part(), attach('application/zip', 'a.zip',
+    bytes((lambda z: (struct.pack_into('<I', z, 22, struct.unpack_from('<I', z, 22)[0] + 1),
+                      struct.pack_into('<I', z, z.find(b'PK\1\2') + 24, struct.unpack_from('<I', z, 22)[0]), z)[2])(
+        bytearray(zip_of([('notes.txt', b'plain words\n' * 300)])))))]))
+# a zip cut short: the end of its data and its central directory are gone
+w('mime-zip-truncated.eml', multipart('zip truncated', [text_part(), attach('application/zip', 'a.zip',
+    zip_of([('notes.txt', bytes(range(256)) * 64)], zipfile.ZIP_STORED)[:9000])]))
