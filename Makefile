@@ -24,7 +24,7 @@ NEED_PACKAGES ?= tests/lib/need-packages
 # inside; say instead what is missing.
 NEED_FLAGS = $(if $(strip $(PKG_CFLAGS)),,$(error pkg-config knows none of: $(PKGS) libclamav; run make deps (or make check, make demo) to install the Debian packages))
 WARN = -Wall -Wextra -Werror -Wno-unused-parameter
-CPPFLAGS += -D_GNU_SOURCE -DQF_VERSION='"$(VERSION)"' -DQF_BINDIR='"$(BINDIR)"' -Iqfilter -Ifilters -Irules
+CPPFLAGS += -D_GNU_SOURCE -DQF_VERSION='"$(VERSION)"' -DQF_BINDIR='"$(BINDIR)"' -Iqfilter -Ifilters -Irules -Idkim
 CFLAGS ?= -O2 -g
 CFLAGS += -std=gnu11 $(WARN) $(PKG_CFLAGS)
 
@@ -54,8 +54,6 @@ endif
 ifeq ($(STATIC),1)
   FRONT_LDFLAGS = -static
   FRONT_CC ?= $(shell command -v musl-gcc 2>/dev/null)
-  # libopendkim's key decode goes through filters/rsa_spki_wrap.c
-  PROG_PRE = -Wl,--wrap=d2i_PUBKEY_bio -Wl,-u,__wrap_d2i_PUBKEY_bio
   PROG_LIBS = -Wl,--as-needed -Wl,-Bstatic -Wl,--start-group $(STATIC_LIBS) -Wl,--end-group \
 	-Wl,-Bdynamic -lm -ldl -pthread
 else
@@ -71,12 +69,12 @@ endif
 # Files that define main(); everything else in these folders is the library.
 MAINS = qfilter/qfilter.c qfilter/qfilter-inprocess.c qfilter/qfilter-test.c qfilter/qfilterd.c \
 	rules/qfilter-rules.c
-LIBSRC := $(filter-out $(MAINS),$(wildcard qfilter/*.c filters/*.c rules/*.c))
+LIBSRC := $(filter-out $(MAINS),$(wildcard qfilter/*.c filters/*.c rules/*.c dkim/*.c))
 LIBOBJ := $(LIBSRC:%.c=$(OBJ)/%.o)
 PROGS := $(patsubst %.c,$(BIN)/%,$(notdir $(wildcard $(MAINS))))
 UNITSRC := $(wildcard tests/unit/test_*.c)
 UNITS := $(patsubst tests/unit/%.c,$(BIN)/unit/%,$(UNITSRC))
-HDRS := $(wildcard qfilter/*.h filters/*.h rules/*.h)
+HDRS := $(wildcard qfilter/*.h filters/*.h rules/*.h dkim/*.h)
 
 all: $(PROGS) $(UNITS)
 
@@ -92,7 +90,7 @@ $(OBJ)/libqf.a: $(LIBOBJ)
 $(BIN)/%: $(OBJ)/qfilter/%.o $(OBJ)/libqf.a
 	@mkdir -p $(BIN)
 	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(LDFLAGS) $(PROG_PRE) -o $@.tmp $< $(OBJ)/libqf.a $(PROG_LIBS) && mv -f $@.tmp $@
+	$(Q)$(CC) $(LDFLAGS) -o $@.tmp $< $(OBJ)/libqf.a $(PROG_LIBS) && mv -f $@.tmp $@
 
 # qfilter itself is the light front that qmail starts for every message:
 # no filtering library, linked statically, so that its exec costs almost
