@@ -69,8 +69,6 @@ endif
 ifeq ($(STATIC),1)
   FRONT_LDFLAGS = -static
   FRONT_CC ?= $(shell command -v musl-gcc 2>/dev/null)
-  # libopendkim's key decode goes through dkim/rsa_spki_wrap.c
-  PROG_PRE = -Wl,--wrap=d2i_PUBKEY_bio -Wl,-u,__wrap_d2i_PUBKEY_bio
   PROG_LIBS = -Wl,--as-needed -Wl,-Bstatic -Wl,--start-group $(STATIC_LIBS) -Wl,--end-group \
 	-Wl,-Bdynamic -lm -ldl -pthread
 else
@@ -106,7 +104,7 @@ $(OBJ)/libqf.a: $(LIBOBJ)
 $(BIN)/%: $(OBJ)/qfilter/%.o $(OBJ)/libqf.a
 	@mkdir -p $(BIN)
 	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(LDFLAGS) $(PROG_PRE) -o $@.tmp $< $(OBJ)/libqf.a $(PROG_LIBS) && mv -f $@.tmp $@
+	$(Q)$(CC) $(LDFLAGS) -o $@.tmp $< $(OBJ)/libqf.a $(PROG_LIBS) && mv -f $@.tmp $@
 
 # qfilter itself is the light front that qmail starts for every message:
 # no filtering library, linked statically, so that its exec costs almost

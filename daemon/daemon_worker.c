@@ -301,6 +301,8 @@ void qf_daemon_worker_run(struct qf_engine *e, int listen_fd, int gen_fd)
 
 	worker_signals(&waiting);
 	keep_heap();
+	/* the resolver and the like: this worker's own, before its first message */
+	qf_engine_start_all(e);
 	if ((ep = worker_epoll(listen_fd, gen_fd)) < 0) {
 		qf_log("error: worker: epoll: %s", strerror(errno));
 		_exit(111);

@@ -2,12 +2,14 @@
  * (up to DK_MAX_SIGS) is parsed, its sending address checked against d=,
  * its key looked up, and the signed header fields hashed before the body
  * streams past. domainkeys.c does the RFC 4870 work. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include "dkim_int.h"
-#include "dkim_addr.h"
+#include "dkim_author.h"
+#include "dkim_name.h"
 
 #define DK_KEY_MAX 4096
 
@@ -82,7 +84,7 @@ static bool sending_address(struct dkim_job *job, const size_t *order, size_t n,
 		size_t len;
 		char *text = dkim_field_read(job->m->fd, pick, DKIM_FIELD_MAX, &len, NULL);
 		char *colon = text ? memchr(text, ':', len) : NULL;
-		long r = colon ? dkim_addr_first(colon + 1, len - (size_t)(colon + 1 - text), addr, addrlen) : -1;
+		long r = colon ? dkim_author_first(colon + 1, len - (size_t)(colon + 1 - text), addr, addrlen) : -1;
 		free(text);
 		return r > 0;
 	}
@@ -104,12 +106,16 @@ static void begin_one(struct dkim_job *job, size_t k, size_t fieldidx)
 	memset(a, 0, sizeof *a);
 	text = dkim_field_read(fd, f, DKIM_FIELD_MAX, &len, &cut);
 	if (!text) {
+		if (errno == ENOMEM)
+			dkim_job_nomem(job, "reading a DomainKey-Signature");
 		set(job, k, AUTHRES_TEMPERROR, DK_STATUS_NO_KEY, "cannot read the message");
 		return;
 	}
 	colon = memchr(text, ':', len);
 	r = !colon || cut ? -1 : dk_signature_parse(colon + 1, len - (size_t)(colon + 1 - text), &ds->sig, &why);
 	free(text);
+	if (r < 0 && why && !strcmp(why, "out of memory"))
+		dkim_job_nomem(job, "parsing a DomainKey-Signature");
 	if (r < 0) {
 		set(job, k, AUTHRES_PERMERROR, DK_STATUS_BAD_FORMAT, why ? why : "signature too long");
 		return;
@@ -125,6 +131,7 @@ static void begin_one(struct dkim_job *job, size_t k, size_t fieldidx)
 		const char **np = malloc((nbelow ? nbelow : 1) * sizeof *np);
 
 		if (!below || !order || !namelen || !names || !np) {
+			dkim_job_nomem(job, "DomainKeys' field lists");
 			set(job, k, AUTHRES_TEMPERROR, DK_STATUS_NO_KEY, "out of memory");
 			goto out_lists;
 		}
@@ -152,10 +159,14 @@ static void begin_one(struct dkim_job *job, size_t k, size_t fieldidx)
 			enum dkim_key_status ks = keys ? dkim_keys_lookup(keys, ds->sig.s, ds->sig.d, dkim_job_ms(job),
 									 keybuf, sizeof keybuf, err, sizeof err)
 						       : DKIM_KEY_TEMPFAIL;
-			if (!keys)
-				snprintf(err, sizeof err, "out of memory");
+			if (ks == DKIM_KEY_NOMEM) {
+				dkim_job_nomem(job, err);
+				set(job, k, AUTHRES_TEMPERROR, DK_STATUS_NO_KEY, "out of memory");
+				goto out_lists;
+			}
 			if (ks == DKIM_KEY_TEMPFAIL) {
-				qf_msg_warn(job->m, "%s", err);   /* the details, for the admin */
+				if (keys)
+					qf_msg_warn(job->m, "%s", err);   /* the details, for the admin */
 				set(job, k, AUTHRES_TEMPERROR, DK_STATUS_NO_KEY, "key look-up failed");
 				goto out_lists;
 			}
@@ -168,6 +179,8 @@ static void begin_one(struct dkim_job *job, size_t k, size_t fieldidx)
 			}
 		}
 		if (dk_key_parse(keybuf, &key, &why) < 0) {
+			if (!strcmp(why, "out of memory"))
+				dkim_job_nomem(job, "DomainKeys' key record");
 			set(job, k, AUTHRES_PERMERROR, DK_STATUS_BAD_FORMAT, why);
 			dk_key_free(&key);
 			goto out_lists;
@@ -183,9 +196,12 @@ static void begin_one(struct dkim_job *job, size_t k, size_t fieldidx)
 			goto out_lists;
 		}
 		ds->testing = key.testing;
+		/* decoded once per process and key (dkim/dkim_keycache.h) */
+		key.pkey = dkim_keys_pkey(&job->keys, ds->sig.s, ds->sig.d, key.der, key.derlen, dk_key_decode);
 		r = dk_verify_begin(&ds->v, &ds->sig, &key, &why);
 		dk_key_free(&key);
 		if (r == -2) {
+			dkim_job_nomem(job, "the DomainKeys verifier");
 			set(job, k, AUTHRES_TEMPERROR, DK_STATUS_NO_KEY, "out of memory");
 			goto out_lists;
 		}
@@ -219,6 +235,7 @@ void dkim_dk_begin(struct dkim_job *job)
 	if (!job->ndk_fields)
 		return;
 	if (!(job->dksig = calloc(DK_MAX_SIGS, sizeof *job->dksig))) {
+		dkim_job_nomem(job, "DomainKeys");
 		job->ndk = 1;
 		memset(&job->dk[0], 0, sizeof job->dk[0]);
 		set(job, 0, AUTHRES_TEMPERROR, DK_STATUS_NO_KEY, "out of memory");

@@ -1,4 +1,4 @@
-/* dkim_dns.c: key records from the dkim-keys file (the format of
+/* dkim_dns.c: see dkim_dns.h. Key records from the dkim-keys file (the format of
  * libopendkim's DKIM_QUERY_FILE: "<selector>._domainkey.<domain> <TXT
  * value>" per line, '#' comments) or from DNS via libunbound. libunbound
  * rather than the glibc stub that libopendkim uses: the stub cannot be
@@ -6,38 +6,31 @@
  * NXDOMAIN into a temporary failure. */
 #include <errno.h>
 #include <poll.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#include <sys/stat.h>
 #include <unbound.h>
 #include "dkim_dns.h"
 
-struct dkim_keys {
-	const struct qf_config *cfg;
-	struct ub_ctx *ub;
-	unsigned lookups;
-	int spent_ms;         /* waiting for DNS, this message */
-};
-
-struct dkim_keys *dkim_keys_new(const struct qf_config *cfg)
+/* the key file's identity: a change of it empties the cache */
+static int file_identity(const char *path, unsigned long long id[4], char *err, size_t errlen)
 {
-	struct dkim_keys *k = calloc(1, sizeof *k);
+	struct stat st;
 
-	if (k)
-		k->cfg = cfg;
-	return k;
-}
-
-void dkim_keys_free(struct dkim_keys *k)
-{
-	if (!k)
-		return;
-	if (k->ub)
-		ub_ctx_delete(k->ub);
-	free(k);
+	if (stat(path, &st) < 0) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	id[0] = (unsigned long long)st.st_dev;
+	id[1] = (unsigned long long)st.st_ino;
+	id[2] = (unsigned long long)st.st_size;
+	id[3] = (unsigned long long)st.st_mtim.tv_sec * 1000000000ULL + (unsigned long long)st.st_mtim.tv_nsec;
+	return 0;
 }
 
 /* compares two domain names, ignoring case and a final dot */
@@ -63,7 +56,7 @@ static enum dkim_key_status file_lookup(const char *path, const char *name,
 
 	if (!f) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		return DKIM_KEY_TEMPFAIL;
+		return errno == ENOMEM ? DKIM_KEY_NOMEM : DKIM_KEY_TEMPFAIL;
 	}
 	snprintf(err, errlen, "no key for %s in %s", name, path);
 	errno = 0;
@@ -93,7 +86,7 @@ static enum dkim_key_status file_lookup(const char *path, const char *name,
 	 * must not read as "no key" (a permanent result) */
 	if (ferror(f) || (n < 0 && errno == ENOMEM)) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno ? errno : EIO));
-		st = DKIM_KEY_TEMPFAIL;
+		st = errno == ENOMEM ? DKIM_KEY_NOMEM : DKIM_KEY_TEMPFAIL;
 	}
 	free(line);
 	fclose(f);
@@ -120,23 +113,27 @@ static void fwd_spec(const char *in, char *out, size_t outlen)
 	}
 }
 
-static int make_resolver(struct dkim_keys *k, char *err, size_t errlen)
+/* Sets up libunbound for the configured servers, or the system's.
+ * Nothing is sent and no thread made until the first query. */
+static int make_ub(struct dkim_resolver *res, char *err, size_t errlen)
 {
+	const struct qf_config *cfg = res->cfg;
 	struct ub_ctx *ub = ub_ctx_create();
 	int r = 0;
 	size_t i;
 
 	if (!ub) {
-		snprintf(err, errlen, "cannot create a resolver");
+		snprintf(err, errlen, "cannot create a resolver (out of memory)");
+		errno = ENOMEM;
 		return -1;
 	}
 	/* a thread rather than a forked process does the work */
-	if ((r = ub_ctx_async(ub, 1)) == 0 && k->cfg && k->cfg->dns.n > 0) {
+	if ((r = ub_ctx_async(ub, 1)) == 0 && cfg && cfg->dns.n > 0) {
 		/* our own servers may well be on loopback */
 		r = ub_ctx_set_option(ub, "do-not-query-localhost:", "no");
-		for (i = 0; r == 0 && i < k->cfg->dns.n; i++) {
+		for (i = 0; r == 0 && i < cfg->dns.n; i++) {
 			char spec[300];
-			fwd_spec(k->cfg->dns.v[i], spec, sizeof spec);
+			fwd_spec(cfg->dns.v[i], spec, sizeof spec);
 			r = ub_ctx_set_fwd(ub, spec);
 		}
 	} else if (r == 0) {
@@ -148,14 +145,97 @@ static int make_resolver(struct dkim_keys *k, char *err, size_t errlen)
 	if (r != 0) {
 		snprintf(err, errlen, "resolver set-up: %s", ub_strerror(r));
 		ub_ctx_delete(ub);
+		errno = r == UB_NOMEM ? ENOMEM : EINVAL;
 		return -1;
 	}
-	k->ub = ub;
+	res->ub = ub;
 	return 0;
 }
 
+int dkim_resolver_new(const struct qf_config *cfg, struct dkim_resolver **out,
+		      char *err, size_t errlen)
+{
+	struct dkim_resolver *r = calloc(1, sizeof *r);
+
+	*out = NULL;
+	if (!r) {
+		snprintf(err, errlen, "out of memory");
+		errno = ENOMEM;
+		return -1;
+	}
+	r->cfg = cfg;
+	dkim_keycache_init(&r->cache);
+	if (!(cfg && cfg->dkim_keys) && make_ub(r, err, errlen) < 0) {
+		int e = errno;
+		free(r);
+		errno = e;
+		return -1;
+	}
+	*out = r;
+	return 0;
+}
+
+void dkim_resolver_free(struct dkim_resolver *r)
+{
+	if (!r)
+		return;
+	if (r->ub)
+		ub_ctx_delete(r->ub);
+	dkim_keycache_flush(&r->cache);
+	free(r);
+}
+
+void dkim_keys_begin(struct dkim_keys *k, struct dkim_resolver *r)
+{
+	memset(k, 0, sizeof *k);
+	k->r = r;
+}
+
+/* libunbound makes its worker thread at the first query and does not
+ * check that it could (1.17: pthread_create's failure is logged, the
+ * query waits for an answer that never comes, and ub_ctx_delete then
+ * joins a thread that does not exist: a crash). So before that first
+ * query one thread of the same stack size is made and joined here: when
+ * it cannot be made (an address-space limit), the look-up fails as out
+ * of memory; when it can, its stack stays in the C library's cache of
+ * stacks, which libunbound's thread then gets. */
+#define UB_THREAD_STACK (2 * 1024 * 1024)   /* what libunbound asks for at least */
+
+static void *probe_thread(void *arg)
+{
+	return arg;
+}
+
+static int thread_check(struct dkim_resolver *r, char *err, size_t errlen)
+{
+	pthread_attr_t attr;
+	pthread_t t;
+	size_t stack = 0;
+	int e;
+
+	if (r->thread_checked)
+		return 0;
+	if ((e = pthread_attr_init(&attr)) != 0) {
+		snprintf(err, errlen, "cannot start the resolver's thread: %s", strerror(e));
+		return -1;
+	}
+	if (pthread_attr_getstacksize(&attr, &stack) == 0 && stack < UB_THREAD_STACK)
+		pthread_attr_setstacksize(&attr, UB_THREAD_STACK);
+	e = pthread_create(&t, &attr, probe_thread, NULL);
+	pthread_attr_destroy(&attr);
+	if (e != 0) {
+		snprintf(err, errlen, "cannot start the resolver's thread: %s", strerror(e));
+		return -1;
+	}
+	pthread_join(t, NULL);
+	r->thread_checked = true;
+	return 0;
+}
+
+/* On the heap: a query given up (timeout) whose cancel came too late is
+ * still answered by a later ub_process(), perhaps in the next message. */
 struct query {
-	bool done;
+	bool done, abandoned;
 	int err;
 	struct ub_result *result;
 };
@@ -164,9 +244,23 @@ static void query_done(void *arg, int err, struct ub_result *result)
 {
 	struct query *q = arg;
 
+	if (q->abandoned) {
+		if (result)
+			ub_resolve_free(result);
+		free(q);
+		return;
+	}
 	q->done = true;
 	q->err = err;
 	q->result = result;
+}
+
+static void give_up(struct ub_ctx *ub, struct query *q, int id)
+{
+	if (ub_cancel(ub, id) == 0)
+		free(q);
+	else
+		q->abandoned = true;   /* its answer is on the way: query_done frees it */
 }
 
 static int64_t now_ms(void)
@@ -196,46 +290,66 @@ static enum dkim_key_status txt_join(const unsigned char *rd, size_t rdlen, char
 	return DKIM_KEY_FOUND;
 }
 
-static enum dkim_key_status dns_lookup(struct dkim_keys *k, const char *name, int timeout_ms,
-				       char *buf, size_t len, char *err, size_t errlen)
+static enum dkim_key_status dns_lookup(struct dkim_resolver *rs, const char *name, int timeout_ms,
+				       char *buf, size_t len, int64_t *expires,
+				       char *err, size_t errlen)
 {
-	struct query q = { 0 };
+	struct query *q;
 	struct ub_result *res;
 	int64_t deadline = now_ms() + timeout_ms;
 	enum dkim_key_status st;
 	int id, r, i, pick = 0;
 
-	if (!k->ub && make_resolver(k, err, errlen) < 0)
-		return DKIM_KEY_TEMPFAIL;
-	if ((r = ub_resolve_async(k->ub, name, 16 /* TXT */, 1 /* IN */, &q, query_done, &id)) != 0) {
-		snprintf(err, errlen, "%s: %s", name, ub_strerror(r));
+	if (!rs->ub) {
+		snprintf(err, errlen, "no resolver");
 		return DKIM_KEY_TEMPFAIL;
 	}
-	while (!q.done) {
+	if (thread_check(rs, err, errlen) < 0)
+		return DKIM_KEY_NOMEM;
+	if (!(q = calloc(1, sizeof *q))) {
+		snprintf(err, errlen, "%s: out of memory", name);
+		return DKIM_KEY_NOMEM;
+	}
+	rs->queries++;
+	if ((r = ub_resolve_async(rs->ub, name, 16 /* TXT */, 1 /* IN */, q, query_done, &id)) != 0) {
+		free(q);
+		snprintf(err, errlen, "%s: %s", name, ub_strerror(r));
+		return r == UB_NOMEM ? DKIM_KEY_NOMEM : DKIM_KEY_TEMPFAIL;
+	}
+	while (!q->done) {
 		int64_t left = deadline - now_ms();
-		struct pollfd pfd = { .fd = ub_fd(k->ub), .events = POLLIN };
+		struct pollfd pfd = { .fd = ub_fd(rs->ub), .events = POLLIN };
 		if (left <= 0) {
-			ub_cancel(k->ub, id);
+			give_up(rs->ub, q, id);
 			snprintf(err, errlen, "%s: DNS query timed out", name);
 			return DKIM_KEY_TEMPFAIL;
 		}
 		r = poll(&pfd, 1, (int)left);
 		if (r < 0 && errno != EINTR) {
-			ub_cancel(k->ub, id);
+			give_up(rs->ub, q, id);
 			snprintf(err, errlen, "poll: %s", strerror(errno));
 			return DKIM_KEY_TEMPFAIL;
 		}
-		if (r > 0 && (r = ub_process(k->ub)) != 0) {
-			ub_cancel(k->ub, id);
+		if (r > 0 && (r = ub_process(rs->ub)) != 0) {
+			if (!q->done)
+				give_up(rs->ub, q, id);
+			else if (q->result)
+				ub_resolve_free(q->result);
+			if (q->done)
+				free(q);
 			snprintf(err, errlen, "%s: %s", name, ub_strerror(r));
-			return DKIM_KEY_TEMPFAIL;
+			return r == UB_NOMEM ? DKIM_KEY_NOMEM : DKIM_KEY_TEMPFAIL;
 		}
 	}
-	if (q.err != 0) {
-		snprintf(err, errlen, "%s: %s", name, ub_strerror(q.err));
-		return DKIM_KEY_TEMPFAIL;
+	res = q->result;
+	r = q->err;
+	free(q);
+	if (r != 0) {
+		if (res)
+			ub_resolve_free(res);
+		snprintf(err, errlen, "%s: %s", name, ub_strerror(r));
+		return r == UB_NOMEM ? DKIM_KEY_NOMEM : DKIM_KEY_TEMPFAIL;
 	}
-	res = q.result;
 	if (res->rcode == 3 /* NXDOMAIN */) {
 		snprintf(err, errlen, "%s: no such name", name);
 		st = DKIM_KEY_ABSENT;
@@ -256,19 +370,45 @@ static enum dkim_key_status dns_lookup(struct dkim_keys *k, const char *name, in
 		st = txt_join((const unsigned char *)res->data[pick], (size_t)res->len[pick], buf, len);
 		if (st == DKIM_KEY_TOOBIG)
 			snprintf(err, errlen, "the key record of %s is too long", name);
+		*expires = now_ms() / 1000 + (res->ttl < DKIM_KEY_TTL_MAX ? res->ttl : DKIM_KEY_TTL_MAX);
 	}
 	ub_resolve_free(res);
 	return st;
+}
+
+/* A record of the cache, when it holds one for name */
+static enum dkim_key_status cached(struct dkim_resolver *r, const char *name,
+				   char *buf, size_t len, char *err, size_t errlen)
+{
+	struct dkim_cached_key *c = dkim_keycache_get(&r->cache, name, now_ms() / 1000);
+	size_t n;
+
+	if (!c)
+		return DKIM_KEY_ABSENT;
+	if ((n = strlen(c->txt)) >= len) {
+		snprintf(err, errlen, "the key record of %s is too long", name);
+		return DKIM_KEY_TOOBIG;
+	}
+	memcpy(buf, c->txt, n + 1);
+	return DKIM_KEY_FOUND;
 }
 
 enum dkim_key_status dkim_keys_lookup(struct dkim_keys *k, const char *selector,
 				      const char *domain, int timeout_ms,
 				      char *buf, size_t len, char *err, size_t errlen)
 {
+	struct dkim_resolver *r = k->r;
+	const char *file = r && r->cfg ? r->cfg->dkim_keys : NULL;
+	int64_t expires = DKIM_KEYCACHE_FOREVER;
+	enum dkim_key_status st;
 	char name[600];
 
 	if (!len)
 		return DKIM_KEY_TOOBIG;
+	if (!r) {
+		snprintf(err, errlen, "no resolver");
+		return DKIM_KEY_TEMPFAIL;
+	}
 	if ((size_t)snprintf(name, sizeof name, "%s._domainkey.%s", selector, domain) >= sizeof name ||
 	    strlen(name) > 253 + 1) {
 		snprintf(err, errlen, "key name too long");
@@ -278,25 +418,59 @@ enum dkim_key_status dkim_keys_lookup(struct dkim_keys *k, const char *selector,
 		snprintf(err, errlen, "too many key look-ups in one message");
 		return DKIM_KEY_TEMPFAIL;
 	}
-	if (k->cfg && k->cfg->dkim_keys)
-		return file_lookup(k->cfg->dkim_keys, name, buf, len, err, errlen);
-	/* one slow look-up may not eat the time of the others: a lookup gets
-	 * at most DKIM_DNS_LOOKUP_MS, and all of them DKIM_DNS_BUDGET_MS; and
-	 * DNS trouble may take only half of the time the message has left, so
-	 * that it ends as dkim=temperror, not as a timeout of the message */
-	timeout_ms /= 2;
-	if (timeout_ms > DKIM_DNS_LOOKUP_MS)
-		timeout_ms = DKIM_DNS_LOOKUP_MS;
-	if (timeout_ms > DKIM_DNS_BUDGET_MS - k->spent_ms)
-		timeout_ms = DKIM_DNS_BUDGET_MS - k->spent_ms;
-	if (timeout_ms <= 0) {
-		snprintf(err, errlen, "%s: DNS time for this message used up", name);
-		return DKIM_KEY_TEMPFAIL;
+	if (file) {
+		unsigned long long id[4];
+		if (file_identity(file, id, err, errlen) < 0)
+			return errno == ENOMEM ? DKIM_KEY_NOMEM : DKIM_KEY_TEMPFAIL;
+		if (!r->file_known || memcmp(id, r->file_id, sizeof id) != 0) {
+			dkim_keycache_flush(&r->cache);   /* the file changed */
+			memcpy(r->file_id, id, sizeof id);
+			r->file_known = true;
+		}
 	}
-	{
-		int64_t t0 = now_ms();
-		enum dkim_key_status st = dns_lookup(k, name, timeout_ms, buf, len, err, errlen);
-		k->spent_ms += (int)(now_ms() - t0);
+	if ((st = cached(r, name, buf, len, err, errlen)) != DKIM_KEY_ABSENT)
 		return st;
+	if (file) {
+		st = file_lookup(file, name, buf, len, err, errlen);
+	} else {
+		/* one slow look-up may not eat the time of the others: a lookup
+		 * gets at most DKIM_DNS_LOOKUP_MS, and all of them
+		 * DKIM_DNS_BUDGET_MS; and DNS trouble may take only half of the
+		 * time the message has left, so that it ends as dkim=temperror,
+		 * not as a timeout of the message */
+		int64_t t0 = now_ms();
+		timeout_ms /= 2;
+		if (timeout_ms > DKIM_DNS_LOOKUP_MS)
+			timeout_ms = DKIM_DNS_LOOKUP_MS;
+		if (timeout_ms > DKIM_DNS_BUDGET_MS - k->spent_ms)
+			timeout_ms = DKIM_DNS_BUDGET_MS - k->spent_ms;
+		if (timeout_ms <= 0) {
+			snprintf(err, errlen, "%s: DNS time for this message used up", name);
+			return DKIM_KEY_TEMPFAIL;
+		}
+		st = dns_lookup(r, name, timeout_ms, buf, len, &expires, err, errlen);
+		k->spent_ms += (int)(now_ms() - t0);
 	}
+	/* only records: NXDOMAIN and the like are libunbound's to cache */
+	if (st == DKIM_KEY_FOUND && expires > now_ms() / 1000)
+		(void)dkim_keycache_put(&r->cache, name, buf, expires);
+	return st;
+}
+
+EVP_PKEY *dkim_keys_pkey(struct dkim_keys *k, const char *selector, const char *domain,
+			 const unsigned char *der, size_t derlen,
+			 EVP_PKEY *(*decode)(const unsigned char *der, size_t derlen))
+{
+	struct dkim_cached_key *c = NULL;
+	EVP_PKEY *pkey;
+	char name[600];
+
+	if (k->r && (size_t)snprintf(name, sizeof name, "%s._domainkey.%s", selector, domain) < sizeof name)
+		c = dkim_keycache_get(&k->r->cache, name, now_ms() / 1000);
+	if (c && c->pkey && c->derlen == derlen && !memcmp(c->der, der, derlen) &&
+	    EVP_PKEY_up_ref(c->pkey) == 1)
+		return c->pkey;
+	if ((pkey = decode(der, derlen)) && c)
+		dkim_keycache_set_pkey(c, pkey, der, derlen);
+	return pkey;
 }

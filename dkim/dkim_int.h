@@ -4,7 +4,6 @@
 #ifndef DKIM_INT_H
 #define DKIM_INT_H
 
-#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include "authres.h"
@@ -18,13 +17,23 @@
 #define DK_MAX_SIGS 4       /* DomainKey-Signatures verified; more are ignored */
 #define DKIM_FIELD_MAX 65536 /* bytes of a field read for parsing */
 
-/* per process (the filter's init state) */
+/* Per process (the filter's init state). What a signed message needs is
+ * made by dkim_state_start(): in a qfilterd worker when it starts, before
+ * its first message (the filter's start hook); in a single-message
+ * process by the first signed message, so that unsigned mail never
+ * starts libopendkim or OpenSSL. One thread per process: no lock. */
 struct dkim_state {
 	const struct qf_config *cfg;
-	pthread_mutex_t lock;     /* qfilterd may share the state between threads */
-	void *lib;                /* DKIM_LIB, made by the first signed message */
-	char lib_error[128];
+	bool started;             /* everything below is made */
+	void *lib;                /* DKIM_LIB */
+	struct dkim_resolver *resolver; /* the key look-ups, with their cache */
+	char lib_error[128];      /* why lib is NULL */
+	char resolver_error[200]; /* why resolver is NULL */
 };
+
+/* Makes what is missing of the above. 0, or -1 with err (errno ENOMEM
+ * when memory was short; the message then exits 51). */
+int dkim_state_start(struct dkim_state *st, char *err, size_t errlen);
 
 struct dkim_dk_sig;
 
@@ -33,8 +42,10 @@ struct dkim_job {
 	struct qf_msg *m;
 	struct dkim_state *st;
 	const struct dkim_hdr *hdr;   /* the chain's scan of the header block (m->hdr) */
-	struct dkim_keys *keys;   /* made when a signature needs a key */
+	struct dkim_keys keys;    /* this message's look-ups (keys.r NULL: no resolver) */
 	size_t ndkim_fields, ndk_fields;
+	bool nomem;               /* memory ran out: the message exits 51 */
+	char nomem_why[120];
 
 	size_t ndkim;
 	void *dkim_handle;        /* DKIM * */
@@ -69,6 +80,8 @@ void dkim_verify_feed(struct dkim_job *job, const char *p, size_t n); /* the who
 bool dkim_verify_wants_body(struct dkim_job *job);
 void dkim_verify_end(struct dkim_job *job);
 void dkim_verify_free(struct dkim_job *job);
+/* libopendkim's library object and OpenSSL, ready for the first key */
+int dkim_lib_open(struct dkim_state *st, char *err, size_t errlen);
 void dkim_lib_close(struct dkim_state *st);
 
 /* dkim_dk.c: every DomainKey-Signature (up to DK_MAX_SIGS) */
@@ -82,7 +95,10 @@ void dkim_policy_check(struct dkim_job *job);
 
 /* the key look-up budget for now */
 int dkim_job_ms(const struct dkim_job *job);
+/* the message's look-ups; NULL, with the reason warned, without a resolver */
 struct dkim_keys *dkim_job_keys(struct dkim_job *job);
+/* notes that memory ran out (what for, for the log line) */
+void dkim_job_nomem(struct dkim_job *job, const char *what);
 /* sets s to what fits of src */
 void dkim_copy(char *dst, size_t dstlen, const char *src);
 

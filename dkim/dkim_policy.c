@@ -1,13 +1,17 @@
 /* dkim_policy.c: dkim-require=: mail whose From: domain is listed must
  * carry a passing DKIM signature whose d= is exactly that domain (strict
  * alignment, as DMARC's adkim=s: a parent or a subdomain does not do).
- * A key that could not be fetched is a temporary refusal, never a
- * rejection. */
+ * Every author counts: each mailbox of each From: field (several
+ * mailboxes, group members), as GMime's address parser reads them
+ * (dkim/dkim_author.c). A key that could not be fetched is a temporary
+ * refusal, never a rejection. */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include "dkim_int.h"
-#include "dkim_addr.h"
+#include "dkim_author.h"
+#include "dkim_name.h"
 #include "exitcodes.h"
 
 static void check_domain(struct dkim_job *job, const char *domain)
@@ -40,38 +44,70 @@ static void check_domain(struct dkim_job *job, const char *domain)
 		       "mail from %s must carry a valid DKIM signature of %s", domain, domain);
 }
 
+#define CHECKED_MAX 32   /* distinct listed domains remembered, so each is checked once */
+
+struct authors {
+	struct dkim_job *job;
+	char checked[CHECKED_MAX][256];
+	size_t nchecked;
+};
+
+static int one_author(const char *addr, void *arg)
+{
+	struct authors *au = arg;
+	struct qf_msg *m = au->job->m;
+	const char *dom = dkim_addr_domain(addr);
+	char domain[256];
+	size_t n, i;
+
+	if (!dom)
+		return 0;
+	dkim_copy(domain, sizeof domain, dom);
+	n = strlen(domain);
+	if (n && domain[n - 1] == '.')
+		domain[n - 1] = 0;
+	if (!qf_list_has(m->policy.dkim_require, domain))
+		return 0;
+	for (i = 0; i < au->nchecked; i++)
+		if (!strcasecmp(au->checked[i], domain))
+			return 0;
+	if (au->nchecked < CHECKED_MAX)
+		dkim_copy(au->checked[au->nchecked++], sizeof au->checked[0], domain);
+	check_domain(au->job, domain);
+	return 0;
+}
+
 void dkim_policy_check(struct dkim_job *job)
 {
 	struct qf_msg *m = job->m;
+	struct authors *au;
 	size_t i;
 
 	if (!m->policy.dkim_require || !m->policy.dkim_require[0])
 		return;
+	if (!(au = calloc(1, sizeof *au))) {
+		qf_msg_error(m, QF_EXIT_NOMEM, "dkim: dkim-require: out of memory");
+		return;
+	}
+	au->job = job;
 	/* every From: field counts, so a second one cannot slip past */
 	for (i = 0; i < job->hdr->n; i++) {
 		const struct dkim_field *f = &job->hdr->f[i];
-		char addr[384], domain[256], *text, *colon;
-		const char *dom;
-		size_t len, n;
+		char *text, *colon;
+		size_t len;
 
 		if (f->kind != DKIM_HDR_FROM)
 			continue;
 		if (!(text = dkim_field_read(m->fd, f, DKIM_FIELD_MAX, &len, NULL))) {
-			qf_msg_error(m, QF_EXIT_READ, "dkim: cannot read the spooled message");
-			return;
+			if (errno == ENOMEM)
+				qf_msg_error(m, QF_EXIT_NOMEM, "dkim: dkim-require: out of memory");
+			else
+				qf_msg_error(m, QF_EXIT_READ, "dkim: cannot read the spooled message");
+			break;
 		}
-		colon = memchr(text, ':', len);
-		if (!colon || dkim_addr_first(colon + 1, len - (size_t)(colon + 1 - text), addr, sizeof addr) < 0 ||
-		    !(dom = dkim_addr_domain(addr))) {
-			free(text);
-			continue;
-		}
+		if ((colon = memchr(text, ':', len)))
+			dkim_author_each(colon + 1, len - (size_t)(colon + 1 - text), one_author, au);
 		free(text);
-		dkim_copy(domain, sizeof domain, dom);
-		n = strlen(domain);
-		if (n && domain[n - 1] == '.')
-			domain[n - 1] = 0;
-		if (qf_list_has(m->policy.dkim_require, domain))
-			check_domain(job, domain);
 	}
+	free(au);
 }

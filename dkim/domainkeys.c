@@ -9,8 +9,8 @@
 #include <openssl/x509.h>
 #include "crypto_start.h"
 #include "domainkeys.h"
-#include "dkim_addr.h"
-#include "rsa_spki.h"
+#include "dkim_base64.h"
+#include "dkim_name.h"
 
 const char *dk_status_name(enum dk_status s)
 {
@@ -103,44 +103,6 @@ static bool tag_copy(const struct tag *t, char *out, size_t outlen)
 	return true;
 }
 
-long dk_base64_decode(const char *in, size_t len, unsigned char *out, size_t outlen)
-{
-	unsigned long acc = 0;
-	size_t i, n = 0;
-	int bits = 0, pad = 0;
-
-	for (i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)in[i];
-		int v;
-		if (wsp((char)c))
-			continue;
-		if (c == '=') {
-			pad++;
-			continue;
-		}
-		if (pad)
-			return -1;             /* data after padding */
-		if (c >= 'A' && c <= 'Z') v = c - 'A';
-		else if (c >= 'a' && c <= 'z') v = c - 'a' + 26;
-		else if (c >= '0' && c <= '9') v = c - '0' + 52;
-		else if (c == '+') v = 62;
-		else if (c == '/') v = 63;
-		else return -1;
-		acc = (acc << 6) | (unsigned long)v;
-		bits += 6;
-		if (bits >= 8) {
-			bits -= 8;
-			if (n >= outlen)
-				return -1;
-			out[n++] = (unsigned char)(acc >> bits);
-			acc &= (1UL << bits) - 1;
-		}
-	}
-	if (pad > 2 || bits >= 6)
-		return -1;
-	return (long)n;
-}
-
 /* --- the signature --- */
 
 struct sigparse {
@@ -164,7 +126,9 @@ static int sig_tag(void *arg, const struct tag *t)
 		if (!(sig->sig = malloc(t->vlen ? t->vlen : 1)))
 			return sp->why = "out of memory", -1;
 		{
-			long n = dk_base64_decode(t->v, t->vlen, sig->sig, t->vlen);
+			long n = dkim_base64_tag(t->v, t->vlen, sig->sig, t->vlen);
+			if (n == -2)
+				return sp->why = "out of memory", -1;
 			if (n <= 0)
 				return sp->why = "bad signature data (b=)", -1;
 			sig->siglen = (size_t)n;
@@ -348,7 +312,9 @@ static int key_tag(void *arg, const struct tag *t)
 		if (!(key->der = malloc(t->vlen)))
 			return kp->why = "out of memory", -1;
 		{
-			long n = dk_base64_decode(t->v, t->vlen, key->der, t->vlen);
+			long n = dkim_base64_tag(t->v, t->vlen, key->der, t->vlen);
+			if (n == -2)
+				return kp->why = "out of memory", -1;
 			if (n <= 0)
 				return kp->why = "bad key data (p=)", -1;
 			key->derlen = (size_t)n;
@@ -379,7 +345,17 @@ int dk_key_parse(const char *txt, struct dk_key *key, const char **why)
 void dk_key_free(struct dk_key *key)
 {
 	free(key->der);
+	EVP_PKEY_free(key->pkey);
 	memset(key, 0, sizeof *key);
+}
+
+EVP_PKEY *dk_key_decode(const unsigned char *der, size_t derlen)
+{
+	const unsigned char *p = der;
+
+	if (!der || qf_crypto_start() < 0)
+		return NULL;
+	return d2i_PUBKEY(NULL, &p, (long)derlen);
 }
 
 bool dk_key_granted(const struct dk_key *key, const char *local, size_t len)
@@ -538,9 +514,8 @@ static void md_sink(void *arg, const char *p, size_t n)
 }
 
 int dk_verify_begin(struct dk_verify *v, const struct dk_signature *sig,
-		    const struct dk_key *key, const char **why)
+		    struct dk_key *key, const char **why)
 {
-	const unsigned char *der = key->der;
 	EVP_PKEY *pkey;
 
 	memset(v, 0, sizeof *v);
@@ -548,8 +523,10 @@ int dk_verify_begin(struct dk_verify *v, const struct dk_signature *sig,
 		*why = "OpenSSL failed to start";
 		return -1;
 	}
-	if (!der || (!(pkey = qf_rsa_spki_decode(der, key->derlen)) &&
-		     !(pkey = d2i_PUBKEY(NULL, &der, (long)key->derlen)))) {
+	if (key->pkey) {           /* decoded before (the key cache): ours now */
+		pkey = key->pkey;
+		key->pkey = NULL;
+	} else if (!(pkey = dk_key_decode(key->der, key->derlen))) {
 		*why = "the key does not decode";
 		return -1;
 	}
@@ -581,5 +558,6 @@ void dk_verify_free(struct dk_verify *v)
 {
 	EVP_MD_CTX_free(v->md);
 	EVP_PKEY_free(v->pkey);
-	v->md = v->pkey = NULL;
+	v->md = NULL;
+	v->pkey = NULL;
 }

@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <openssl/evp.h>
 
 #define DK_MAXHNAMES 64   /* names in h= */
 
@@ -52,11 +53,15 @@ struct dk_key {
 	char g[128];              /* g=, the granularity ("" = everyone) */
 	bool testing;             /* t=y */
 	bool revoked;             /* p= empty */
+	EVP_PKEY *pkey;           /* der decoded, when the caller has it (the key
+	                             cache); dk_verify_begin takes it over */
 };
 /* Parses a key record (TXT). 0, or -1 with *why (bad syntax, k= other
  * than rsa, bad base64, ENOMEM). */
 int dk_key_parse(const char *txt, struct dk_key *key, const char **why);
 void dk_key_free(struct dk_key *key);
+/* p= as a key: OpenSSL's d2i_PUBKEY. NULL when it is none. */
+EVP_PKEY *dk_key_decode(const unsigned char *der, size_t derlen);
 /* g= against the local part of the sending address ('*' is a wildcard). */
 bool dk_key_granted(const struct dk_key *key, const char *local_part, size_t len);
 
@@ -84,19 +89,16 @@ void dk_canon_end(struct dk_canon *c);
 /* RSA-SHA1 over the canonical bytes. */
 struct dk_verify {
 	struct dk_canon canon;    /* feed this */
-	void *md;                 /* EVP_MD_CTX */
-	void *pkey;               /* EVP_PKEY */
+	EVP_MD_CTX *md;
+	EVP_PKEY *pkey;
 	int bits;                 /* the key's size */
 	bool failed;              /* an update failed */
 };
 /* 0; -1 when the key is not a usable RSA key (*why); -2 ENOMEM. */
 int dk_verify_begin(struct dk_verify *v, const struct dk_signature *sig,
-		    const struct dk_key *key, const char **why);
+		    struct dk_key *key, const char **why);
 /* Ends the canonicalization and checks the signature: 1 good, 0 bad. */
 int dk_verify_end(struct dk_verify *v, const struct dk_signature *sig);
 void dk_verify_free(struct dk_verify *v);
-
-/* Base64 with white space ignored; returns the decoded length or -1. */
-long dk_base64_decode(const char *in, size_t len, unsigned char *out, size_t outlen);
 
 #endif

@@ -129,6 +129,12 @@ void qf_chain_run(struct qf_msg *m)
 		t = qf_now_us();
 		state[i] = qf_engine_state(m->engine, i);
 		add_ms(m, i, t);
+		if (!state[i] && m->engine->init_nomem[i]) {
+			/* out of memory is qmail-queue's 51, whoever ran out */
+			qf_msg_error(m, QF_EXIT_NOMEM, "%s filter: %s", f->name, m->engine->init_error[i]);
+			qf_msg_result(m, "unavailable");
+			continue;
+		}
 		if (!state[i]) {
 			/* fail closed: a filter that cannot start refuses for now */
 			qf_msg_finding(m, QF_ACT_TEMPFAIL, "4.3.0", m->engine->init_error[i],

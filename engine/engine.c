@@ -1,9 +1,11 @@
 /* engine.c: see engine.h */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "engine.h"
 #include "filter.h"
+#include "log.h"
 #include "rules.h"
 
 int qf_engine_open(struct qf_engine *e, const char *confpath, char *err, size_t errlen)
@@ -23,7 +25,8 @@ int qf_engine_open_config(struct qf_engine *e, struct qf_config *cfg, char *err,
 	e->state = calloc(qf_nfilters, sizeof *e->state);
 	e->tried = calloc(qf_nfilters, sizeof *e->tried);
 	e->init_error = calloc(qf_nfilters, sizeof *e->init_error);
-	if (!e->state || !e->tried || !e->init_error) {
+	e->init_nomem = calloc(qf_nfilters, sizeof *e->init_nomem);
+	if (!e->state || !e->tried || !e->init_error || !e->init_nomem) {
 		snprintf(err, errlen, "engine: out of memory");
 		qf_engine_close(e);
 		return -1;
@@ -45,10 +48,26 @@ void *qf_engine_state(struct qf_engine *e, size_t i)
 	e->tried[i] = true;
 	if (!f->init)
 		return e->state[i] = (void *)f;   /* stateless: any non-NULL */
+	errno = 0;
 	e->state[i] = f->init(&e->cfg, err, sizeof err);
-	if (!e->state[i])
+	if (!e->state[i]) {
+		e->init_nomem[i] = errno == ENOMEM;
 		e->init_error[i] = strdup(*err ? err : "initialisation failed");
+	}
 	return e->state[i];
+}
+
+void qf_engine_start_all(struct qf_engine *e)
+{
+	size_t i;
+
+	for (i = 0; i < qf_nfilters; i++) {
+		const struct qf_filter *f = qf_filters[i];
+		char err[512] = "";
+		if (f && f->start && e->state[i] && f->init && f->start(e->state[i], err, sizeof err) < 0)
+			qf_log("warning: filter %s: %s (tried again for the messages that need it)",
+			       f->name, *err ? err : "start failed");
+	}
 }
 
 void qf_engine_init_all(struct qf_engine *e)
@@ -74,6 +93,7 @@ void qf_engine_close(struct qf_engine *e)
 	free(e->state);
 	free(e->tried);
 	free(e->init_error);
+	free(e->init_nomem);
 	if (e->rules)
 		qf_rules_close(e->rules);
 	qf_config_free(&e->cfg);

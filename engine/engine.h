@@ -15,6 +15,7 @@ struct qf_engine {
 	void **state;            /* per filter, NULL until initialised */
 	bool *tried;             /* init was attempted */
 	char **init_error;       /* per filter, when init failed */
+	bool *init_nomem;        /* ... for want of memory (exit 51) */
 };
 
 /* Loads the configuration and the rules. 0, or -1 with err: exit 55. */
@@ -24,6 +25,9 @@ int qf_engine_open(struct qf_engine *e, const char *confpath, char *err, size_t 
 int qf_engine_open_config(struct qf_engine *e, struct qf_config *cfg, char *err, size_t errlen);
 /* Initialises every filter now (qfilterd); failures are kept per filter. */
 void qf_engine_init_all(struct qf_engine *e);
+/* In a qfilterd worker, after the fork: each filter's start hook. A
+ * failure is logged; the filter retries when a message needs it. */
+void qf_engine_start_all(struct qf_engine *e);
 /* The filter's state, initialising it on first use; NULL on failure with
  * the reason in e->init_error[i]. */
 void *qf_engine_state(struct qf_engine *e, size_t i);

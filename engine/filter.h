@@ -36,8 +36,15 @@ struct qf_filter {
 	/* Does this message need the filter? (policy, config). NULL: yes. */
 	bool (*wanted)(const struct qf_msg *m);
 	/* Per-process set-up. Returns the state (non-NULL) or NULL with a
-	 * message in err; the chain then refuses the message temporarily. */
+	 * message in err; the chain then refuses the message temporarily,
+	 * or with exit 51 when init set errno to ENOMEM. */
 	void *(*init)(const struct qf_config *cfg, char *err, size_t errlen);
+	/* What may not cross a fork (threads, sockets, a resolver), made in
+	 * each qfilterd worker when it starts, before its first message
+	 * (init ran in the master). A single-message process never calls it:
+	 * the filter makes such things when a message first needs them, and
+	 * also retries there after a failure here. 0, or -1 with err. */
+	int (*start)(void *state, char *err, size_t errlen);
 	void (*fini)(void *state);
 	/* Called for every decoded leaf part when present; the chain walks
 	 * the MIME structure once for all filters that have this hook. */

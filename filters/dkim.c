@@ -16,7 +16,7 @@
 #include "filter.h"
 #include "dkim_int.h"
 #include "exitcodes.h"
-#include "dkim_addr.h"
+#include "dkim_name.h"
 
 #define READ_CHUNK 32768
 
@@ -32,9 +32,18 @@ int dkim_job_ms(const struct dkim_job *job)
 
 struct dkim_keys *dkim_job_keys(struct dkim_job *job)
 {
-	if (!job->keys)
-		job->keys = dkim_keys_new(job->m->cfg);
-	return job->keys;
+	if (!job->keys.r) {
+		qf_msg_warn(job->m, "dkim: no resolver: %s", job->st->resolver_error);
+		return NULL;
+	}
+	return &job->keys;
+}
+
+void dkim_job_nomem(struct dkim_job *job, const char *what)
+{
+	if (!job->nomem)
+		dkim_copy(job->nomem_why, sizeof job->nomem_why, what);
+	job->nomem = true;
 }
 
 static bool dkim_wanted(const struct qf_msg *m)
@@ -42,18 +51,43 @@ static bool dkim_wanted(const struct qf_msg *m)
 	return m->policy.dkim_verify;
 }
 
-/* Cheap: the library is opened by the first signed message. */
+/* Cheap: what signed mail needs is made by dkim_state_start. */
 static void *dkim_init_state(const struct qf_config *cfg, char *err, size_t errlen)
 {
 	struct dkim_state *st = calloc(1, sizeof *st);
 
 	if (!st) {
 		snprintf(err, errlen, "out of memory");
+		errno = ENOMEM;
 		return NULL;
 	}
 	st->cfg = cfg;
-	pthread_mutex_init(&st->lock, NULL);
 	return st;
+}
+
+int dkim_state_start(struct dkim_state *st, char *err, size_t errlen)
+{
+	int nomem = 0;
+
+	if (st->started)
+		return 0;
+	if (!st->lib && dkim_lib_open(st, st->lib_error, sizeof st->lib_error) < 0)
+		nomem |= errno == ENOMEM;
+	if (!st->resolver &&
+	    dkim_resolver_new(st->cfg, &st->resolver, st->resolver_error, sizeof st->resolver_error) < 0)
+		nomem |= errno == ENOMEM;
+	st->started = st->lib && st->resolver;
+	if (st->started)
+		return 0;
+	snprintf(err, errlen, "%s", !st->lib ? st->lib_error : st->resolver_error);
+	errno = nomem ? ENOMEM : EINVAL;
+	return -1;
+}
+
+/* qfilterd's workers: made before the first message, kept for all */
+static int dkim_start(void *state, char *err, size_t errlen)
+{
+	return dkim_state_start(state, err, errlen);
 }
 
 static void dkim_fini_state(void *state)
@@ -63,7 +97,7 @@ static void dkim_fini_state(void *state)
 	if (!st)
 		return;
 	dkim_lib_close(st);
-	pthread_mutex_destroy(&st->lock);
+	dkim_resolver_free(st->resolver);
 	free(st);
 }
 
@@ -180,7 +214,14 @@ static void dkim_message(struct qf_msg *m, void *state)
 		job.dkim[0].result = AUTHRES_NEUTRAL;
 		dkim_copy(job.dkim[0].comment, sizeof job.dkim[0].comment, "message not stored whole");
 	} else if (job.ndkim_fields || job.ndk_fields) {
-		bool dkim = job.ndkim_fields && dkim_verify_begin(&job) == 0;
+		char err[256];
+		bool dkim;
+		if (dkim_state_start(job.st, err, sizeof err) < 0 && errno == ENOMEM) {
+			qf_msg_error(m, QF_EXIT_NOMEM, "dkim: %s", err);
+			goto out;
+		}
+		dkim_keys_begin(&job.keys, job.st->resolver);
+		dkim = job.ndkim_fields && dkim_verify_begin(&job) == 0;
 		dkim_dk_begin(&job);
 		r = dkim || job.ndk_fields ? stream(&job, dkim ? 0 : job.hdr->body_off, dkim,
 						    job.ndk_fields > 0) : 0;
@@ -195,6 +236,10 @@ static void dkim_message(struct qf_msg *m, void *state)
 		if (dkim)
 			dkim_verify_end(&job);
 		dkim_dk_end(&job);
+		if (job.nomem) {
+			qf_msg_error(m, QF_EXIT_NOMEM, "dkim: out of memory: %s", job.nomem_why);
+			goto out;
+		}
 	}
 
 	if (!(ar = authres_format(id, job.dkim, job.ndkim, job.dk, job.ndk))) {
@@ -213,13 +258,13 @@ static void dkim_message(struct qf_msg *m, void *state)
 out:
 	dkim_verify_free(&job);
 	dkim_dk_free(&job);
-	dkim_keys_free(job.keys);
 }
 
 const struct qf_filter qf_filter_dkim = {
 	.name = "dkim",
 	.wanted = dkim_wanted,
 	.init = dkim_init_state,
+	.start = dkim_start,
 	.fini = dkim_fini_state,
 	.message = dkim_message,
 };
