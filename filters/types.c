@@ -19,6 +19,7 @@
 #include <string.h>
 #include <strings.h>
 #include <magic.h>
+#include "exe_header.h"
 #include "exitcodes.h"
 #include "filter.h"
 #include "part_report.h"
@@ -169,10 +170,21 @@ struct zip_names {
 	bool hit;
 };
 
+/* Content that is a program is the exe filter's, under the policy's exe=
+ * action, however it is named: a rule's exe=tempfail or exe=quarantine
+ * must not be overridden by the same file's banned name (types=reject).
+ * With exe=off the site lets programs through, and names still count. */
+static bool exe_judges(const struct qf_msg *m, const unsigned char *head, size_t len,
+		       uint64_t size, int fd)
+{
+	return m->policy.exe != QF_ACT_OFF && qf_exe_header_kind(head, len, size, fd) != QF_EXE_NONE;
+}
+
 static bool zip_name(void *arg, const struct qf_zip_entry *e)
 {
 	struct zip_names *z = arg;
-	const char *ext = banned_ext(z->m->policy.ban_ext, e->name);
+	const char *ext = exe_judges(z->m, e->head, e->head_len, e->size, -1) ? NULL :
+			  banned_ext(z->m->policy.ban_ext, e->name);
 	char where[2 * QF_NAME_LOGGED + 8];
 
 	if (ext) {
@@ -269,6 +281,8 @@ static void types_part(struct qf_msg *m, void *state, const struct qf_part *p)
 	char extbuf[EXT_MAX];
 	const char *ext = extension(p->filename, extbuf);
 
+	if (exe_judges(m, p->head, p->head_len, p->size, p->fd))
+		return;   /* the exe filter's: see exe_judges */
 	if (check_ext(m, state, p) || check_types(m, state, p, kind))
 		return;
 	check_mismatch(m, p, kind, ext);

@@ -256,3 +256,5 @@ w('mime-zip-lie-clean.eml', multipart('zip lies', [text_part(), attach('applicat
 # a zip cut short: the end of its data and its central directory are gone
 w('mime-zip-truncated.eml', multipart('zip truncated', [text_part(), attach('application/zip', 'a.zip',
     zip_of([('notes.txt', bytes(range(256)) * 64)], zipfile.ZIP_STORED)[:9000])]))
+# a harmless text attachment that is only named like a program
+w('mime-fake-exe-name.eml', multipart('fake exe', [text_part(), attach('application/octet-stream', 'readme.exe', b'just words, not a program\n' * 20)]))
