@@ -14,6 +14,7 @@
 #include "part_report.h"
 
 #define SIZE_DSN "5.3.4"
+#define AMBIGUOUS_DSN "5.6.0"   /* RFC 3463: media error, other */
 
 static void *size_init(const struct qf_config *cfg, char *err, size_t errlen)
 {
@@ -51,7 +52,7 @@ static void too_big(struct qf_msg *m, uint64_t limit, const char *setting)
 static void size_message(struct qf_msg *m, void *state)
 {
 	struct qf_result *r = qf_part_report_result(m);
-	char reason[120];
+	char reason[160];
 
 	if (m->truncated && m->cfg && m->cfg->max_size)
 		too_big(m, m->cfg->max_size, "max-size");
@@ -69,6 +70,18 @@ static void size_message(struct qf_msg *m, void *state)
 		qf_msg_finding(m, QF_ACT_REJECT, SIZE_DSN, reason,
 			       "too many MIME parts (the limit is %u)", qf_mime_max_parts(&m->policy));
 		qf_msg_result(m, "too-many-parts:%u", m->mime.parts);
+	}
+	if (m->mime.ambiguous) {
+		snprintf(reason, sizeof reason, "ambiguous MIME: %.100s", m->mime.ambiguous_why);
+		qf_msg_finding(m, m->policy.ambiguous, AMBIGUOUS_DSN, reason,
+			       "message structure is ambiguous (%.100s)", m->mime.ambiguous_why);
+		qf_msg_result(m, "ambiguous");
+	}
+	if (m->mime.partial) {
+		qf_msg_finding(m, m->policy.partial, AMBIGUOUS_DSN, "a message/partial fragment",
+			       "we don't accept messages split into fragments (message/partial)");
+		if (r && !r->result)
+			qf_msg_result(m, "partial");
 	}
 	if (r && !r->result)
 		qf_msg_result(m, m->mime.broken ? "broken-mime" : "ok");

@@ -19,6 +19,7 @@
  * m->mime.broken and the walk goes on with its best guess. */
 #include <errno.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -214,6 +215,8 @@ static void leaf_start(struct walk *w, struct qf_mime_fields *f, const char *cty
 	l->part.index = message ? 0 : ++w->m->mime.parts;
 	l->part.depth = w->depth;
 	l->part.content_type = l->f.content_type ? l->f.content_type : ctype;
+	if (!strcasecmp(l->part.content_type, "message/partial"))
+		w->m->mime.partial = true;   /* a fragment: what it is part of is unseen */
 	l->part.filename = l->f.filename;
 	l->part.encoding = l->f.encoding;
 	l->part.fd = -1;
@@ -495,6 +498,19 @@ static void on_boundary(struct walk *w, size_t lvl, bool closing)
 
 /* ---- headers ---- */
 
+/* A structure that mail readers could read another way than the walk
+ * does (qfilter.conf(5), AMBIGUOUS MIME): noted once, judged by the size
+ * filter with the policy's ambiguous-mime= action. */
+static void ambiguous(struct walk *w, const char *fmt, const char *what)
+{
+	struct qf_mime_stats *s = &w->m->mime;
+
+	if (s->ambiguous)
+		return;
+	s->ambiguous = true;
+	snprintf(s->ambiguous_why, sizeof s->ambiguous_why, fmt, what);
+}
+
 static void field_append(struct walk *w, const unsigned char *p, size_t n)
 {
 	size_t have, take;
@@ -506,8 +522,12 @@ static void field_append(struct walk *w, const unsigned char *p, size_t n)
 		n--;
 	have = w->flen[w->cur];
 	take = have + n > FIELD_MAX ? FIELD_MAX - have : n;
-	if (take < n)
+	if (take < n) {
 		w->m->mime.broken = true;
+		ambiguous(w, "a %s header longer than the walk keeps", field_names[w->cur]);
+	}
+	if (memchr(p, 0, n))
+		ambiguous(w, "a NUL byte in a %s header", field_names[w->cur]);
 	if (!take && w->field[w->cur])
 		return;
 	s = realloc(w->field[w->cur], have + take + 1);
@@ -560,13 +580,18 @@ static void header_line(struct walk *w, const unsigned char *p, size_t n, bool a
 		field_append(w, p, len);
 		return;
 	}
+	if (memchr(p, '\r', len))
+		ambiguous(w, "a bare CR in a header line%s", "");
 	name = header_name(p, len, &colon);
 	if (!name) {
 		/* an mbox "From " line before the headers */
 		if (qf_mime_reader_offset(&w->rd) == n && len >= 5 && !memcmp(p, "From ", 5))
 			return;
-		/* the body started without the empty line: a guess */
+		/* the body started without the empty line: a guess, and one
+		 * that readers who skip such a line would not share */
 		w->m->mime.broken = true;
+		if (w->any_header)
+			ambiguous(w, "a header line that is not a header (no colon, or bytes a name cannot have)%s", "");
 		headers_end(w);
 		body_line(w, p, n);
 		return;
@@ -576,8 +601,10 @@ static void header_line(struct walk *w, const unsigned char *p, size_t n, bool a
 	for (i = 0; i < F_COUNT; i++) {
 		if (strlen(field_names[i]) != name || strncasecmp((const char *)p, field_names[i], name))
 			continue;
-		if (w->field[i])         /* a second one: the first stands */
-			w->m->mime.broken = true;
+		if (w->field[i]) {       /* a second one: the first stands here, */
+			w->m->mime.broken = true;     /* the last in many readers */
+			ambiguous(w, "two %s headers in one part", field_names[i]);
+		}
 		else
 			w->cur = (int)i;
 		break;

@@ -258,3 +258,16 @@ w('mime-zip-truncated.eml', multipart('zip truncated', [text_part(), attach('app
     zip_of([('notes.txt', bytes(range(256)) * 64)], zipfile.ZIP_STORED)[:9000])]))
 # a harmless text attachment that is only named like a program
 w('mime-fake-exe-name.eml', multipart('fake exe', [text_part(), attach('application/octet-stream', 'readme.exe', b'just words, not a program\n' * 20)]))
+
+# Structures that readers could read otherwise than the walk (AMBIGUOUS
+# MIME in qfilter.conf(5)); each hides the PE behind the ambiguity.
+def amb(name, top_extra, part_headers):
+    body = ('--=_b1\nContent-Type: text/plain\n\nhello\n--=_b1\n' + part_headers +
+            '\n' + b64(PE) + '--=_b1--\n')
+    w(name, (hdr('ambiguous') + top_extra + 'Content-Type: multipart/mixed; boundary="=_b1"\n\n' + body).encode('latin-1'))
+amb('mime-amb-two-ct.eml', '', 'Content-Type: text/plain\nContent-Type: application/octet-stream; name="t.exe"\nContent-Transfer-Encoding: base64\n')
+amb('mime-amb-two-cte.eml', '', 'Content-Type: application/octet-stream; name="t.exe"\nContent-Transfer-Encoding: 7bit\nContent-Transfer-Encoding: base64\n')
+amb('mime-amb-no-colon.eml', '', 'Content-Type: application/octet-stream; name="t.exe"\nX-Junk no colon here\nContent-Transfer-Encoding: base64\n')
+amb('mime-amb-bare-cr.eml', '', 'Content-Type: application/octet-stream; name="t.exe"\rX-Other: 1\nContent-Transfer-Encoding: base64\n')
+amb('mime-amb-nul.eml', '', 'Content-Type: application/octet-stream; name="t.exe"\nContent-Transfer-Encoding: base\x0064\n')
+amb('mime-amb-long.eml', '', 'Content-Type: application/octet-stream; x="' + 'a' * 9000 + '"; name="t.exe"\nContent-Transfer-Encoding: base64\n')
