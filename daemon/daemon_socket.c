@@ -102,6 +102,8 @@ int qf_daemon_listen(const char *path, unsigned mode, const char *group, ino_t *
 {
 	struct sockaddr_un sa;
 	struct stat st;
+	struct sockaddr_un ta;
+	char tmp[sizeof ta.sun_path + 8];
 	mode_t old;
 	int fd, rc;
 
@@ -112,28 +114,37 @@ int qf_daemon_listen(const char *path, unsigned mode, const char *group, ino_t *
 		snprintf(err, errlen, "socket: %s", strerror(errno));
 		return -1;
 	}
-	/* born private (0600): opened up to mode and group below */
+	/* Made under a name of its own and renamed into place once it listens
+	 * with its mode and group: a client that sees the socket file can
+	 * connect (a connect between bind and listen would be refused, and a
+	 * test client racing the start saw it). Born private (0600). */
+	if (snprintf(tmp, sizeof tmp, "%s.new", path) >= (int)sizeof tmp ||
+	    sockaddr_of(tmp, &ta, err, errlen) < 0) {
+		if (!*err)
+			snprintf(err, errlen, "%s: path too long", path);
+		close(fd);
+		return -1;
+	}
+	unlink(tmp);   /* one a dead start left behind */
 	old = umask(0177);
-	rc = bind(fd, (struct sockaddr *)&sa, sizeof sa);
+	rc = bind(fd, (struct sockaddr *)&ta, sizeof ta);
 	umask(old);
 	if (rc < 0) {
-		snprintf(err, errlen, "%s: bind: %s", path, strerror(errno));
+		snprintf(err, errlen, "%s: bind: %s", tmp, strerror(errno));
 		close(fd);
 		return -1;
 	}
-	/* listening at once: whoever sees the socket file may connect, and a
-	 * connect between bind and listen would be refused. Until the chmod
-	 * below only our own user can. */
 	if (listen(fd, SOMAXCONN) < 0) {
 		snprintf(err, errlen, "%s: listen: %s", path, strerror(errno));
-		unlink(path);
+		unlink(tmp);
 		close(fd);
 		return -1;
 	}
-	if (qf_daemon_socket_perms(path, mode, group, err, errlen) < 0 || stat(path, &st) < 0) {
+	if (qf_daemon_socket_perms(tmp, mode, group, err, errlen) < 0 || rename(tmp, path) < 0 ||
+	    stat(path, &st) < 0) {
 		if (!*err)
 			snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		unlink(path);
+		unlink(tmp);
 		close(fd);
 		return -1;
 	}

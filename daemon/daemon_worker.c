@@ -26,7 +26,7 @@
 #include "outcome.h"
 #include "process.h"
 
-#define REQUEST_WAIT_S 30   /* a client sends its request right after connecting */
+#define REQUEST_WAIT_S 30   /* the rest of a request that has begun to arrive */
 #define ANSWER_WAIT_S 10
 #define WORKER_MMAP_THRESHOLD (32 << 20)   /* glibc's own ceiling for it */
 
@@ -291,13 +291,56 @@ fail:
 	return -1;
 }
 
+/* Connections accepted that have not sent their request yet. They wait
+ * here, in the worker's epoll set, while the worker has no message in
+ * hand: a connection that stays silent costs a slot, never the worker,
+ * and is closed at daemon-request-timeout. */
+#define PENDING_MAX 64
+
+struct pending {
+	int fd;
+	int64_t since;   /* qf_now_ms() at accept */
+};
+
+static void pending_drop(int ep, struct pending *p, size_t *n, size_t i, const char *why)
+{
+	char peer[64];
+
+	if (why) {
+		peer_of(p[i].fd, peer, sizeof peer);
+		qf_log("warning: client %s: %s: connection closed", peer, why);
+	}
+	epoll_ctl(ep, EPOLL_CTL_DEL, p[i].fd, NULL);
+	close(p[i].fd);
+	p[i] = p[--*n];
+}
+
+/* ms until the oldest pending connection's time is up; -1: none */
+static int pending_wait(const struct pending *p, size_t n, int64_t limit_ms)
+{
+	int64_t now = qf_now_ms(), soonest = -1, left;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		left = p[i].since + limit_ms - now;
+		if (left < 0)
+			left = 0;
+		if (soonest < 0 || left < soonest)
+			soonest = left;
+	}
+	return soonest < 0 ? -1 : (int)soonest;
+}
+
 void qf_daemon_worker_run(struct qf_engine *e, int listen_fd, int gen_fd)
 {
-	struct epoll_event ev[2];
+	struct pending pend[PENDING_MAX];
+	struct epoll_event ev[16], add;
 	sigset_t waiting;
 	unsigned served = 0;
-	int conn, ep, n, i;
-	bool ready, over;
+	size_t npend = 0, i;
+	int64_t limit_ms = (int64_t)(e->cfg.daemon_request_timeout ? e->cfg.daemon_request_timeout : 5) * 1000;
+	int conn, ep, n, k;
+	bool over, draining = false;
 
 	worker_signals(&waiting);
 	keep_heap();
@@ -308,34 +351,76 @@ void qf_daemon_worker_run(struct qf_engine *e, int listen_fd, int gen_fd)
 		_exit(111);
 	}
 	while (served < QF_WORKER_MESSAGES && !stop_asked) {
-		n = epoll_pwait(ep, ev, 2, -1, &waiting);
+		n = epoll_pwait(ep, ev, 16, pending_wait(pend, npend, limit_ms), &waiting);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
 			qf_log("error: worker: epoll_wait: %s", strerror(errno));
 			_exit(111);
 		}
-		ready = over = false;
-		for (i = 0; i < n; i++) {
-			if (ev[i].data.fd == gen_fd)
+		over = false;
+		conn = -1;
+		for (k = 0; k < n; k++) {
+			int fd = ev[k].data.fd;
+			if (fd == gen_fd) {
 				over = true;
-			else if (ev[i].events & (EPOLLIN | EPOLLERR | EPOLLHUP))
-				ready = true;
+			} else if (fd == listen_fd) {
+				/* take what waits in the backlog while there is room */
+				while (npend < PENDING_MAX) {
+					int c = accept4(listen_fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+					if (c < 0) {
+						if (errno != EAGAIN && errno != EINTR && errno != ECONNABORTED) {
+							qf_log("error: worker: accept: %s", strerror(errno));
+							_exit(111);
+						}
+						break;   /* another worker was quicker, or no more */
+					}
+					memset(&add, 0, sizeof add);
+					add.events = EPOLLIN | EPOLLRDHUP;
+					add.data.fd = c;
+					if (epoll_ctl(ep, EPOLL_CTL_ADD, c, &add) < 0) {
+						close(c);
+						continue;
+					}
+					pend[npend].fd = c;
+					pend[npend++].since = qf_now_ms();
+				}
+			} else if (conn < 0) {
+				conn = fd;   /* its request is here: served below */
+			}
 		}
-		if (over)
-			break;   /* our generation is over: leave the backlog to the next */
-		if (!ready)
+		if (over && !draining) {
+			/* our generation is over: the backlog is the next one's;
+			 * what this worker accepted already, it still serves */
+			epoll_ctl(ep, EPOLL_CTL_DEL, listen_fd, NULL);
+			epoll_ctl(ep, EPOLL_CTL_DEL, gen_fd, NULL);
+			draining = true;
+		}
+		/* silent for too long: closed, with a line */
+		for (i = 0; i < npend; )
+			if (pend[i].fd != conn && qf_now_ms() - pend[i].since >= limit_ms)
+				pending_drop(ep, pend, &npend, i, "no request within daemon-request-timeout");
+			else
+				i++;
+		if (draining && !npend)
+			break;
+		if (conn < 0)
 			continue;
-		conn = accept4(listen_fd, NULL, NULL, SOCK_CLOEXEC);
-		if (conn < 0) {
-			if (errno == EAGAIN || errno == EINTR || errno == ECONNABORTED)
-				continue;   /* another worker was quicker */
-			qf_log("error: worker: accept: %s", strerror(errno));
-			_exit(111);
-		}
+		for (i = 0; i < npend && pend[i].fd != conn; i++)
+			;
+		if (i == npend)
+			continue;
+		epoll_ctl(ep, EPOLL_CTL_DEL, conn, NULL);
+		pend[i] = pend[--npend];
+		/* the rest of the request in blocking reads, as before */
+		fcntl(conn, F_SETFL, fcntl(conn, F_GETFL) & ~O_NONBLOCK);
 		qf_daemon_worker_serve(e, conn);
 		close(conn);
 		served++;
+		if (draining && !npend)
+			break;
 	}
+	for (i = npend; i > 0; i--)   /* not begun: the clients fall back (daemon-fail) */
+		pending_drop(ep, pend, &npend, i - 1, NULL);
 	_exit(0);
 }

@@ -40,6 +40,7 @@ struct qf_config {
 	unsigned daemon_mode;     /* daemon-mode OCTAL, socket permissions (0660) */
 	char *daemon_group;       /* daemon-group NAME, socket group */
 	unsigned daemon_workers;  /* daemon-workers N (4) */
+	unsigned daemon_request_timeout; /* daemon-request-timeout S (5): a client's request must come by then */
 };
 
 /* Reads the configuration. Returns 0 and fills *c (defaults for a missing
