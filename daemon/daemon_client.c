@@ -225,6 +225,17 @@ static int carry_out(struct client_msg *cm, struct qf_answer *a, int msgfd, int 
 	d.reason = a->reason;
 	snprintf(d.reply, sizeof d.reply, "%s", a->reply);
 	log_of(cm, a, &l);
+	/* an answer that came after the message's own time is up is not
+	 * acted on: the client (qmail-smtpd) may have given up on us */
+	if (qf_io_interrupted || qf_now_ms() > cm->t0 + (int64_t)cm->cfg->timeout * 1000) {
+		if (a->has_fd)
+			close(msgfd);
+		if (envfd >= 0)
+			close(envfd);
+		qf_log("error: qfilterd answered after the timeout; the message is refused for now");
+		qf_outcome_log_line(&l, "error", "timeout", QF_EXIT_TIMEOUT);
+		return QF_EXIT_TIMEOUT;
+	}
 	return qf_outcome_finish(&l, &d, a->has_fd ? msgfd : -1, envfd, argvs, (size_t)nargvs);
 }
 
