@@ -561,6 +561,25 @@ static size_t header_name(const unsigned char *p, size_t n, size_t *colon)
 
 static void body_line(struct walk *w, const unsigned char *p, size_t n);
 
+/* Whether a bare CR inside the line is followed by what a reader that
+ * ends lines at CR would take as a header or a delimiter line: then the
+ * readers disagree on the structure. A CR before anything else ("a\rb")
+ * only changes a value. */
+static bool cr_starts_line(const unsigned char *p, size_t len)
+{
+	const unsigned char *cr = p, *end = p + len;
+	size_t colon;
+
+	while ((cr = memchr(cr, '\r', end - cr))) {
+		cr++;
+		if (end - cr >= 2 && cr[0] == '-' && cr[1] == '-')
+			return true;
+		if (header_name(cr, end - cr, &colon))
+			return true;
+	}
+	return false;
+}
+
 static void header_line(struct walk *w, const unsigned char *p, size_t n, bool at_bol)
 {
 	size_t len = n, name, colon, i;
@@ -580,7 +599,7 @@ static void header_line(struct walk *w, const unsigned char *p, size_t n, bool a
 		field_append(w, p, len);
 		return;
 	}
-	if (memchr(p, '\r', len))
+	if (memchr(p, '\r', len) && cr_starts_line(p, len))
 		ambiguous(w, "a bare CR in a header line%s", "");
 	name = header_name(p, len, &colon);
 	if (!name) {
