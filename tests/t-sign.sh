@@ -282,4 +282,39 @@ RC=$?; mkdir -p "$T/noremote"
 check "qmail-remote.orig missing" deferred noremote 'cannot run .*no-such-remote: No such file'
 check "... and the log says why" log_has noremote 'deferred: cannot run' "$T/noremote.err"
 
+echo "# the sign filter: qfilter signs a relay client's mail before it is queued"
+cat >"$T/recorder" <<'R'
+#!/bin/sh
+cat >"$REC/message" || exit 54
+cat 0<&1 >"$REC/envelope" || exit 54
+exit 0
+R
+chmod 755 "$T/recorder"
+# queue NAME SENDER MSGFILE ENV... -- CONF-LINES...: bin/qfilter into the recorder; sets RC
+queue() {
+	local name=$1 sender=$2 m=$3 envs=(); shift 3
+	while [ $# -gt 0 ] && [ "$1" != -- ]; do envs+=("$1"); shift; done; shift
+	mkdir -p "$T/$name"; rm -f "$T/$name/message"
+	printf '%s\n' "authserv-id mx.test" "errfd off" "$@" >"$T/$name.conf"
+	printf 'F%s\0Tsomeone@remote.example\0\0' "$sender" >"$T/$name.env"
+	env "${envs[@]}" REC=$T/$name QQF_QMAILQUEUE=$T/recorder QFILTER_CONF=$T/$name.conf \
+		timeout 60 "$QF_BIN/qfilter" <"$m" 1<"$T/$name.env" 2>"$T/$name.err"
+	RC=$?
+	cp "$T/$name/message" "$T/$name/stdin" 2>/dev/null   # what signed_by and ours read
+}
+printf 'example.com rsa %s\nexample.com ed %s\n' "$K/rsa.pem" "$K/ed.pem" >"$T/t-two"
+queue f-relay joe@example.com "$M/folded" RELAYCLIENT= -- "sign-keys $T/t-two"
+check "RELAYCLIENT: queued with two signatures, both verified by python3-dkim" \
+	signed_by f-relay "d=example.com s=rsa a=rsa-sha256" "d=example.com s=ed a=ed25519-sha256"
+check "... and by qfilter's dkim filter" ours f-relay 'dkim=pass [^;]*header\.s=rsa[^;]*; dkim=pass [^;]*header\.s=ed'
+check "... the log says sign=signed:example.com" log_has f-relay 'verdict=accept .*sign=signed:example\.com' "$T/f-relay.err"
+queue f-auth "" "$M/bounce" SMTPAUTHUSER=joe -- "sign-keys $T/t-two"
+check "SMTPAUTHUSER, an empty sender: signed for the From: domain" \
+	signed_by f-auth "d=example.com s=rsa a=rsa-sha256" "d=example.com s=ed a=ed25519-sha256"
+queue f-in joe@example.com "$M/plain" -- "sign-keys $T/t-two"
+check "not a relay client: queued unsigned" bash -c "[ \$(grep -ci '^DKIM-Signature' '$T/f-in/message') = 0 ] && cmp -s <(tail -c $(wc -c <"$M/plain") '$T/f-in/message') '$M/plain'"
+queue f-key joe@example.com "$M/plain" RELAYCLIENT= -- "sign-keys $T/t-missing"
+check "a key file missing: exit 71, nothing queued, the log names it" \
+	bash -c "[ $RC = 71 ] && [ ! -e '$T/f-key/message' ] && grep -q 'missing\.pem: cannot open' '$T/f-key.err'"
+
 tap_summary
