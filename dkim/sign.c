@@ -6,11 +6,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 #include <gmime/gmime.h>
 #include <opendkim/dkim.h>
 #include "crypto_start.h"
 #include "dkim_addr.h"
+#include "exitcodes.h"
+#include "log.h"
 #include "sign.h"
 
 #define SIGN_CHUNK 65536
@@ -26,7 +29,32 @@ static const char *const sign_headers[] = {
 };
 static const char *const oversign_headers[] = { "from", NULL };
 
-void *sign_lib_open(char *err, size_t errlen)
+static void (*lib_nomem)(void);
+
+/* libopendkim does not check every allocation it makes (dkim_verify.c):
+ * one that fails ends the process here, through the caller's handler
+ * (qfilter-sign's Z report), else as a GLib allocation failure does. */
+static void *lib_malloc(void *closure, size_t n)
+{
+	void *p = malloc(n ? n : 1);
+
+	(void)closure;
+	if (!p) {
+		if (lib_nomem)
+			lib_nomem();
+		qf_log("error: libopendkim: out of memory");
+		_exit(QF_EXIT_BUG);
+	}
+	return p;
+}
+
+static void lib_free(void *closure, void *p)
+{
+	(void)closure;
+	free(p);
+}
+
+void *sign_lib_open(void (*nomem)(void), char *err, size_t errlen)
 {
 	unsigned int flags = DKIM_LIBFLAGS_FIXCRLF;
 	DKIM_LIB *lib;
@@ -35,7 +63,8 @@ void *sign_lib_open(char *err, size_t errlen)
 		snprintf(err, errlen, "OpenSSL failed to start");
 		return NULL;
 	}
-	if (!(lib = dkim_init(NULL, NULL))) {
+	lib_nomem = nomem;
+	if (!(lib = dkim_init(lib_malloc, lib_free))) {
 		snprintf(err, errlen, "dkim_init failed");
 		return NULL;
 	}
@@ -140,6 +169,73 @@ int sign_domains(int fd, const struct dkim_hdr *h, const char *envelope_sender,
 	return 0;
 }
 
+/* [i] = how often sign_headers[i] occurs in the header block, From: once
+ * more (oversigned). -1 when a name could not be read. */
+static int count_fields(int fd, const struct dkim_hdr *h, unsigned *want)
+{
+	char name[40];
+	size_t i, j, n;
+	ssize_t r;
+
+	for (j = 0; sign_headers[j]; j++)
+		want[j] = 0;
+	want[0] = 1;   /* "from", oversigned */
+	for (i = 0; i < h->n; i++) {
+		n = h->f[i].len < sizeof name - 1 ? (size_t)h->f[i].len : sizeof name - 1;
+		if ((r = pread(fd, name, n, (off_t)h->f[i].off)) != (ssize_t)n)
+			return -1;
+		name[n] = 0;
+		n = strcspn(name, ":");
+		while (n && (name[n - 1] == ' ' || name[n - 1] == '\t'))
+			n--;
+		for (j = 0; sign_headers[j]; j++)
+			if (strlen(sign_headers[j]) == n && !strncasecmp(name, sign_headers[j], n))
+				want[j]++;
+	}
+	return 0;
+}
+
+/* Whether the h= of a signature names each field as often as want says,
+ * and nothing else. libopendkim matches names with regexec(), and takes
+ * one that fails (out of memory) for "not to be signed": a signature
+ * without From: would go out, which no verifier accepts. */
+static bool signs_all(const char *value, const unsigned *want)
+{
+	unsigned got[sizeof sign_headers / sizeof sign_headers[0]] = { 0 };
+	const char *p = value, *end;
+	size_t j, n;
+
+	for (;;) {   /* to the h= tag */
+		p += strspn(p, " \t\n");
+		if (!strncmp(p, "h=", 2))
+			break;
+		if (!(p = strchr(p, ';')))
+			return false;
+		p++;
+	}
+	p += 2;
+	end = p + strcspn(p, ";");
+	while (p < end) {
+		p += strspn(p, " \t\n:");
+		n = strcspn(p, " \t\n:;");
+		if (p + n > end)
+			n = (size_t)(end - p);
+		if (!n)
+			break;
+		for (j = 0; sign_headers[j]; j++)
+			if (strlen(sign_headers[j]) == n && !strncasecmp(p, sign_headers[j], n))
+				break;
+		if (!sign_headers[j])
+			return false;
+		got[j]++;
+		p += n;
+	}
+	for (j = 0; sign_headers[j]; j++)
+		if (got[j] != want[j])
+			return false;
+	return true;
+}
+
 /* libopendkim folds with CRLF; the queue and qmail-remote want LF */
 static char *lf_folds(const unsigned char *v, size_t len)
 {
@@ -155,9 +251,11 @@ static char *lf_folds(const unsigned char *v, size_t len)
 	return out;
 }
 
-enum sign_status sign_message(void *lib, int fd, uint64_t size, const struct sign_key *k,
-			      const struct sign_secret *s, char **value, char *err, size_t errlen)
+enum sign_status sign_message(void *lib, int fd, uint64_t size, const struct dkim_hdr *h,
+			      const struct sign_key *k, const struct sign_secret *s,
+			      char **value, char *err, size_t errlen)
 {
+	unsigned want[sizeof sign_headers / sizeof sign_headers[0]];
 	static const char name[] = "DKIM-Signature: ";
 	enum sign_status rc = SIGN_TEMP;
 	DKIM_STAT st;
@@ -167,6 +265,14 @@ enum sign_status sign_message(void *lib, int fd, uint64_t size, const struct sig
 	uint64_t off = 0;
 
 	*value = NULL;
+	if (h->truncated) {
+		snprintf(err, errlen, "cannot be signed: more than %u header fields", DKIM_HDR_MAXFIELDS);
+		return SIGN_CANNOT;
+	}
+	if (count_fields(fd, h, want) < 0) {
+		snprintf(err, errlen, "reading the header: %s", strerror(errno));
+		return SIGN_TEMP;
+	}
 	dkim = dkim_sign(lib, (const unsigned char *)"qfilter-sign", NULL,
 			 (dkim_sigkey_t)s->pem, (const unsigned char *)k->selector,
 			 (const unsigned char *)k->domain, DKIM_CANON_RELAXED, DKIM_CANON_RELAXED,
@@ -199,6 +305,12 @@ enum sign_status sign_message(void *lib, int fd, uint64_t size, const struct sig
 		goto lib_error;
 	if (!(*value = lf_folds(hdr, hlen))) {
 		snprintf(err, errlen, "out of memory");
+		goto out;
+	}
+	if (!signs_all(*value, want)) {
+		snprintf(err, errlen, "signing failed: libopendkim left fields out of h= (out of memory?)");
+		free(*value);
+		*value = NULL;
 		goto out;
 	}
 	rc = SIGN_OK;

@@ -18,8 +18,11 @@ enum sign_status {
 	SIGN_CANNOT = -2     /* the message cannot carry a valid signature (no From:) */
 };
 
-/* The library, set up for signing: (DKIM_LIB *), or NULL with err. */
-void *sign_lib_open(char *err, size_t errlen);
+/* The library, set up for signing: (DKIM_LIB *), or NULL with err.
+ * nomem, when not NULL, is called (and must not return) when one of the
+ * library's allocations fails; without it that is exit 81. One handler
+ * per process: the program's. */
+void *sign_lib_open(void (*nomem)(void), char *err, size_t errlen);
 void sign_lib_close(void *lib);
 
 /* The domains the message may be signed for, most wanted first: the
@@ -32,11 +35,13 @@ void sign_lib_close(void *lib);
 int sign_domains(int fd, const struct dkim_hdr *h, const char *envelope_sender,
 		 char from[SIGN_DOMAIN_MAX], char sender[SIGN_DOMAIN_MAX]);
 
-/* Signs the size bytes of fd (the message as it will be sent) with one
- * key: *value = the DKIM-Signature field's value (malloc'd, folded with
- * "\n\t", no final line end). SIGN_OK, or SIGN_TEMP / SIGN_CANNOT with
- * err. */
-enum sign_status sign_message(void *lib, int fd, uint64_t size, const struct sign_key *k,
-			      const struct sign_secret *s, char **value, char *err, size_t errlen);
+/* Signs the size bytes of fd (the message as it will be sent; h its
+ * header scan) with one key: *value = the DKIM-Signature field's value
+ * (malloc'd, folded with "\n\t", no final line end). The signature's h=
+ * is checked against the fields the message has: one that left a field
+ * out is SIGN_TEMP. SIGN_OK, or SIGN_TEMP / SIGN_CANNOT with err. */
+enum sign_status sign_message(void *lib, int fd, uint64_t size, const struct dkim_hdr *h,
+			      const struct sign_key *k, const struct sign_secret *s,
+			      char **value, char *err, size_t errlen);
 
 #endif

@@ -53,7 +53,7 @@ static void *sign_init(const struct qf_config *cfg, char *err, size_t errlen)
 		return NULL;
 	}
 	if (sign_keys_load(cfg->sign_keys, &st->table, err, errlen) < 0 ||
-	    !(st->lib = sign_lib_open(err, errlen))) {
+	    !(st->lib = sign_lib_open(NULL, err, errlen))) {
 		sign_fini(st);
 		return NULL;
 	}
@@ -97,7 +97,7 @@ static void sign_message_hook(struct qf_msg *m, void *state)
 			temp_refusal(m, reason);
 			return;
 		}
-		switch (sign_message(st->lib, m->fd, m->size, keys[i], &secret, &value, err, sizeof err)) {
+		switch (sign_message(st->lib, m->fd, m->size, m->hdr, keys[i], &secret, &value, err, sizeof err)) {
 		case SIGN_OK:
 			break;
 		case SIGN_CANNOT:

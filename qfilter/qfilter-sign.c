@@ -81,12 +81,17 @@ static _Noreturn void temp_fail(const char *fmt, ...)
 	_exit(0);
 }
 
+static void lib_out_of_memory(void)
+{
+	temp_fail("out of memory");
+}
+
 static _Noreturn void run_remote(const char *remote, char **argv)
 {
 	if (saved_fd2 >= 0)
 		dup2(saved_fd2, 2);   /* dup2 clears close-on-exec on fd 2 */
 	argv[0] = (char *)remote;
-	execv(remote, argv);
+	execve(remote, argv, environ);
 	if (saved_fd2 >= 0)
 		log_open(NULL);
 	temp_fail("cannot run %s: %s", remote, strerror(errno));
@@ -170,12 +175,12 @@ int main(int argc, char **argv)
 		       argv[1], sender, argv[3]);
 		run_remote(remote, argv);
 	}
-	if (!(lib = sign_lib_open(err, sizeof err)))
+	if (!(lib = sign_lib_open(lib_out_of_memory, err, sizeof err)))
 		temp_fail("%s", err);
 	for (i = 0; i < n; i++) {
 		if (sign_secret_read(keys[i], &secret[i], err, sizeof err) < 0)
 			temp_fail("key of %s (%s:%u): %s", keys[i]->domain, table.file, keys[i]->line, err);
-		switch (sign_message(lib, 0, size, keys[i], &secret[i], &value[i], err, sizeof err)) {
+		switch (sign_message(lib, 0, size, &hdr, keys[i], &secret[i], &value[i], err, sizeof err)) {
 		case SIGN_OK:
 			break;
 		case SIGN_CANNOT:   /* no From: at all: no signature could be valid */

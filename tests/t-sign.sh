@@ -45,11 +45,17 @@ chmod 644 "$K"/*
 cat >"$T/verify.py" <<'PYEOF'
 import sys, dkim
 recs = {}
-for l in open(sys.argv[2]):
+for l in open(sys.argv[2]):  # the dkim-keys file
     n, v = l.rstrip('\n').split(' ', 1)
     recs[n + '.'] = v.encode()
 def dns(name, timeout=5):
     return recs.get(name.decode() if isinstance(name, bytes) else name)
+if sys.argv[1] == '--each':   # --each PUBLIC FILE...: "FILE N", N the signatures that verify
+    for f in sys.argv[3:]:
+        m = open(f, 'rb').read()
+        n = sum(1 for h in dkim.rfc822_parse(m)[0] if h[0].lower() == b'dkim-signature')
+        print(f, sum(1 for i in range(n) if dkim.DKIM(m).verify(idx=i, dnsfunc=dns)))
+    sys.exit(0)
 msg = open(sys.argv[1], 'rb').read()
 ok = True
 sigs = [h for h in dkim.rfc822_parse(msg)[0] if h[0].lower() == b'dkim-signature']
@@ -316,5 +322,53 @@ check "not a relay client: queued unsigned" bash -c "[ \$(grep -ci '^DKIM-Signat
 queue f-key joe@example.com "$M/plain" RELAYCLIENT= -- "sign-keys $T/t-missing"
 check "a key file missing: exit 71, nothing queued, the log names it" \
 	bash -c "[ $RC = 71 ] && [ ! -e '$T/f-key/message' ] && grep -q 'missing\.pem: cannot open' '$T/f-key.err'"
+
+echo "# every allocation failing in turn (tests/lib/failmalloc.c): a Z report or a signed send, never an unsigned one"
+FM=$T/failmalloc.so
+if ldd "$QF_BIN/qfilter-sign" 2>/dev/null | grep -q libasan; then
+	echo "# allocation failures: not with an ASan build (it owns malloc); run with QF_BIN=bin"
+elif ! cc -O1 -g -std=gnu11 -shared -fPIC -o "$FM" "$root/tests/lib/failmalloc.c" -ldl 2>"$T/fm.cc"; then
+	bad "tests/lib/failmalloc.c builds"; sed 's/^/#   /' "$T/fm.cc" | head -5
+else
+	mkdir -p "$T/fm" "$T/fmok"
+	printf 'sign-remote %s\nsign-keys %s\n' "$T/fake-remote" "$K/t-both" >"$T/fm.conf"
+	fm_run() {
+		rm -f "$T/fm/argv" "$T/fm/stdin"
+		( FAKE_DIR=$T/fm QFILTER_CONF=$T/fm.conf timeout 30 "$@" QF_FAILMALLOC_SCOPE=all LD_PRELOAD="$FM" \
+			"$QF_BIN/qfilter-sign" remote.example joe@example.com rcpt@remote.example <"$M/plain" >"$T/fm.out" 2>"$T/fm.err"; exit $? ) 2>/dev/null
+		RC=$?
+	}
+	fm_run env QF_FAILMALLOC_COUNT="$T/fm.count"
+	k=$(cat "$T/fm.count" 2>/dev/null)
+	if [ "$RC" != 0 ] || [ -z "$k" ] || [ ! -e "$T/fm/argv" ]; then
+		bad "allocation failures: the clean run gave $RC, count '$k'"; head -3 "$T/fm.err"
+	else
+		step=$(( k / 250 + 1 )) fails=0 z=0 sent=0 died=0
+		: >"$T/fm.bad"
+		for ((n = 1; n <= k + 1; n += step)); do
+			fm_run env QF_FAILMALLOC_N=$n
+			if [ "$RC" -gt 128 ] && [ "$RC" != 124 ] && [ ! -e "$T/fm/argv" ]; then
+				died=$((died + 1))   # qmail-rspawn: "Zqmail-remote crashed.", a deferral
+			elif [ "$RC" != 0 ]; then
+				fails=$((fails + 1)); echo "N=$n: exit $RC (qmail-rspawn would bounce)" >>"$T/fm.bad"
+			elif [ -e "$T/fm/argv" ]; then
+				sent=$((sent + 1)); cp "$T/fm/stdin" "$T/fmok/$n"
+				cmp -s "$T/fm.out" "$T/fake-output" || { fails=$((fails + 1)); echo "N=$n: the report was changed" >>"$T/fm.bad"; }
+			elif [ "$(tr -cd '\0' <"$T/fm.out" | wc -c)" = 1 ] && [ "$(head -c 1 "$T/fm.out")" = Z ]; then
+				z=$((z + 1))
+			else
+				fails=$((fails + 1)); echo "N=$n: neither sent nor a Z report: $(tr '\0' '|' <"$T/fm.out")" >>"$T/fm.bad"
+			fi
+		done
+		# every message that reached the real qmail-remote carries both signatures, valid
+		unsigned=$(cd "$T/fmok" && $PY "$T/verify.py" --each "$K/public" * 2>&1 | grep -v ' 2$' | tr '\n' ' ')
+		[ -z "$unsigned" ] || { fails=$((fails + 1)); echo "sent without both valid signatures: N=$unsigned" >>"$T/fm.bad"; }
+		if [ $fails = 0 ]; then
+			ok "allocation failures: $k allocations, every ${step}th failed in turn: $sent sent signed, $z Z reports, $died killed (GLib's abort; a deferral for qmail)"
+		else
+			bad "allocation failures: $fails runs went wrong"; head -10 "$T/fm.bad" | sed 's/^/#   /'
+		fi
+	fi
+fi
 
 tap_summary
