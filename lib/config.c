@@ -73,6 +73,9 @@ void qf_config_free(struct qf_config *c)
 	free(c->filters);
 	free(c->daemon);
 	free(c->daemon_group);
+	free(c->sign_keys);
+	free(c->sign_remote);
+	free(c->sign_log);
 	qf_config_defaults(c);
 }
 
@@ -204,6 +207,17 @@ static int set_key(struct qf_config *c, const char *key, char **w, int n, const 
 		return set_string(&c->dkim_keys, w, n, why);
 	if (!strcmp(key, "quarantine"))
 		return set_string(&c->quarantine, w, n, why);
+	if (!strcmp(key, "sign-keys"))
+		return set_string(&c->sign_keys, w, n, why);
+	if (!strcmp(key, "sign-log"))
+		return set_string(&c->sign_log, w, n, why);
+	if (!strcmp(key, "sign-remote")) {
+		if (n == 1 && w[0][0] != '/') {
+			*why = "sign-remote must be an absolute path";
+			return -1;
+		}
+		return set_string(&c->sign_remote, w, n, why);
+	}
 	if (!strcmp(key, "daemon-group"))
 		return set_string(&c->daemon_group, w, n, why);
 	if (!strcmp(key, "dns"))

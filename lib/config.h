@@ -9,6 +9,9 @@
 
 #define QF_CONF_DEFAULT "/var/qmail/control/qfilter.conf"
 #define QF_QUEUE_DEFAULT "/var/qmail/bin/qmail-queue"
+/* qfilter-sign as a qmail-remote wrapper (qfilter-sign(8)) */
+#define QF_SIGN_KEYS_DEFAULT "/var/qmail/control/dkimkeys"
+#define QF_SIGN_REMOTE_DEFAULT "/var/qmail/bin/qmail-remote.orig"
 /* Messages and queue copies up to this size live in memory (a memfd),
  * larger ones in the spool directory: see spool-memory in qfilter.conf(5). */
 #define QF_SPOOL_MEMORY_DEFAULT (256 * 1024)
@@ -41,6 +44,9 @@ struct qf_config {
 	char *daemon_group;       /* daemon-group NAME, socket group */
 	unsigned daemon_workers;  /* daemon-workers N (4) */
 	unsigned daemon_request_timeout; /* daemon-request-timeout S (5): a client's request must come by then */
+	char *sign_keys;          /* sign-keys FILE: DKIM signing keys (qfilter-sign(8)) */
+	char *sign_remote;        /* sign-remote PATH: the real qmail-remote */
+	char *sign_log;           /* sign-log FILE: qfilter-sign's log */
 };
 
 /* Reads the configuration. Returns 0 and fills *c (defaults for a missing

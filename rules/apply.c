@@ -41,6 +41,7 @@ int qf_rule_apply(const struct qf_rule *r, struct qf_policy *p)
 	if (set & QF_SET_PART_SIZE) p->part_size = s->part_size;
 	if (set & QF_SET_DKIM) p->dkim_verify = s->dkim_verify;
 	if (set & QF_SET_DKIM_FAIL) p->dkim_fail = s->dkim_fail;
+	if (set & QF_SET_SIGN) p->sign = s->sign;
 	if (set & QF_SET_UNCHECKED) p->unchecked = s->unchecked;
 	if (set & QF_SET_AMBIGUOUS) p->ambiguous = s->ambiguous;
 	if (set & QF_SET_PARTIAL) p->partial = s->partial;

@@ -196,6 +196,22 @@ static int dkim_value(struct line_parse *lp, const char *word, const char *v,
 	return 0;
 }
 
+static int sign_value(struct line_parse *lp, const char *word, const char *v,
+		      struct qf_policy *p, size_t field)
+{
+	if (strcmp(v, "yes") == 0)
+		p->sign = QF_SIGN_YES;
+	else if (strcmp(v, "no") == 0)
+		p->sign = QF_SIGN_NO;
+	else if (strcmp(v, "relay") == 0)
+		p->sign = QF_SIGN_RELAY;
+	else {
+		problem(lp, "%s: must be yes, no or relay", word);
+		return -1;
+	}
+	return 0;
+}
+
 static int size_value(struct line_parse *lp, const char *word, const char *v,
 		      struct qf_policy *p, size_t field)
 {
@@ -324,6 +340,7 @@ static const struct setting {
 	{ "dkim", QF_SET_DKIM, dkim_value, 0 },
 	{ "dkim-require", QF_SET_DKIM_REQUIRE, dkim_require_value, 0 },
 	{ "dkim-fail", QF_SET_DKIM_FAIL, action_value, offsetof(struct qf_policy, dkim_fail) },
+	{ "sign", QF_SET_SIGN, sign_value, 0 },
 	{ "unchecked", QF_SET_UNCHECKED, action_value, offsetof(struct qf_policy, unchecked) },
 	{ "ambiguous-mime", QF_SET_AMBIGUOUS, action_value, offsetof(struct qf_policy, ambiguous) },
 	{ "message-partial", QF_SET_PARTIAL, action_value, offsetof(struct qf_policy, partial) },

@@ -42,6 +42,7 @@ void qf_policy_default(struct qf_policy *p)
 	p->ambiguous = QF_ACT_REJECT;
 	p->partial = QF_ACT_REJECT;
 	p->dkim_verify = true;
+	p->sign = QF_SIGN_RELAY;
 	p->max_parts = 1000;
 	p->max_depth = 30;
 }
@@ -115,6 +116,8 @@ int qf_policy_merge(struct qf_policy *into, const struct qf_policy *from)
 	if (from->virus_fail == QF_VFAIL_TEMPFAIL)
 		into->virus_fail = QF_VFAIL_TEMPFAIL;
 	into->dkim_verify = into->dkim_verify || from->dkim_verify;
+	/* signed when any recipient's rules would sign it */
+	into->sign = MAX(into->sign, from->sign);
 	into->size = limit_min(into->size, from->size);
 	into->part_size = limit_min(into->part_size, from->part_size);
 	into->max_parts = (unsigned)limit_min(into->max_parts, from->max_parts);

@@ -24,6 +24,8 @@ const char *qf_action_name(enum qf_action a);        /* "off", "tag", ... */
 int qf_action_parse(const char *s, enum qf_action *a); /* 0 or -1 */
 
 enum qf_virus_fail { QF_VFAIL_TEMPFAIL = 0, QF_VFAIL_PASS };
+/* sign=: who gets a DKIM signature (filters/sign.c), in merge order */
+enum qf_sign { QF_SIGN_NO = 0, QF_SIGN_RELAY, QF_SIGN_YES };
 
 struct qf_policy {
 	enum qf_action exe;        /* exe= (reject) */
@@ -35,6 +37,7 @@ struct qf_policy {
 	enum qf_action ambiguous;  /* ambiguous-mime= (reject): readers could disagree */
 	enum qf_action partial;    /* message-partial= (reject): a fragment, not checkable */
 	bool dkim_verify;          /* dkim=verify|off (verify) */
+	enum qf_sign sign;         /* sign=yes|no|relay (relay: relay clients only) */
 	uint64_t size;             /* size= bytes, 0 = none */
 	uint64_t part_size;        /* part-size= bytes, 0 = none */
 	unsigned max_parts;        /* max-parts= (1000) */

@@ -14,7 +14,7 @@ for m in docs/*.[58]; do
 		[ -z "$out" ] && ok "man -l $m is quiet" || { bad "man -l $m is quiet"; echo "$out" | head -3 | sed 's/^/#   /'; }
 	fi
 done
-for p in qfilter qfilter-test qfilter-rules qfilterd; do
+for p in qfilter qfilter-test qfilter-rules qfilterd qfilter-sign; do
 	[ -x "$BIN/$p" ] || continue
 	[ -f "docs/$p.8" ] && ok "$p has docs/$p.8" || bad "$p has docs/$p.8"
 done
@@ -49,7 +49,7 @@ done
 I=$(mktemp -d)
 if make -s install PREFIX="$I" >/dev/null 2>&1; then
 	missing=""
-	for f in bin/qfilter bin/qfilter-inprocess bin/qfilter-test bin/qfilter-rules bin/qfilterd \
+	for f in bin/qfilter bin/qfilter-inprocess bin/qfilter-test bin/qfilter-rules bin/qfilterd bin/qfilter-sign man/man8/qfilter-sign.8 \
 		man/man8/qfilter.8 man/man8/qfilter-test.8 man/man8/qfilter-rules.8 man/man8/qfilterd.8 \
 		man/man5/qfilter.conf.5 man/man5/qfilter.rules.5 control/qfilter.conf.example control/qfilter.rules.example; do
 		[ -e "$I/$f" ] || missing="$missing $f"

@@ -358,6 +358,41 @@ static void test_merge(void)
 	qf_rules_close(r);
 }
 
+/* sign=: relay clients by default; yes and no per rule; a message is
+ * signed when any recipient's policy would sign it */
+static void test_sign(void)
+{
+	struct qf_policy a, b;
+	struct qf_rules *r = compile_open("sign",
+		"to=@in.example sign=no\n"
+		"ip=10.0.0.0/8 sign=yes\n"
+		"to=@back.example sign=no\n"
+		"to=@back.example sign=relay\n");
+
+	CHECK_INT(parse("* sign=maybe\n", NULL), 1, "sign=maybe is an error");
+	CHECK(strstr(errors, "sign=maybe: must be yes, no or relay") != NULL, "... naming the choices");
+	CHECK(r != NULL, "sign file compiles");
+	if (!r)
+		return;
+	policy(r, "s@x.example", "u@other.example", NULL, false, &a);
+	CHECK_INT(a.sign, QF_SIGN_RELAY, "default: relay clients");
+	qf_policy_free(&a);
+	policy(r, "s@x.example", "u@in.example", "10.1.2.3", false, &a);
+	CHECK_INT(a.sign, QF_SIGN_YES, "a later rule wins (ip= after to=)");
+	qf_policy_free(&a);
+	policy(r, "s@x.example", "u@back.example", NULL, false, &a);
+	CHECK_INT(a.sign, QF_SIGN_RELAY, "sign=relay gives the default back");
+	qf_policy_free(&a);
+	policy(r, "s@x.example", "u@in.example", NULL, false, &a);
+	policy(r, "s@x.example", "u@other.example", NULL, false, &b);
+	CHECK_INT(a.sign, QF_SIGN_NO, "sign=no");
+	CHECK_INT(qf_policy_merge(&a, &b), 0, "merge");
+	CHECK_INT(a.sign, QF_SIGN_RELAY, "merged: relay beats no");
+	qf_policy_free(&a);
+	qf_policy_free(&b);
+	qf_rules_close(r);
+}
+
 static void write_file(const char *path, const void *data, size_t len)
 {
 	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
@@ -496,6 +531,7 @@ int main(void)
 	test_selectors();
 	test_order_and_trace();
 	test_merge();
+	test_sign();
 	test_kept();
 	test_bad_files();
 	test_compile_errors();
