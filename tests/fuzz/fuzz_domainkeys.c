@@ -7,7 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include "domainkeys.h"
-#include "dkim_addr.h"
+#include "dkim_author.h"
+#include "dkim_name.h"
 
 struct acc {
 	uint64_t h;     /* a running hash of what was emitted */
@@ -73,7 +74,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (dk_key_parse(txt, &key, &why) == 0)
 			(void)dk_key_granted(&key, "joe", 3);
 		dk_key_free(&key);
-		if (dkim_addr_first(txt, strlen(txt), addr, sizeof addr) >= 0) {
+		if (dkim_author_first(txt, strlen(txt), addr, sizeof addr) >= 0) {
 			if (!strchr(addr, '@'))
 				abort();
 			(void)dkim_ldh_domain(dkim_addr_domain(addr));
