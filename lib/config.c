@@ -39,6 +39,7 @@ void qf_config_defaults(struct qf_config *c)
 	c->timeout = 600;
 	c->daemon_mode = 0660;
 	c->daemon_workers = 4;
+	c->daemon_request_timeout = 5;
 	c->spool_memory = QF_SPOOL_MEMORY_DEFAULT;
 }
 
@@ -287,6 +288,14 @@ static int set_key(struct qf_config *c, const char *key, char **w, int n, const 
 	}
 	if (!strcmp(key, "daemon-mode"))
 		return parse_uint(w[0], 8, 0777, &c->daemon_mode);
+	if (!strcmp(key, "daemon-request-timeout")) {
+		if (parse_uint(w[0], 10, 3600, &u) < 0 || u == 0) {
+			*why = "daemon-request-timeout is 1 to 3600 seconds";
+			return -1;
+		}
+		c->daemon_request_timeout = u;
+		return 0;
+	}
 	if (!strcmp(key, "daemon-workers")) {
 		if (parse_uint(w[0], 10, 1024, &u) < 0 || u == 0)
 			return -1;

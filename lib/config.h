@@ -40,6 +40,8 @@ struct qf_config {
 	unsigned daemon_mode;     /* daemon-mode OCTAL, socket permissions (0660) */
 	char *daemon_group;       /* daemon-group NAME, socket group */
 	unsigned daemon_workers;  /* daemon-workers N (4) */
+	unsigned daemon_request_timeout; /* daemon-request-timeout SECONDS (5): a
+				     connection's whole request, or it is dropped */
 };
 
 /* Reads the configuration. Returns 0 and fills *c (defaults for a missing
