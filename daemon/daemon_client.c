@@ -231,12 +231,14 @@ static int wait_answer(int sock, int64_t deadline_ms)
 {
 	struct pollfd p = { sock, POLLIN, 0 };
 	int64_t left;
+	int n;
 
 	for (;;) {
 		left = deadline_ms + ANSWER_GRACE_MS - qf_now_ms();
 		if (left <= 0)
 			break;
-		if (poll(&p, 1, left > INT_MAX ? INT_MAX : (int)left) > 0 || (errno != EINTR && errno != EAGAIN))
+		n = poll(&p, 1, left > INT_MAX ? INT_MAX : (int)left);
+		if (n > 0 || (n < 0 && errno != EINTR && errno != EAGAIN))
 			return 0;   /* readable, hung up, or poll is broken: the read says which */
 	}
 	qf_io_interrupted = 1;

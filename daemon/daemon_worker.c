@@ -30,6 +30,7 @@
 
 #define ANSWER_WAIT_S 10
 #define WAITING_MAX 64      /* connections one worker keeps that have not sent their request */
+#define WAITING_WHY "64 connections wait for their request"
 #define WORKER_MMAP_THRESHOLD (32 << 20)   /* glibc's own ceiling for it */
 
 /* For the SIGALRM handler, which may have to answer on its own. */
@@ -368,13 +369,11 @@ static void drop(struct worker *wk, size_t i, const char *fmt, ...)
 	char peer[64], why[256];
 	va_list ap;
 
-	if (fmt) {
-		va_start(ap, fmt);
-		vsnprintf(why, sizeof why, fmt, ap);
-		va_end(ap);
-		peer_of(w->fd, peer, sizeof peer);
-		qf_log("warning: client %s: %s", peer, why);
-	}
+	va_start(ap, fmt);
+	vsnprintf(why, sizeof why, fmt, ap);
+	va_end(ap);
+	peer_of(w->fd, peer, sizeof peer);
+	qf_log("warning: client %s: %s", peer, why);
 	forget(wk, w);
 	wk->w[i] = wk->w[--wk->nw];
 }
@@ -398,7 +397,7 @@ static int read_request(struct worker *wk, size_t i)
 
 /* The connection waiting longest for its request gives way to a new one:
  * a flood of idle connections cannot keep a ready client out. */
-static void make_room(struct worker *wk)
+static void make_room(struct worker *wk, const char *why)
 {
 	size_t i, oldest = WAITING_MAX;
 
@@ -407,8 +406,7 @@ static void make_room(struct worker *wk)
 		    (oldest == WAITING_MAX || wk->w[i]->accepted_ms < wk->w[oldest]->accepted_ms))
 			oldest = i;
 	if (oldest < WAITING_MAX)
-		drop(wk, oldest, "%d connections wait for their request: dropped the oldest",
-		     WAITING_MAX);
+		drop(wk, oldest, "%s: dropped the oldest", why);
 }
 
 static void take_connection(struct worker *wk)
@@ -422,7 +420,13 @@ static void take_connection(struct worker *wk)
 		if (errno == EAGAIN || errno == EINTR || errno == ECONNABORTED)
 			return;   /* another worker was quicker */
 		if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM) {
+			/* the connection stays in the backlog: make room, or pause
+			 * rather than spin on it */
 			qf_log("warning: worker: accept: %s", strerror(errno));
+			if (wk->nw)
+				make_room(wk, "out of descriptors or memory");
+			else
+				poll(NULL, 0, 100);
 			return;
 		}
 		qf_log("error: worker: accept: %s", strerror(errno));
@@ -438,7 +442,7 @@ static void take_connection(struct worker *wk)
 	w->ready = false;
 	qf_proto_reader_init(&w->r, 'Q', QF_PROTO_FD_ALWAYS);
 	if (wk->nw == WAITING_MAX)
-		make_room(wk);
+		make_room(wk, WAITING_WHY);
 	if (wk->nw == WAITING_MAX) {   /* all ready: cannot happen, WAITING_MAX > 1 */
 		free(w);
 		close(conn);

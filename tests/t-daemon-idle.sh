@@ -192,5 +192,28 @@ check "...while the slow message is accepted (0)" \
 	bash -c "[ \"\$(cat '$W/slow.rc' 2>/dev/null)\" = 0 ] && [ -f '$W/rec/slow/message' ]"
 kill $D; wait $D
 
+# --- the same, but the worker is busy past the client's grace: the client
+# gives up with a log line (52), and qfilterd, finding it gone, serves
+# nothing and logs no second verdict for it
+$PY "$W/slowclamd.py" "$W/clamd6.sock" 6 "$W/clamd6.log" 2>"$W/clamd6.err" & PIDS="$PIDS $!"
+for i in $(seq 100); do [ -S "$W/clamd6.sock" ] && break; sleep 0.05; done
+sed "s|$W/clamd.sock|$W/clamd6.sock|; s|$W/d.sock|$W/g.sock|" "$W/d.conf" >"$W/g.conf"
+{ cat "$W/g.conf"; echo 'timeout 60'; } >"$W/g-slow.conf"
+{ cat "$W/g.conf"; echo 'timeout 1'; } >"$W/g-late.conf"
+start_daemon g "$W/g.conf" || bad "qfilterd g did not start"
+G=$DPID
+( qf slow6 "$W/g-slow.conf" "$W/env-slow"; echo $RC >"$W/slow6.rc" ) &
+check "a slower message holds the only worker (its scan has begun)" wait_log "$W/clamd6.log" '^stream' 10
+qf gone "$W/g-late.conf"
+check "no answer 3 s past the client's deadline: 52, with a log line, nothing queued" \
+	bash -c "[ $RC = 52 ] && grep -q 'did not answer within the timeout.*exit=52' '$W/gone.err' && ! [ -e '$W/rec/gone/message' ]" ||
+	{ echo "#   exit $RC"; sed 's/^/#   /' "$W/gone.err"; }
+check "...qfilterd then finds the client gone and logs that, not a verdict" \
+	wait_log "$W/g.log" 'gave up before a worker was free' 10
+check "...its only message line is the slow message's" \
+	bash -c "[ \$(grep -c 'verdict=' '$W/g.log') = 1 ] && grep -q 'to=slow@.*verdict=accept' '$W/g.log'"
+for i in $(seq 100); do [ -f "$W/slow6.rc" ] && break; sleep 0.1; done
+kill $G; wait $G
+
 echo "$PASS passed, $FAIL failed"
 [ "$FAIL" = 0 ]
