@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # t-daemon.sh: qfilterd behind a thin qfilter (qfilterd(8)): the same
 # results as single-process mode (the whole sample suite, the client's
-# environment, external filters, quarantine), the socket's permissions,
+# environment, external filters, quarantine, one exit code in both logs,
+# fd 0 or fd 1 unreadable in the client), the socket's permissions,
 # hostile clients and broken daemons, a daemon killed mid-message (then
 # daemon-fail), SIGHUP with 20 messages in flight, 50 concurrent clients,
 # SIGTERM.   QF_BIN=bin bash tests/t-daemon.sh
