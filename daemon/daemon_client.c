@@ -10,6 +10,8 @@
  * libclamav, so that a thin qfilter can be built from it. */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -169,8 +171,10 @@ static int put_client(char *dst, bool *has, const char *src)
 	return 0;
 }
 
+/* *deadline_ms: when the message's time is up, by the clock sent along */
 static int send_request(int sock, const struct qf_config *cfg, const struct qf_spool *s,
-			const struct qf_envelope *env, const struct qf_client *c, const char **why)
+			const struct qf_envelope *env, const struct qf_client *c,
+			int64_t *deadline_ms, const char **why)
 {
 	struct qf_request req, *q = &req;   /* on the stack: see qf_daemon_client */
 	unsigned char *buf = NULL;
@@ -184,6 +188,10 @@ static int send_request(int sock, const struct qf_config *cfg, const struct qf_s
 	q->truncated = s->truncated;
 	q->relay = c->relay;
 	q->ms_left = time_left(cfg);
+	q->sent_ms = (uint64_t)qf_now_ms();
+	*deadline_ms = (int64_t)q->sent_ms + q->ms_left;
+	/* qfilterd logs the exit code we will end with */
+	q->errfd = qf_errfd_usable(cfg->errfd);
 	q->envelope = env->raw;
 	q->envlen = env->rawlen;
 	if (put_client(q->remote_ip, &q->has_remote_ip, c->remote_ip) < 0 ||
@@ -212,6 +220,31 @@ done:
 	return rc;
 }
 
+/* Waits for the answer to begin. A worker keeps the message's deadline
+ * and answers by then, or, for a request that waited past it for a free
+ * worker, as soon as one takes it (71): that answer is worth waiting
+ * ANSWER_GRACE_MS for. After that qfilter gives up with a log line, before
+ * the deadline's grace alarm (5 s) would end it without one. 0, or -1
+ * with the time up. */
+#define ANSWER_GRACE_MS 3000
+static int wait_answer(int sock, int64_t deadline_ms)
+{
+	struct pollfd p = { sock, POLLIN, 0 };
+	int64_t left;
+	int n;
+
+	for (;;) {
+		left = deadline_ms + ANSWER_GRACE_MS - qf_now_ms();
+		if (left <= 0)
+			break;
+		n = poll(&p, 1, left > INT_MAX ? INT_MAX : (int)left);
+		if (n > 0 || (n < 0 && errno != EINTR && errno != EAGAIN))
+			return 0;   /* readable, hung up, or poll is broken: the read says which */
+	}
+	qf_io_interrupted = 1;
+	return -1;
+}
+
 /* The verdict, carried out as qfilter-inprocess does (engine/outcome.h). */
 static int carry_out(struct client_msg *cm, struct qf_answer *a, int msgfd, int envfd,
 		     char ***argvs, int nargvs)
@@ -225,17 +258,6 @@ static int carry_out(struct client_msg *cm, struct qf_answer *a, int msgfd, int 
 	d.reason = a->reason;
 	snprintf(d.reply, sizeof d.reply, "%s", a->reply);
 	log_of(cm, a, &l);
-	/* an answer that came after the message's own time is up is not
-	 * acted on: the client (qmail-smtpd) may have given up on us */
-	if (qf_io_interrupted || qf_now_ms() > cm->t0 + (int64_t)cm->cfg->timeout * 1000) {
-		if (a->has_fd)
-			close(msgfd);
-		if (envfd >= 0)
-			close(envfd);
-		qf_log("error: qfilterd answered after the timeout; the message is refused for now");
-		qf_outcome_log_line(&l, "error", "timeout", QF_EXIT_TIMEOUT);
-		return QF_EXIT_TIMEOUT;
-	}
 	return qf_outcome_finish(&l, &d, a->has_fd ? msgfd : -1, envfd, argvs, (size_t)nargvs);
 }
 
@@ -253,16 +275,23 @@ int qf_daemon_client(const struct qf_config *cfg, const struct qf_spool *s,
 	struct stat st;
 	unsigned flags;
 	size_t len;
+	int64_t deadline_ms;
 	int sock, msgfd, envfd, rc;
 
 	if ((sock = connect_daemon(cfg->daemon, &why)) < 0)
 		return cannot_serve(&cm, s, "connect: %s", why);
-	if (send_request(sock, cfg, s, env, c, &why) < 0) {
+	if (send_request(sock, cfg, s, env, c, &deadline_ms, &why) < 0) {
 		close(sock);
 		return cannot_serve(&cm, s, "sending the request: %s", why);
 	}
 	/* the queue's envelope is made while qfilterd works, not after */
 	envfd = qf_envelope_fd(env);
+	if (wait_answer(sock, deadline_ms) < 0) {
+		close(sock);
+		if (envfd >= 0)
+			close(envfd);
+		return cannot_serve(&cm, s, "no answer %d ms past the deadline", ANSWER_GRACE_MS);
+	}
 	rc = qf_proto_recv(sock, 'A', QF_PROTO_ANS_FD, 0, &body, &len, &flags, &msgfd, &why);
 	close(sock);
 	if (rc < 0) {

@@ -11,7 +11,6 @@
 #include "policy.h"
 
 #define ABSENT 0xffffffffu
-#define RECV_AHEAD 4096   /* body bytes read with the head */
 
 /* --- encoding: into a growing buffer */
 
@@ -116,7 +115,8 @@ int qf_proto_request_encode(const struct qf_request *r, unsigned char **out, siz
 {
 	struct wbuf w = { 0 };
 	unsigned char zero[QF_PROTO_HEAD] = { 0 };
-	unsigned flags = (r->truncated ? QF_PROTO_REQ_TRUNCATED : 0) | (r->relay ? QF_PROTO_REQ_RELAY : 0);
+	unsigned flags = (r->truncated ? QF_PROTO_REQ_TRUNCATED : 0) | (r->relay ? QF_PROTO_REQ_RELAY : 0) |
+			 (r->errfd ? QF_PROTO_REQ_ERRFD : 0);
 	const char *s[4] = { opt(r->has_remote_ip, r->remote_ip), opt(r->has_remote_host, r->remote_host),
 			     opt(r->has_auth_user, r->auth_user), opt(r->has_ppid, r->ppid) };
 	int i;
@@ -134,6 +134,7 @@ int qf_proto_request_encode(const struct qf_request *r, unsigned char **out, siz
 	put_u64(&w, r->received);
 	put_u64(&w, r->size);
 	put_u32(&w, r->ms_left);
+	put_u64(&w, r->sent_ms);
 	put_str(&w, r->envelope, r->envlen, QF_ENVELOPE_MAX);
 	for (i = 0; i < 4; i++)
 		put_cstr(&w, s[i], QF_PROTO_STR_MAX);
@@ -241,7 +242,8 @@ int qf_proto_head_decode(const unsigned char *head, char kind, unsigned *flags,
 	unsigned version = (unsigned)head[4] << 8 | head[5];
 	uint32_t len = (uint32_t)head[8] << 24 | (uint32_t)head[9] << 16 |
 		       (uint32_t)head[10] << 8 | head[11];
-	unsigned known = kind == 'Q' ? QF_PROTO_REQ_TRUNCATED | QF_PROTO_REQ_RELAY : QF_PROTO_ANS_FD;
+	unsigned known = kind == 'Q' ? QF_PROTO_REQ_TRUNCATED | QF_PROTO_REQ_RELAY | QF_PROTO_REQ_ERRFD
+				     : QF_PROTO_ANS_FD;
 
 	if (memcmp(head, "QFD", 3) != 0 || head[3] != (unsigned char)kind) {
 		*why = "not a qfilterd protocol message";
@@ -273,9 +275,10 @@ int qf_proto_request_decode(const unsigned char *body, size_t len, unsigned flag
 	memset(q, 0, sizeof *q);
 	q->truncated = flags & QF_PROTO_REQ_TRUNCATED;
 	q->relay = flags & QF_PROTO_REQ_RELAY;
+	q->errfd = flags & QF_PROTO_REQ_ERRFD;
 	*why = "truncated or malformed request";
 	if (get_u64(&r, &q->received) < 0 || get_u64(&r, &q->size) < 0 ||
-	    get_u32(&r, &q->ms_left) < 0 ||
+	    get_u32(&r, &q->ms_left) < 0 || get_u64(&r, &q->sent_ms) < 0 ||
 	    get_span(&r, QF_ENVELOPE_MAX, &q->envelope, &q->envlen, &has) < 0 ||
 	    get_cstr(&r, q->remote_ip, QF_PROTO_STR_MAX, &q->has_remote_ip) < 0 ||
 	    get_cstr(&r, q->remote_host, QF_PROTO_STR_MAX, &q->has_remote_host) < 0 ||
@@ -423,112 +426,171 @@ int qf_proto_send(int sock, const void *buf, size_t len, int fd, int wait_s)
 	return 0;
 }
 
-/* Reads at least min and at most max bytes, keeping any descriptors that
- * come along in fds[*nfds] (more than fit are closed and counted as one
- * too many). Returns the count, or -1. */
-static ssize_t recv_between(int sock, unsigned char *buf, size_t min, size_t max, int *fds,
-			    int *nfds, int wait_s, const char **why)
+/* --- receiving, a piece at a time */
+
+void qf_proto_reader_init(struct qf_proto_reader *r, char kind, unsigned fd_flag)
 {
-	int dontwait = wait_s > 0 ? MSG_DONTWAIT : 0;
+	r->kind = kind;
+	r->fd_flag = fd_flag;
+	r->got = r->bodylen = r->have = 0;
+	r->headed = false;
+	r->body = NULL;
+	r->flags = 0;
+	r->fds[0] = -1;
+	r->nfds = 0;
+}
+
+void qf_proto_reader_free(struct qf_proto_reader *r)
+{
+	if (r->fds[0] >= 0)
+		close(r->fds[0]);
+	r->fds[0] = -1;
+	free(r->body);
+	r->body = NULL;
+}
+
+void qf_proto_reader_progress(const struct qf_proto_reader *r, size_t *got, size_t *want)
+{
+	*got = r->headed ? QF_PROTO_HEAD + r->have : r->got;
+	*want = r->headed ? QF_PROTO_HEAD + r->bodylen : QF_PROTO_HEAD;
+}
+
+void qf_proto_reader_take(struct qf_proto_reader *r, unsigned char **body, size_t *len,
+			  unsigned *flags, int *fd)
+{
+	*body = r->body;
+	*len = r->bodylen;
+	*flags = r->flags;
+	*fd = r->fds[0];
+	r->body = NULL;
+	r->fds[0] = -1;
+}
+
+/* Descriptors that came with a recvmsg: the first is kept, any more are
+ * closed and counted, so that the check at the end refuses them. */
+static void keep_fds(struct qf_proto_reader *r, struct msghdr *mh)
+{
+	struct cmsghdr *c;
+	size_t k, cnt;
+	int fd;
+
+	for (c = CMSG_FIRSTHDR(mh); c; c = CMSG_NXTHDR(mh, c)) {
+		if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS)
+			continue;
+		cnt = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+		for (k = 0; k < cnt; k++) {
+			memcpy(&fd, CMSG_DATA(c) + k * sizeof(int), sizeof fd);
+			if (r->nfds++ < 1)
+				r->fds[0] = fd;
+			else
+				close(fd);
+		}
+	}
+	if (mh->msg_flags & MSG_CTRUNC)
+		r->nfds += 2;   /* descriptors were lost: never trust this */
+}
+
+/* The head is in: the body's buffer, with what came along with the head
+ * (bytes past the body belong to no one: one message per connection). */
+static int start_body(struct qf_proto_reader *r, const char **why)
+{
+	size_t extra;
+
+	if (qf_proto_head_decode(r->first, r->kind, &r->flags, &r->bodylen, why) < 0)
+		return -1;
+	if (!(r->body = malloc(r->bodylen ? r->bodylen : 1))) {
+		*why = "out of memory";
+		return -1;
+	}
+	extra = r->got - QF_PROTO_HEAD;
+	r->have = extra < r->bodylen ? extra : r->bodylen;
+	memcpy(r->body, r->first + QF_PROTO_HEAD, r->have);
+	r->headed = true;
+	return 0;
+}
+
+int qf_proto_reader_read(int sock, struct qf_proto_reader *r, int flags, const char **why)
+{
 	union {
 		struct cmsghdr h;
 		char space[CMSG_SPACE(4 * sizeof(int))];
 	} ctl;
-	struct cmsghdr *c;
 	struct iovec iov;
 	struct msghdr mh;
-	size_t got = 0, k, cnt;
 	ssize_t n;
-	int fd;
+	bool want;
 
-	while (got < min) {
-		memset(&mh, 0, sizeof mh);
-		iov.iov_base = buf + got;
-		iov.iov_len = max - got;
-		mh.msg_iov = &iov;
-		mh.msg_iovlen = 1;
-		mh.msg_control = ctl.space;
-		mh.msg_controllen = sizeof ctl.space;
-		n = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC | dontwait);
-		if (n < 0) {
-			/* Even past the deadline: qfilterd keeps the same deadline
-			 * and answers "timeout" itself, and the caller's grace alarm
-			 * bounds this wait. */
-			if (errno == EINTR)
-				continue;
-			if (errno == EAGAIN && dontwait) {
-				dontwait = 0;
-				if (start_waiting(sock, SO_RCVTIMEO, wait_s) == 0)
-					continue;
-			}
-			*why = errno == EAGAIN ? "timed out waiting" : strerror(errno);
-			return -1;
-		}
-		for (c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c)) {
-			if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS)
-				continue;
-			cnt = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
-			for (k = 0; k < cnt; k++) {
-				memcpy(&fd, CMSG_DATA(c) + k * sizeof(int), sizeof fd);
-				if (*nfds < 1)
-					fds[(*nfds)++] = fd;
-				else {
-					close(fd);
-					(*nfds)++;
-				}
-			}
-		}
-		if (mh.msg_flags & MSG_CTRUNC)
-			(*nfds) += 2;   /* descriptors were lost: never trust this */
-		if (n == 0) {
-			*why = got ? "connection closed in the middle" : "connection closed";
-			return -1;
-		}
-		got += n;
+	memset(&mh, 0, sizeof mh);
+	/* the head and, nearly always, the whole body in one call */
+	if (r->headed) {
+		iov.iov_base = r->body + r->have;
+		iov.iov_len = r->bodylen - r->have;
+	} else {
+		iov.iov_base = r->first + r->got;
+		iov.iov_len = sizeof r->first - r->got;
 	}
-	return (ssize_t)got;
+	mh.msg_iov = &iov;
+	mh.msg_iovlen = 1;
+	mh.msg_control = ctl.space;
+	mh.msg_controllen = sizeof ctl.space;
+	if (iov.iov_len) {
+		n = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC | flags);
+		if (n < 0) {
+			if (errno == EINTR || errno == EAGAIN)
+				return 0;
+			*why = strerror(errno);
+			return -1;
+		}
+		keep_fds(r, &mh);
+		if (n == 0) {
+			*why = r->got || r->have ? "connection closed in the middle" : "connection closed";
+			return -1;
+		}
+		if (r->headed)
+			r->have += (size_t)n;
+		else
+			r->got += (size_t)n;
+	}
+	errno = 0;
+	if (!r->headed && (r->got < QF_PROTO_HEAD || start_body(r, why) < 0))
+		return r->got < QF_PROTO_HEAD ? 0 : -1;
+	if (r->have < r->bodylen)
+		return 0;
+	want = r->fd_flag == QF_PROTO_FD_ALWAYS || (r->flags & r->fd_flag);
+	if (r->nfds != (want ? 1 : 0)) {
+		*why = r->nfds > 1 ? "too many descriptors" : "descriptor missing or unexpected";
+		return -1;
+	}
+	return 1;
 }
 
 int qf_proto_recv(int sock, char kind, unsigned fd_flag, int wait_s, unsigned char **body,
 		  size_t *len, unsigned *flags, int *fd, const char **why)
 {
-	/* the head and, nearly always, the whole body in one call: each side
-	 * sends one message per connection, so reading ahead takes nothing
-	 * that belongs to another (bytes past the body were never read
-	 * before, and are still ignored) */
-	unsigned char first[QF_PROTO_HEAD + RECV_AHEAD];
-	int fds[1] = { -1 }, nfds = 0;
-	size_t bodylen, have;
-	ssize_t got;
+	struct qf_proto_reader r;
+	int dontwait = wait_s > 0 ? MSG_DONTWAIT : 0, rc;
 
 	*body = NULL;
 	*fd = -1;
-	if ((got = recv_between(sock, first, QF_PROTO_HEAD, sizeof first, fds, &nfds, wait_s, why)) < 0 ||
-	    qf_proto_head_decode(first, kind, flags, &bodylen, why) < 0)
-		goto fail;
-	have = (size_t)got - QF_PROTO_HEAD;
-	if (have > bodylen)
-		have = bodylen;
-	if (!(*body = malloc(bodylen ? bodylen : 1))) {
-		*why = "out of memory";
-		goto fail;
+	qf_proto_reader_init(&r, kind, fd_flag);
+	while ((rc = qf_proto_reader_read(sock, &r, dontwait, why)) == 0) {
+		/* EINTR: on, even past the deadline: qfilterd keeps the same
+		 * deadline and answers "timeout" itself, and the caller's
+		 * grace alarm bounds this wait */
+		if (errno != EAGAIN)
+			continue;
+		if (dontwait && start_waiting(sock, SO_RCVTIMEO, wait_s) == 0) {
+			dontwait = 0;
+			continue;
+		}
+		*why = dontwait ? strerror(errno) : "timed out waiting";
+		rc = -1;
+		break;
 	}
-	memcpy(*body, first + QF_PROTO_HEAD, have);
-	if (have < bodylen &&
-	    recv_between(sock, *body + have, bodylen - have, bodylen - have, fds, &nfds,
-				 wait_s, why) < 0)
-		goto fail;
-	if (nfds != (fd_flag == QF_PROTO_FD_ALWAYS || (*flags & fd_flag) ? 1 : 0)) {
-		*why = nfds > 1 ? "too many descriptors" : "descriptor missing or unexpected";
-		goto fail;
+	if (rc < 0) {
+		qf_proto_reader_free(&r);
+		return -1;
 	}
-	*len = bodylen;
-	*fd = fds[0];
+	qf_proto_reader_take(&r, body, len, flags, fd);
 	return 0;
-fail:
-	if (fds[0] >= 0)
-		close(fds[0]);
-	free(*body);
-	*body = NULL;
-	return -1;
 }

@@ -4,10 +4,11 @@
  *
  *   head (12 bytes): "QFD", kind ('Q' request, 'A' answer),
  *                    version u16, flags u16, body length u32
- *   request body:    received u64, size u64, ms_left u32, then the
- *                    strings envelope, remote_ip, remote_host,
+ *   request body:    received u64, size u64, ms_left u32, sent_ms u64,
+ *                    then the strings envelope, remote_ip, remote_host,
  *                    auth_user, ppid
- *                    flags: 1 truncated, 2 relay
+ *                    flags: 1 truncated, 2 relay, 4 the client writes a
+ *                    refusal's text to its errfd (it exits 82)
  *                    with it, by SCM_RIGHTS: the spooled message
  *   answer body:     action u8, exit u8, the strings reply and reason,
  *                    a count u8 and that many (filter, result) strings
@@ -28,7 +29,7 @@
 #include <stdint.h>
 #include "envelope.h"
 
-#define QF_PROTO_VERSION 1
+#define QF_PROTO_VERSION 2
 #define QF_PROTO_HEAD 12
 #define QF_PROTO_STR_MAX 1024          /* client strings (TCPREMOTEHOST, ...) */
 #define QF_PROTO_REQUEST_MAX (QF_ENVELOPE_MAX + 8192)
@@ -42,14 +43,19 @@
 
 #define QF_PROTO_REQ_TRUNCATED 1
 #define QF_PROTO_REQ_RELAY 2
+#define QF_PROTO_REQ_ERRFD 4
 #define QF_PROTO_ANS_FD 1
 
 struct qf_request {
 	uint64_t received;        /* bytes the client read from fd 0 */
 	uint64_t size;            /* bytes in the spool file */
-	uint32_t ms_left;         /* of the message's timeout */
+	uint32_t ms_left;         /* of the message's timeout, when sent */
+	uint64_t sent_ms;         /* the client's qf_now_ms() then: the machine's
+				     monotonic clock, so qfilterd knows how long the
+				     request waited for a worker */
 	bool truncated;           /* over max-size: the spool holds a prefix */
 	bool relay;               /* RELAYCLIENT set, or an authenticated user */
+	bool errfd;               /* refusals become 82 in the client */
 	const char *envelope;     /* the raw envelope: into the decoded body */
 	size_t envlen;
 	/* "" with the has_ flag off: the variable was not set */
@@ -108,5 +114,33 @@ int qf_proto_send(int sock, const void *buf, size_t len, int fd, int wait_s);
 #define QF_PROTO_FD_ALWAYS 0
 int qf_proto_recv(int sock, char kind, unsigned fd_flag, int wait_s, unsigned char **body,
 		  size_t *len, unsigned *flags, int *fd, const char **why);
+
+/* The same, a piece at a time, for a reader that must not wait on one
+ * peer: qfilterd's worker keeps the connections whose request has not
+ * all arrived and serves the first that has (daemon_worker.c). */
+#define QF_PROTO_AHEAD 4096   /* body bytes read with the head */
+struct qf_proto_reader {
+	char kind;
+	unsigned fd_flag;
+	unsigned char first[QF_PROTO_HEAD + QF_PROTO_AHEAD];
+	size_t got;               /* bytes in first, until the head is decoded */
+	bool headed;              /* the head is decoded: body, bodylen, flags */
+	unsigned char *body;      /* bodylen bytes (malloc'd), have of them in */
+	size_t bodylen, have;
+	unsigned flags;
+	int fds[1], nfds;         /* descriptors that came along (nfds counts extras) */
+};
+void qf_proto_reader_init(struct qf_proto_reader *r, char kind, unsigned fd_flag);
+/* One recvmsg with flags (0, or MSG_DONTWAIT). 1: the whole message is
+ * in; 0: not yet (errno EAGAIN or EINTR when nothing came, else 0); -1:
+ * the peer closed or sent something wrong, *why says what. */
+int qf_proto_reader_read(int sock, struct qf_proto_reader *r, int flags, const char **why);
+/* Bytes received so far and bytes expected (the head alone until it is in). */
+void qf_proto_reader_progress(const struct qf_proto_reader *r, size_t *got, size_t *want);
+/* After 1: hands over what qf_proto_recv returns; the reader keeps nothing. */
+void qf_proto_reader_take(struct qf_proto_reader *r, unsigned char **body, size_t *len,
+			  unsigned *flags, int *fd);
+/* Frees the body, closes the descriptors. */
+void qf_proto_reader_free(struct qf_proto_reader *r);
 
 #endif

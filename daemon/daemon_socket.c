@@ -97,54 +97,54 @@ int qf_daemon_socket_perms(const char *path, unsigned mode, const char *group,
 	return 0;
 }
 
+/* The socket is made under a second name (path.new), listening and with
+ * its final mode and group, then linked to path: whoever sees the socket
+ * file may connect at once. Bound straight to path, it would refuse a
+ * connect between bind and listen (seen under load), or let one in
+ * before the permissions are set. link, unlike rename, never replaces a
+ * socket another qfilterd put there meanwhile. */
 int qf_daemon_listen(const char *path, unsigned mode, const char *group, ino_t *ino,
 		     char *err, size_t errlen)
 {
-	struct sockaddr_un sa;
+	struct sockaddr_un sa, tmp;
 	struct stat st;
-	struct sockaddr_un ta;
-	char tmp[sizeof ta.sun_path + 8];
+	char tmppath[sizeof tmp.sun_path + 8];
 	mode_t old;
 	int fd, rc;
 
 	*err = 0;
 	if (sockaddr_of(path, &sa, err, errlen) < 0 || clear_stale(path, &sa, err, errlen) < 0)
 		return -1;
+	snprintf(tmppath, sizeof tmppath, "%s.new", path);
+	if (sockaddr_of(tmppath, &tmp, err, errlen) < 0)
+		return -1;
+	/* left by a start that died half-way: no one listens there */
+	if (lstat(tmppath, &st) == 0 && S_ISSOCK(st.st_mode))
+		unlink(tmppath);
 	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0)) < 0) {
 		snprintf(err, errlen, "socket: %s", strerror(errno));
 		return -1;
 	}
-	/* Made under a name of its own and renamed into place once it listens
-	 * with its mode and group: a client that sees the socket file can
-	 * connect (a connect between bind and listen would be refused, and a
-	 * test client racing the start saw it). Born private (0600). */
-	if (snprintf(tmp, sizeof tmp, "%s.new", path) >= (int)sizeof tmp ||
-	    sockaddr_of(tmp, &ta, err, errlen) < 0) {
-		if (!*err)
-			snprintf(err, errlen, "%s: path too long", path);
-		close(fd);
-		return -1;
-	}
-	unlink(tmp);   /* one a dead start left behind */
+	/* born private (0600): opened up to mode and group below */
 	old = umask(0177);
-	rc = bind(fd, (struct sockaddr *)&ta, sizeof ta);
+	rc = bind(fd, (struct sockaddr *)&tmp, sizeof tmp);
 	umask(old);
 	if (rc < 0) {
-		snprintf(err, errlen, "%s: bind: %s", tmp, strerror(errno));
+		snprintf(err, errlen, "%s: bind: %s", tmppath, strerror(errno));
 		close(fd);
 		return -1;
 	}
-	if (listen(fd, SOMAXCONN) < 0) {
-		snprintf(err, errlen, "%s: listen: %s", path, strerror(errno));
-		unlink(tmp);
-		close(fd);
-		return -1;
-	}
-	if (qf_daemon_socket_perms(tmp, mode, group, err, errlen) < 0 || rename(tmp, path) < 0 ||
-	    stat(path, &st) < 0) {
-		if (!*err)
-			snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		unlink(tmp);
+	if (listen(fd, SOMAXCONN) < 0)
+		snprintf(err, errlen, "%s: listen: %s", tmppath, strerror(errno));
+	else if (qf_daemon_socket_perms(tmppath, mode, group, err, errlen) < 0)
+		;
+	else if (link(tmppath, path) < 0)
+		snprintf(err, errlen, "%s: %s", path, errno == EEXIST ?
+			 "another process created it while qfilterd started" : strerror(errno));
+	else if (stat(path, &st) < 0)
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+	unlink(tmppath);
+	if (*err) {
 		close(fd);
 		return -1;
 	}

@@ -5,7 +5,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <malloc.h>
+#include <stdarg.h>
 #include <stdbool.h>
+#include <poll.h>
 #include <sys/epoll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -26,8 +28,9 @@
 #include "outcome.h"
 #include "process.h"
 
-#define REQUEST_WAIT_S 30   /* the rest of a request that has begun to arrive */
 #define ANSWER_WAIT_S 10
+#define WAITING_MAX 64      /* connections one worker keeps that have not sent their request */
+#define WAITING_WHY "64 connections wait for their request"
 #define WORKER_MMAP_THRESHOLD (32 << 20)   /* glibc's own ceiling for it */
 
 /* For the SIGALRM handler, which may have to answer on its own. */
@@ -138,44 +141,23 @@ static void fill_answer(const struct qf_msg *m, const struct qf_decision *d, int
 	}
 }
 
-/* The request is valid: the message through the chain, then the answer. */
-static void serve_message(struct qf_engine *e, int conn, const struct qf_request *q, int spoolfd)
+/* What the worker logs for the message: the client's exit code, which
+ * is 82 for a refusal whose text goes to the client's errfd. */
+static int logged_exit(const struct qf_request *q, const struct qf_decision *d)
 {
-	struct qf_spool sp = { spoolfd, q->size, q->received, q->truncated, false };
-	struct qf_client client = {
-		opt(q->has_remote_ip, (char *)q->remote_ip), opt(q->has_remote_host, (char *)q->remote_host),
-		opt(q->has_auth_user, (char *)q->auth_user), opt(q->has_ppid, (char *)q->ppid), q->relay
-	};
-	struct qf_envelope env;
-	struct qf_decision d;
+	if (q->errfd && d->reply[0] && (d->exit == QF_EXIT_REFUSED || d->exit == QF_EXIT_TEMPFAIL))
+		return QF_EXIT_CUSTOM;
+	return d->exit;
+}
+
+static void answer(int conn, const struct qf_msg *m, const struct qf_decision *d, int outfd)
+{
 	struct qf_answer *a;
-	struct qf_msg m;
 	unsigned char *buf;
 	size_t len;
-	uint32_t ms = q->ms_left;
-	int outfd = -1, rc;
 
-	if ((rc = qf_envelope_parse(q->envelope, q->envlen, &env))) {
-		qf_log("warning: a client sent an envelope qfilter itself would refuse (exit %d)", rc);
-		return;
-	}
-	if (ms > e->cfg.timeout * 1000u)
-		ms = e->cfg.timeout * 1000u;
-	if (ms == 0)
-		ms = 1;   /* 0 would disarm the timer: the time is up already */
-	qf_io_interrupted = 0;
-	serving_conn = conn;
-	set_timer(ms);
-	qf_process(e, &sp, &env, &client, qf_now_ms() + ms, false, &m, &d);
-	/* a pipe when it fits: the client makes a file of it for the
-	 * external filters, which need to seek */
-	outfd = qf_outcome_compose(&m, &d, false);
-	set_timer(0);
-	serving_conn = -1;
-	qf_io_interrupted = 0;
-	/* the client waits for the answer; our log line can wait for it */
 	if ((a = malloc(sizeof *a))) {
-		fill_answer(&m, &d, outfd, a);
+		fill_answer(m, d, outfd, a);
 		if (qf_proto_answer_encode(a, &buf, &len) == 0) {
 			if (qf_proto_send(conn, buf, len, outfd, ANSWER_WAIT_S) < 0)
 				qf_log("warning: answering the client: %s", strerror(errno));
@@ -183,18 +165,102 @@ static void serve_message(struct qf_engine *e, int conn, const struct qf_request
 		}
 		free(a);
 	}
-	{
-		struct qf_outcome_log l;
+}
 
-		qf_outcome_log_from_msg(&m, &l);
-		qf_outcome_log_line(&l, qf_verdict_word(&d), d.reason, d.exit);
+/* Has the client hung up? It gives up a little after its deadline. */
+static bool peer_gone(int conn)
+{
+	struct pollfd p = { conn, POLLRDHUP, 0 };
+
+	return poll(&p, 1, 0) == 1 && (p.revents & (POLLRDHUP | POLLHUP | POLLERR));
+}
+
+/* The message's time ran out before a worker was free (every worker was
+ * busy, and the request waited in the socket): refused for now, never
+ * filtered late and passed. */
+static void too_late(struct qf_engine *e, int conn, const struct qf_request *q,
+		     struct qf_envelope *env, const struct qf_client *client, int64_t waited)
+{
+	struct qf_outcome_log l;
+	struct qf_decision d;
+	struct qf_msg m;
+	char peer[64];
+
+	memset(&m, 0, sizeof m);
+	memset(&d, 0, sizeof d);
+	m.cfg = &e->cfg;
+	m.env = *env;
+	m.client = *client;
+	m.received = q->received;
+	m.start_ms = qf_now_ms() - waited;
+	if (peer_gone(conn)) {
+		peer_of(conn, peer, sizeof peer);
+		qf_log("warning: client %s gave up before a worker was free (waited %lld ms): not served",
+		       peer, (long long)waited);
+		return;
 	}
+	d.action = QF_ACT_TEMPFAIL;
+	d.exit = QF_EXIT_TEMPFAIL;
+	d.reason = "time ran out waiting for a worker";
+	snprintf(d.reply, sizeof d.reply, "Zcontent filter busy, try again later (#4.3.2)");
+	answer(conn, &m, &d, -1);
+	qf_outcome_log_from_msg(&m, &l);
+	qf_outcome_log_line(&l, qf_verdict_word(&d), d.reason, logged_exit(q, &d));
+}
+
+/* The request is valid: the message through the chain, then the answer.
+ * Its time is what the client had left when it sent the request, less
+ * the time the request waited for a worker. */
+static void serve_message(struct qf_engine *e, int conn, const struct qf_request *q, int spoolfd,
+			  int64_t accepted_ms)
+{
+	struct qf_spool sp = { spoolfd, q->size, q->received, q->truncated, false };
+	struct qf_client client = {
+		opt(q->has_remote_ip, (char *)q->remote_ip), opt(q->has_remote_host, (char *)q->remote_host),
+		opt(q->has_auth_user, (char *)q->auth_user), opt(q->has_ppid, (char *)q->ppid), q->relay
+	};
+	struct qf_outcome_log l;
+	struct qf_envelope env;
+	struct qf_decision d;
+	struct qf_msg m;
+	int64_t now = qf_now_ms(), waited = now - (int64_t)q->sent_ms, left;
+	int outfd = -1, rc;
+
+	if ((rc = qf_envelope_parse(q->envelope, q->envlen, &env))) {
+		qf_log("warning: a client sent an envelope qfilter itself would refuse (exit %d)", rc);
+		return;
+	}
+	if (waited < 0 || waited > (int64_t)QF_PROTO_TIMEOUT_MAX)
+		waited = now - accepted_ms;   /* not our clock (another time namespace) */
+	left = (int64_t)q->ms_left - waited;
+	if (left <= 0) {
+		too_late(e, conn, q, &env, &client, waited);
+		qf_envelope_free(&env);
+		return;
+	}
+	if (left > e->cfg.timeout * 1000LL)
+		left = e->cfg.timeout * 1000LL;
+	qf_io_interrupted = 0;
+	serving_conn = conn;
+	set_timer((uint32_t)left);
+	qf_process(e, &sp, &env, &client, now + left, false, &m, &d);
+	/* a pipe when it fits: the client makes a file of it for the
+	 * external filters, which need to seek */
+	outfd = qf_outcome_compose(&m, &d, false);
+	set_timer(0);
+	serving_conn = -1;
+	qf_io_interrupted = 0;
+	/* the client waits for the answer; our log line can wait for it */
+	answer(conn, &m, &d, outfd);
+	qf_outcome_log_from_msg(&m, &l);
+	qf_outcome_log_line(&l, qf_verdict_word(&d), d.reason, logged_exit(q, &d));
 	if (outfd >= 0)
 		close(outfd);
 	qf_msg_close(&m);
 }
 
-void qf_daemon_worker_serve(struct qf_engine *e, int conn)
+/* A connection whose request is all in: checked, then served. */
+static void serve(struct qf_engine *e, int conn, struct qf_proto_reader *r, int64_t accepted_ms)
 {
 	struct qf_request *q = NULL;
 	unsigned char *body;
@@ -204,17 +270,12 @@ void qf_daemon_worker_serve(struct qf_engine *e, int conn)
 	size_t len;
 	int spoolfd;
 
-	if (qf_proto_recv(conn, 'Q', QF_PROTO_FD_ALWAYS, REQUEST_WAIT_S, &body, &len, &flags,
-			  &spoolfd, &why) < 0) {
-		peer_of(conn, peer, sizeof peer);
-		qf_log("warning: client %s: bad request: %s", peer, why);
-		return;
-	}
+	qf_proto_reader_take(r, &body, &len, &flags, &spoolfd);
 	if (!(q = malloc(sizeof *q)))
 		why = "out of memory";
 	else if (qf_proto_request_decode(body, len, flags, q, &why) == 0 &&
 		 !(why = spool_check(&e->cfg, spoolfd, q)))
-		serve_message(e, conn, q, spoolfd);
+		serve_message(e, conn, q, spoolfd, accepted_ms);
 	if (why) {
 		peer_of(conn, peer, sizeof peer);
 		qf_log("warning: client %s: bad request: %s", peer, why);
@@ -265,10 +326,227 @@ static void keep_heap(void)
 	mallopt(M_TRIM_THRESHOLD, 2 * WORKER_MMAP_THRESHOLD);
 }
 
+/* --- the connections of one worker
+ *
+ * A worker serves one message at a time, but takes every connection it
+ * is offered while idle, and keeps those whose request has not all
+ * arrived (up to WAITING_MAX, each for daemon-request-timeout) until it
+ * has: so a peer that sends nothing, or half a request, holds no worker,
+ * and the next ready request is served at once. Nearly always the
+ * request is there by the time of the accept, and is served without
+ * touching the epoll set. */
+
+struct waiting {
+	int fd;
+	int64_t accepted_ms;
+	bool ready;               /* the whole request is in */
+	bool polled;              /* in the epoll set */
+	struct qf_proto_reader r;
+};
+
+struct worker {
+	struct qf_engine *e;
+	int ep, listen_fd, gen_fd;
+	bool accepting;
+	struct waiting *w[WAITING_MAX];
+	size_t nw;
+};
+
+static void forget(struct worker *wk, struct waiting *w)
+{
+	if (w->polled)
+		epoll_ctl(wk->ep, EPOLL_CTL_DEL, w->fd, NULL);
+	qf_proto_reader_free(&w->r);
+	close(w->fd);
+	free(w);
+}
+
+static void drop(struct worker *wk, size_t i, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void drop(struct worker *wk, size_t i, const char *fmt, ...)
+{
+	struct waiting *w = wk->w[i];
+	char peer[64], why[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(why, sizeof why, fmt, ap);
+	va_end(ap);
+	peer_of(w->fd, peer, sizeof peer);
+	qf_log("warning: client %s: %s", peer, why);
+	forget(wk, w);
+	wk->w[i] = wk->w[--wk->nw];
+}
+
+/* Reads what has come: 1 the request is all in, 0 not yet, -1 it was
+ * bad or the peer closed, and the connection is dropped. */
+static int read_request(struct worker *wk, size_t i)
+{
+	struct waiting *w = wk->w[i];
+	const char *why;
+	int rc;
+
+	while ((rc = qf_proto_reader_read(w->fd, &w->r, MSG_DONTWAIT, &why)) == 0 && errno != EAGAIN)
+		;
+	if (rc > 0)
+		w->ready = true;
+	else if (rc < 0)
+		drop(wk, i, "bad request: %s", why);
+	return rc;
+}
+
+/* The connection waiting longest for its request gives way to a new one:
+ * a flood of idle connections cannot keep a ready client out. */
+static void make_room(struct worker *wk, const char *why)
+{
+	size_t i, oldest = WAITING_MAX;
+
+	for (i = 0; i < wk->nw; i++)
+		if (!wk->w[i]->ready &&
+		    (oldest == WAITING_MAX || wk->w[i]->accepted_ms < wk->w[oldest]->accepted_ms))
+			oldest = i;
+	if (oldest < WAITING_MAX)
+		drop(wk, oldest, "%s: dropped the oldest", why);
+}
+
+static void take_connection(struct worker *wk)
+{
+	struct epoll_event ev;
+	struct waiting *w;
+	int conn;
+
+	conn = accept4(wk->listen_fd, NULL, NULL, SOCK_CLOEXEC);
+	if (conn < 0) {
+		if (errno == EAGAIN || errno == EINTR || errno == ECONNABORTED)
+			return;   /* another worker was quicker */
+		if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM) {
+			/* the connection stays in the backlog: make room, or pause
+			 * rather than spin on it */
+			qf_log("warning: worker: accept: %s", strerror(errno));
+			if (wk->nw)
+				make_room(wk, "out of descriptors or memory");
+			else
+				poll(NULL, 0, 100);
+			return;
+		}
+		qf_log("error: worker: accept: %s", strerror(errno));
+		_exit(111);
+	}
+	if (!(w = malloc(sizeof *w))) {
+		qf_log("warning: worker: out of memory for a connection: closed");
+		close(conn);
+		return;
+	}
+	w->fd = conn;
+	w->accepted_ms = qf_now_ms();
+	w->ready = false;
+	qf_proto_reader_init(&w->r, 'Q', QF_PROTO_FD_ALWAYS);
+	if (wk->nw == WAITING_MAX)
+		make_room(wk, WAITING_WHY);
+	if (wk->nw == WAITING_MAX) {   /* all ready: cannot happen, WAITING_MAX > 1 */
+		free(w);
+		close(conn);
+		return;
+	}
+	w->polled = false;
+	wk->w[wk->nw++] = w;
+	if (read_request(wk, wk->nw - 1) != 0)
+		return;   /* ready to serve (nearly always), or dropped */
+	memset(&ev, 0, sizeof ev);
+	ev.events = EPOLLIN | EPOLLRDHUP;
+	ev.data.ptr = w;
+	if (epoll_ctl(wk->ep, EPOLL_CTL_ADD, conn, &ev) < 0)
+		drop(wk, wk->nw - 1, "worker: epoll: %s: dropped", strerror(errno));
+	else
+		w->polled = true;
+}
+
+static size_t find(const struct worker *wk, const struct waiting *w)
+{
+	size_t i;
+
+	for (i = 0; i < wk->nw && wk->w[i] != w; i++)
+		;
+	return i;
+}
+
+/* ms until the first request timeout, or -1; 0 when one is ready */
+static int next_wait(const struct worker *wk)
+{
+	int64_t first = -1, until;
+	size_t i;
+
+	for (i = 0; i < wk->nw; i++) {
+		if (wk->w[i]->ready)
+			return 0;
+		until = wk->w[i]->accepted_ms + wk->e->cfg.daemon_request_timeout * 1000LL;
+		if (first < 0 || until < first)
+			first = until;
+	}
+	if (first < 0)
+		return -1;
+	first -= qf_now_ms();
+	return first < 0 ? 0 : first > 60000 ? 60000 : (int)first;
+}
+
+static void expire(struct worker *wk)
+{
+	int64_t now = qf_now_ms(), limit = wk->e->cfg.daemon_request_timeout * 1000LL;
+	size_t i = 0, got, want;
+
+	while (i < wk->nw) {
+		struct waiting *w = wk->w[i];
+		if (w->ready || now - w->accepted_ms < limit) {
+			i++;
+			continue;
+		}
+		qf_proto_reader_progress(&w->r, &got, &want);
+		if (got)
+			drop(wk, i, "no request within daemon-request-timeout (%u s), %zu of %zu bytes: dropped",
+			     wk->e->cfg.daemon_request_timeout, got, want);
+		else
+			drop(wk, i, "no request within daemon-request-timeout (%u s): dropped",
+			     wk->e->cfg.daemon_request_timeout);
+	}
+}
+
+/* The ready request that came first: 1 when one was served. */
+static int serve_one(struct worker *wk)
+{
+	struct waiting *w;
+	size_t i, first = WAITING_MAX;
+
+	for (i = 0; i < wk->nw; i++)
+		if (wk->w[i]->ready &&
+		    (first == WAITING_MAX || wk->w[i]->accepted_ms < wk->w[first]->accepted_ms))
+			first = i;
+	if (first == WAITING_MAX)
+		return 0;
+	w = wk->w[first];
+	wk->w[first] = wk->w[--wk->nw];
+	serve(wk->e, w->fd, &w->r, w->accepted_ms);
+	forget(wk, w);
+	return 1;
+}
+
+/* The pipe's hang-up and the backlog would wake us for ever: both leave
+ * the epoll set. */
+static void stop_accepting(struct worker *wk)
+{
+	if (wk->accepting) {
+		epoll_ctl(wk->ep, EPOLL_CTL_DEL, wk->listen_fd, NULL);
+		epoll_ctl(wk->ep, EPOLL_CTL_DEL, wk->gen_fd, NULL);
+	}
+	wk->accepting = false;
+}
+
 /* One epoll set per worker: the listening socket with EPOLLEXCLUSIVE, so
  * that a connection wakes one idle worker, not all of them to race for
  * one accept (on a 2-core machine the losers took CPU from the client
- * and the winner); and the generation pipe, which every worker must see. */
+ * and the winner); the generation pipe, which every worker must see; and
+ * the connections still sending their request. */
+static int listen_mark, gen_mark;   /* their epoll tags */
+
 static int worker_epoll(int listen_fd, int gen_fd)
 {
 	struct epoll_event ev;
@@ -278,11 +556,11 @@ static int worker_epoll(int listen_fd, int gen_fd)
 		return -1;
 	memset(&ev, 0, sizeof ev);
 	ev.events = EPOLLIN | EPOLLEXCLUSIVE;
-	ev.data.fd = listen_fd;
+	ev.data.ptr = &listen_mark;
 	if (epoll_ctl(ep, EPOLL_CTL_ADD, listen_fd, &ev) < 0)
 		goto fail;
 	ev.events = EPOLLIN;
-	ev.data.fd = gen_fd;
+	ev.data.ptr = &gen_mark;
 	if (epoll_ctl(ep, EPOLL_CTL_ADD, gen_fd, &ev) < 0)
 		goto fail;
 	return ep;
@@ -291,136 +569,56 @@ fail:
 	return -1;
 }
 
-/* Connections accepted that have not sent their request yet. They wait
- * here, in the worker's epoll set, while the worker has no message in
- * hand: a connection that stays silent costs a slot, never the worker,
- * and is closed at daemon-request-timeout. */
-#define PENDING_MAX 64
-
-struct pending {
-	int fd;
-	int64_t since;   /* qf_now_ms() at accept */
-};
-
-static void pending_drop(int ep, struct pending *p, size_t *n, size_t i, const char *why)
-{
-	char peer[64];
-
-	if (why) {
-		peer_of(p[i].fd, peer, sizeof peer);
-		qf_log("warning: client %s: %s: connection closed", peer, why);
-	}
-	epoll_ctl(ep, EPOLL_CTL_DEL, p[i].fd, NULL);
-	close(p[i].fd);
-	p[i] = p[--*n];
-}
-
-/* ms until the oldest pending connection's time is up; -1: none */
-static int pending_wait(const struct pending *p, size_t n, int64_t limit_ms)
-{
-	int64_t now = qf_now_ms(), soonest = -1, left;
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		left = p[i].since + limit_ms - now;
-		if (left < 0)
-			left = 0;
-		if (soonest < 0 || left < soonest)
-			soonest = left;
-	}
-	return soonest < 0 ? -1 : (int)soonest;
-}
-
 void qf_daemon_worker_run(struct qf_engine *e, int listen_fd, int gen_fd)
 {
-	struct pending pend[PENDING_MAX];
-	struct epoll_event ev[16], add;
+	struct epoll_event ev[16];
+	struct worker wk;
 	sigset_t waiting;
 	unsigned served = 0;
-	size_t npend = 0, i;
-	int64_t limit_ms = (int64_t)(e->cfg.daemon_request_timeout ? e->cfg.daemon_request_timeout : 5) * 1000;
-	int conn, ep, n, k;
-	bool over, draining = false;
+	bool offered;
+	size_t at;
+	int n, i;
 
 	worker_signals(&waiting);
 	keep_heap();
 	/* the resolver and the like: this worker's own, before its first message */
 	qf_engine_start_all(e);
-	if ((ep = worker_epoll(listen_fd, gen_fd)) < 0) {
+	memset(&wk, 0, sizeof wk);
+	wk.e = e;
+	wk.listen_fd = listen_fd;
+	wk.gen_fd = gen_fd;
+	wk.accepting = true;
+	if ((wk.ep = worker_epoll(listen_fd, gen_fd)) < 0) {
 		qf_log("error: worker: epoll: %s", strerror(errno));
 		_exit(111);
 	}
-	while (served < QF_WORKER_MESSAGES && !stop_asked) {
-		n = epoll_pwait(ep, ev, 16, pending_wait(pend, npend, limit_ms), &waiting);
+	/* after a stop, a reload or its last message the worker takes no new
+	 * connection, and finishes those it has (each within the request
+	 * timeout, then its message) */
+	while (wk.accepting || wk.nw) {
+		n = epoll_pwait(wk.ep, ev, sizeof ev / sizeof *ev, next_wait(&wk), &waiting);
 		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			qf_log("error: worker: epoll_wait: %s", strerror(errno));
-			_exit(111);
-		}
-		over = false;
-		conn = -1;
-		for (k = 0; k < n; k++) {
-			int fd = ev[k].data.fd;
-			if (fd == gen_fd) {
-				over = true;
-			} else if (fd == listen_fd) {
-				/* take what waits in the backlog while there is room */
-				while (npend < PENDING_MAX) {
-					int c = accept4(listen_fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
-					if (c < 0) {
-						if (errno != EAGAIN && errno != EINTR && errno != ECONNABORTED) {
-							qf_log("error: worker: accept: %s", strerror(errno));
-							_exit(111);
-						}
-						break;   /* another worker was quicker, or no more */
-					}
-					memset(&add, 0, sizeof add);
-					add.events = EPOLLIN | EPOLLRDHUP;
-					add.data.fd = c;
-					if (epoll_ctl(ep, EPOLL_CTL_ADD, c, &add) < 0) {
-						close(c);
-						continue;
-					}
-					pend[npend].fd = c;
-					pend[npend++].since = qf_now_ms();
-				}
-			} else if (conn < 0) {
-				conn = fd;   /* its request is here: served below */
+			if (errno != EINTR) {
+				qf_log("error: worker: epoll_wait: %s", strerror(errno));
+				_exit(111);
 			}
+			n = 0;
 		}
-		if (over && !draining) {
-			/* our generation is over: the backlog is the next one's;
-			 * what this worker accepted already, it still serves */
-			epoll_ctl(ep, EPOLL_CTL_DEL, listen_fd, NULL);
-			epoll_ctl(ep, EPOLL_CTL_DEL, gen_fd, NULL);
-			draining = true;
+		offered = false;
+		for (i = 0; i < n; i++) {
+			if (ev[i].data.ptr == &gen_mark)
+				stop_accepting(&wk);   /* our generation is over: the backlog is the next's */
+			else if (ev[i].data.ptr == &listen_mark)
+				offered = true;
+			else if ((at = find(&wk, ev[i].data.ptr)) < wk.nw)
+				read_request(&wk, at);
 		}
-		/* silent for too long: closed, with a line */
-		for (i = 0; i < npend; )
-			if (pend[i].fd != conn && qf_now_ms() - pend[i].since >= limit_ms)
-				pending_drop(ep, pend, &npend, i, "no request within daemon-request-timeout");
-			else
-				i++;
-		if (draining && !npend)
-			break;
-		if (conn < 0)
-			continue;
-		for (i = 0; i < npend && pend[i].fd != conn; i++)
-			;
-		if (i == npend)
-			continue;
-		epoll_ctl(ep, EPOLL_CTL_DEL, conn, NULL);
-		pend[i] = pend[--npend];
-		/* the rest of the request in blocking reads, as before */
-		fcntl(conn, F_SETFL, fcntl(conn, F_GETFL) & ~O_NONBLOCK);
-		qf_daemon_worker_serve(e, conn);
-		close(conn);
-		served++;
-		if (draining && !npend)
-			break;
+		if (stop_asked || served >= QF_WORKER_MESSAGES)
+			stop_accepting(&wk);
+		if (offered && wk.accepting)
+			take_connection(&wk);
+		expire(&wk);
+		served += serve_one(&wk);
 	}
-	for (i = npend; i > 0; i--)   /* not begun: the clients fall back (daemon-fail) */
-		pending_drop(ep, pend, &npend, i - 1, NULL);
 	_exit(0);
 }

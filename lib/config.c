@@ -303,8 +303,10 @@ static int set_key(struct qf_config *c, const char *key, char **w, int n, const 
 	if (!strcmp(key, "daemon-mode"))
 		return parse_uint(w[0], 8, 0777, &c->daemon_mode);
 	if (!strcmp(key, "daemon-request-timeout")) {
-		if (parse_uint(w[0], 10, 600, &u) < 0 || u == 0)
+		if (parse_uint(w[0], 10, 3600, &u) < 0 || u == 0) {
+			*why = "daemon-request-timeout is 1 to 3600 seconds";
 			return -1;
+		}
 		c->daemon_request_timeout = u;
 		return 0;
 	}

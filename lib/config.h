@@ -43,7 +43,8 @@ struct qf_config {
 	unsigned daemon_mode;     /* daemon-mode OCTAL, socket permissions (0660) */
 	char *daemon_group;       /* daemon-group NAME, socket group */
 	unsigned daemon_workers;  /* daemon-workers N (4) */
-	unsigned daemon_request_timeout; /* daemon-request-timeout S (5): a client's request must come by then */
+	unsigned daemon_request_timeout; /* daemon-request-timeout SECONDS (5): a
+				     connection's whole request, or it is dropped */
 	char *sign_keys;          /* sign-keys FILE: DKIM signing keys (qfilter-sign(8)) */
 	char *sign_remote;        /* sign-remote PATH: the real qmail-remote */
 	char *sign_log;           /* sign-log FILE: qfilter-sign's log */

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # t-daemon.sh: qfilterd behind a thin qfilter (qfilterd(8)): the same
 # results as single-process mode (the whole sample suite, the client's
-# environment, external filters, quarantine), the socket's permissions,
+# environment, external filters, quarantine, one exit code in both logs,
+# fd 0 or fd 1 unreadable in the client), the socket's permissions,
 # hostile clients and broken daemons, a daemon killed mid-message (then
 # daemon-fail), SIGHUP with 20 messages in flight, 50 concurrent clients,
 # SIGTERM.   QF_BIN=bin bash tests/t-daemon.sh
@@ -35,6 +36,8 @@ open(os.path.join(W, 'exe.eml'), 'w').write(hdr % ('exe', 'exe') +
 PY
 printf 'Fsender@example.net\0Trcpt@example.com\0\0' >"$W/env"
 mkdir -m 1777 "$W/rec"   # where the recording queue writes, for every user
+# hand-made requests and answers speak today's protocol version
+VERSION=$(sed -n 's/^#define QF_PROTO_VERSION \([0-9]*\).*/\1/p' "$root/daemon/daemon_proto.h")
 
 # The slow clamd: INSTREAM answered "OK" after DELAY seconds, so that
 # messages are surely in flight inside qfilterd when we act.
@@ -166,6 +169,29 @@ check "an executable: refused (31), nothing queued" bash -c "[ $RC = 31 ] && ! [
 qf6 exe6 "$W/exe.eml"
 check "an executable with fd 6 a pipe: 82 and the D text, written by the client" \
 	bash -c "[ $RC = 82 ] && grep -q '^D.*executable' '$W/exe6.fd6'"
+check "...and qfilterd logs the same exit, 82 (one message, one exit code)" \
+	bash -c "grep 'verdict=reject' '$W/a.log' | grep -c 'exit=82' | grep -qx 1 && grep -q 'verdict=reject.*exit=82' '$W/exe6.err'"
+
+# fd 0 or fd 1 that cannot be read: 54 before anything reaches qfilterd,
+# never an empty message queued (qmail-queue: 54 for an unreadable
+# message or envelope)
+lines=$(grep -c 'verdict=' "$W/a.log")
+unreadable() { # unreadable NAME WHAT REDIRECTIONS: runs qfilter with them
+	local name=$1 what=$2; shift 2
+	rm -rf "$W/rec/$name"
+	eval "REC=\$W/rec/$name QQF_QMAILQUEUE=\$root/tests/lib/recorder timeout 60 \"\$QF_BIN/qfilter\" $* 2>\"\$W/$name.err\" 6>&-"
+	RC=$?
+	check "through qfilterd, $what: 54, nothing queued" \
+		bash -c "[ $RC = 54 ] && ! [ -e '$W/rec/$name' ] && grep -q 'error:' '$W/$name.err'" ||
+		sed 's/^/#   /' "$W/$name.err"
+}
+unreadable fd0-closed "fd 0 closed" '<&- 1<"$W/env"'
+unreadable fd1-closed "fd 1 closed" '<"$W/plain.eml" 1>&-'
+unreadable fd01-closed "fd 0 and fd 1 closed" '<&- 1>&-'
+unreadable fd0-wronly "fd 0 open for writing only" '0>"$W/fd0-wronly.out" 1<"$W/env"'
+unreadable fd1-wronly "fd 1 open for writing only" '<"$W/plain.eml" 1>"$W/fd1-wronly.out"'
+unreadable fd0-dir "fd 0 a directory" '<"$W" 1<"$W/env"'
+check "...and qfilterd never saw one of them" [ "$(grep -c 'verdict=' "$W/a.log")" = "$lines" ]
 TCPREMOTEIP=192.0.2.9 qf exe-ip "$W/exe.eml"
 check "the client's TCPREMOTEIP reaches the rules (ip= rule: tag, 0)" \
 	bash -c "[ $RC = 0 ] && grep -qi '^X-Qfilter-Tag:' '$W/rec/exe-ip/message'"
@@ -211,8 +237,8 @@ done
 # --- hostile clients: the daemon logs them and serves on
 printf 'GET / HTTP/1.0\r\n\r\n' >"$W/junk"
 $PY -c 'import socket,sys; s=socket.socket(socket.AF_UNIX); s.connect(sys.argv[1]); s.sendall(open(sys.argv[2],"rb").read()); s.close()' "$W/a.sock" "$W/junk"
-$PY -c 'import socket,sys,struct; s=socket.socket(socket.AF_UNIX); s.connect(sys.argv[1]); s.sendall(b"QFDQ\0\1\0\0\xff\xff\xff\xff"); s.close()' "$W/a.sock"
-$PY -c 'import socket,sys,struct; s=socket.socket(socket.AF_UNIX); s.connect(sys.argv[1]); s.sendall(b"QFDQ\0\1\0\0\0\0\0\4abcd"); s.close()' "$W/a.sock"
+$PY -c 'import socket,sys,struct; s=socket.socket(socket.AF_UNIX); s.connect(sys.argv[1]); s.sendall(b"QFDQ" + struct.pack(">HH", int(sys.argv[2]), 0) + b"\xff\xff\xff\xff"); s.close()' "$W/a.sock" $VERSION
+$PY -c 'import socket,sys,struct; s=socket.socket(socket.AF_UNIX); s.connect(sys.argv[1]); s.sendall(b"QFDQ" + struct.pack(">HH", int(sys.argv[2]), 0) + b"\0\0\0\4abcd"); s.close()' "$W/a.sock" $VERSION
 check "garbage from a client is logged as a bad request" wait_log "$W/a.log" 'bad request: not a qfilterd' 5
 check "an oversized length is refused before any allocation" wait_log "$W/a.log" 'bad request: body too long' 5
 check "a request without the spool descriptor is refused" wait_log "$W/a.log" 'bad request: .*descriptor' 5
@@ -309,7 +335,7 @@ check "a daemon answering junk: in process instead (31)" bash -c "[ $RC = 31 ] &
 fake closed 'b""'
 QFILTER_CONF=$W/closed.conf qf closed "$W/exe.eml"
 check "a daemon closing without an answer: in process instead (31)" bash -c "[ $RC = 31 ] && grep -q 'no answer: connection closed' '$W/closed.err'"
-fake nofd 'b"QFDA\0\1\0\1\0\0\0\x0b" + b"\0\0" + b"\0\0\0\0" + b"\0\0\0\0" + b"\0"'
+fake nofd 'b"QFDA\0'"$(printf '\\x%02x' $VERSION)"'\0\1\0\0\0\x0b" + b"\0\0" + b"\0\0\0\0" + b"\0\0\0\0" + b"\0"'
 QFILTER_CONF=$W/nofd.conf qf nofd "$W/exe.eml"
 check "a daemon saying accept without the message: in process instead (31)" bash -c "[ $RC = 31 ] && grep -q 'descriptor missing' '$W/nofd.err'"
 

@@ -26,7 +26,8 @@ static void request(const uint8_t *d, size_t n, unsigned flags)
 		    qf_proto_head_decode(buf, 'Q', &f2, &bodylen, &why) < 0 || bodylen != len - QF_PROTO_HEAD ||
 		    qf_proto_request_decode(buf + QF_PROTO_HEAD, bodylen, f2, again, &why) < 0 ||
 		    again->received != q->received || again->size != q->size ||
-		    again->ms_left != q->ms_left || again->envlen != q->envlen ||
+		    again->ms_left != q->ms_left || again->sent_ms != q->sent_ms ||
+		    again->errfd != q->errfd || again->envlen != q->envlen ||
 		    memcmp(again->envelope, q->envelope, q->envlen) != 0 ||
 		    strcmp(again->remote_ip, q->remote_ip) || strcmp(again->remote_host, q->remote_host) ||
 		    strcmp(again->auth_user, q->auth_user) || strcmp(again->ppid, q->ppid) ||

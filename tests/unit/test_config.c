@@ -23,6 +23,7 @@ int main(void)
 	CHECK_INT(c.timeout, 600, "default timeout 600");
 	CHECK(c.queue == NULL && c.rules == NULL && c.max_size == 0, "no queue, rules, max-size by default");
 	CHECK_INT(c.spool_memory, 256 * 1024, "default spool-memory 256k");
+	CHECK_INT(c.daemon_request_timeout, 5, "default daemon-request-timeout 5");
 
 	CHECK_INT(parse("# comment\n\nqueue /var/qmail/bin/qmail-queue  # trailing\n"
 			"errfd off\ntimeout 30\nmax-size 10M\nspool-memory 1M\nclamd unix:/run/c.sock 10.0.0.5:3310\n"
@@ -52,6 +53,12 @@ int main(void)
 	CHECK_INT(parse("timeout 0\n", &c, err), -1, "timeout 0 refused");
 	qf_config_free(&c);
 	CHECK_INT(parse("errfd 1\n", &c, err), -1, "errfd 1 (the envelope) refused");
+	qf_config_free(&c);
+	CHECK_INT(parse("daemon-request-timeout 2\n", &c, err), 0, "daemon-request-timeout 2");
+	CHECK_INT(c.daemon_request_timeout, 2, "daemon-request-timeout is read");
+	qf_config_free(&c);
+	CHECK_INT(parse("daemon-request-timeout 0\n", &c, err), -1, "daemon-request-timeout 0 refused");
+	CHECK(strstr(err, "1 to 3600") != NULL, "...saying the range: %s", err);
 	qf_config_free(&c);
 	CHECK_INT(parse("queue relative/path\n", &c, err), -1, "relative queue refused");
 	qf_config_free(&c);

@@ -1,6 +1,7 @@
 /* test_daemon_proto: the qfilter <-> qfilterd wire format: round trips,
  * every way a request or an answer can be malformed, and descriptor
  * passing over a real socket pair. */
+#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +23,8 @@ static void sample_request(struct qf_request *q)
 	memset(q, 0, sizeof *q);
 	q->received = q->size = 1234;
 	q->ms_left = 600000;
+	q->sent_ms = 123456789012ull;
+	q->errfd = true;
 	q->relay = true;
 	q->envelope = ENV;
 	q->envlen = sizeof ENV;
@@ -70,7 +73,8 @@ static void test_request(void)
 	sample_request(&q);
 	CHECK_INT(request_trip(&q, &r, &why), 0, "request: a round trip decodes (%s)", why);
 	CHECK(r.received == 1234 && r.size == 1234 && r.ms_left == 600000, "request: numbers survive");
-	CHECK(r.relay && !r.truncated, "request: flags survive");
+	CHECK(r.sent_ms == 123456789012ull, "request: the send time survives");
+	CHECK(r.relay && !r.truncated && r.errfd, "request: flags survive");
 	CHECK(r.envlen == sizeof ENV && memcmp(r.envelope, ENV, sizeof ENV) == 0, "request: envelope survives");
 	CHECK_STR(r.remote_ip, "192.0.2.7", "request: TCPREMOTEIP survives");
 	CHECK(!r.has_remote_host && !*r.remote_host, "request: an unset variable stays unset");
@@ -106,8 +110,8 @@ static void test_request(void)
 	buf[len] = 0;
 	CHECK_INT(qf_proto_request_decode(buf + QF_PROTO_HEAD, bodylen + 1, flags, &r, &why), -1,
 		  "request: a trailing byte is refused");
-	/* a NUL inside TCPREMOTEIP: offset of its bytes is 20 + 4 + envlen + 4 */
-	buf[QF_PROTO_HEAD + 20 + 4 + sizeof ENV + 4 + 2] = 0;
+	/* a NUL inside TCPREMOTEIP: offset of its bytes is 28 + 4 + envlen + 4 */
+	buf[QF_PROTO_HEAD + 28 + 4 + sizeof ENV + 4 + 2] = 0;
 	CHECK_INT(qf_proto_request_decode(buf + QF_PROTO_HEAD, bodylen, flags, &r, &why), -1,
 		  "request: a NUL inside a string is refused");
 	free(buf);
@@ -316,6 +320,69 @@ static void test_socket(void)
 	free(buf);
 }
 
+/* The reader a worker keeps per connection: it takes what has come, never
+ * waits, says how far it got, and refuses what qf_proto_recv refuses. */
+static void test_reader(void)
+{
+	struct qf_proto_reader rd;
+	struct qf_request q, r;
+	unsigned char *buf, *body;
+	size_t len, blen, got, want;
+	unsigned flags;
+	const char *why = "";
+	int sv[2], mfd, fd, rc;
+
+	sample_request(&q);
+	qf_proto_request_encode(&q, &buf, &len);
+	mfd = memfd_create("spool", MFD_CLOEXEC);
+	socketpair(AF_UNIX, SOCK_STREAM, 0, sv);
+	qf_proto_reader_init(&rd, 'Q', QF_PROTO_FD_ALWAYS);
+	errno = 0;
+	CHECK_INT(qf_proto_reader_read(sv[1], &rd, MSG_DONTWAIT, &why), 0, "reader: nothing sent: not yet");
+	CHECK_INT(errno, EAGAIN, "reader: ...without waiting (EAGAIN)");
+	send_fds(sv[0], buf, 6, &mfd, 1);
+	CHECK_INT(qf_proto_reader_read(sv[1], &rd, MSG_DONTWAIT, &why), 0, "reader: half a head: not yet");
+	qf_proto_reader_progress(&rd, &got, &want);
+	CHECK(got == 6 && want == QF_PROTO_HEAD, "reader: ...6 of the head's 12 bytes (%zu of %zu)", got, want);
+	send_fds(sv[0], buf + 6, 30, NULL, 0);
+	CHECK_INT(qf_proto_reader_read(sv[1], &rd, MSG_DONTWAIT, &why), 0, "reader: the head and some: not yet");
+	qf_proto_reader_progress(&rd, &got, &want);
+	CHECK(got == 36 && want == len, "reader: ...36 of the request's %zu bytes (%zu of %zu)", len, got, want);
+	send_fds(sv[0], buf + 36, len - 36, NULL, 0);
+	CHECK_INT(qf_proto_reader_read(sv[1], &rd, MSG_DONTWAIT, &why), 1, "reader: the rest: complete (%s)", why);
+	qf_proto_reader_take(&rd, &body, &blen, &flags, &fd);
+	CHECK(fd >= 0 && qf_proto_request_decode(body, blen, flags, &r, &why) == 0 && r.sent_ms == q.sent_ms,
+	      "reader: ...the request decodes, with its descriptor");
+	qf_proto_reader_free(&rd);
+	free(body);
+	close(fd);
+
+	qf_proto_reader_init(&rd, 'Q', QF_PROTO_FD_ALWAYS);
+	send_fds(sv[0], buf, len, NULL, 0);
+	while ((rc = qf_proto_reader_read(sv[1], &rd, MSG_DONTWAIT, &why)) == 0 && errno != EAGAIN)
+		;
+	CHECK_INT(rc, -1, "reader: a whole request without its descriptor is refused");
+	qf_proto_reader_free(&rd);
+
+	qf_proto_reader_init(&rd, 'Q', QF_PROTO_FD_ALWAYS);
+	send_fds(sv[0], "GET / HTTP/1.0\r\n\r\n", 18, NULL, 0);
+	CHECK_INT(qf_proto_reader_read(sv[1], &rd, MSG_DONTWAIT, &why), -1, "reader: garbage is refused at once");
+	CHECK(strstr(why, "not a qfilterd") != NULL, "reader: ...as such (%s)", why);
+	qf_proto_reader_free(&rd);
+
+	qf_proto_reader_init(&rd, 'Q', QF_PROTO_FD_ALWAYS);
+	send_fds(sv[0], buf, 20, &mfd, 1);
+	close(sv[0]);
+	while ((rc = qf_proto_reader_read(sv[1], &rd, MSG_DONTWAIT, &why)) == 0 && errno != EAGAIN)
+		;
+	CHECK_INT(rc, -1, "reader: a hang-up in the middle is refused");
+	CHECK(strstr(why, "in the middle") != NULL, "reader: ...as such (%s)", why);
+	qf_proto_reader_free(&rd);
+	close(sv[1]);
+	close(mfd);
+	free(buf);
+}
+
 /* A request larger than what is read with the head, and one that comes
  * in two pieces: both arrive whole. A peer that sends nothing, or reads
  * nothing, is waited for wait_s seconds and no longer. */
@@ -386,6 +453,7 @@ int main(void)
 	test_request();
 	test_answer();
 	test_socket();
+	test_reader();
 	test_socket_waits();
 	return unit_done();
 }
