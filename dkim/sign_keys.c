@@ -14,49 +14,10 @@
 #include <opendkim/dkim.h>
 #include "crypto_start.h"
 #include "dkim_name.h"
+#include "io.h"
 #include "sign_keys.h"
 
 #define TABLE_MAX (4u << 20)
-
-/* the whole of a regular file of at most max bytes, NUL-terminated */
-static char *read_file(const char *path, size_t max, size_t *len, char *err, size_t errlen)
-{
-	struct stat st;
-	char *buf;
-	size_t got = 0;
-	ssize_t r;
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-
-	if (fd < 0) {
-		snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
-		return NULL;
-	}
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || (uint64_t)st.st_size > max) {
-		snprintf(err, errlen, "%s: not a regular file of at most %zu bytes", path, max);
-		close(fd);
-		return NULL;
-	}
-	if (!(buf = malloc((size_t)st.st_size + 1))) {
-		snprintf(err, errlen, "%s: out of memory", path);
-		close(fd);
-		return NULL;
-	}
-	while (got < (size_t)st.st_size && (r = read(fd, buf + got, st.st_size - got)) != 0) {
-		if (r < 0) {
-			if (errno == EINTR)
-				continue;
-			snprintf(err, errlen, "%s: read: %s", path, strerror(errno));
-			free(buf);
-			close(fd);
-			return NULL;
-		}
-		got += (size_t)r;
-	}
-	close(fd);
-	buf[got] = 0;
-	*len = got;
-	return buf;
-}
 
 static void lower(char *s)
 {
@@ -135,7 +96,7 @@ int sign_keys_load(const char *path, struct sign_keys *t, char *err, size_t errl
 	int n;
 
 	memset(t, 0, sizeof *t);
-	if (!(text = read_file(path, TABLE_MAX, &len, err, errlen)))
+	if (!(text = qf_read_file(path, TABLE_MAX, &len, err, errlen)))
 		return -1;
 	if (!(t->file = strdup(path))) {
 		snprintf(err, errlen, "%s: out of memory", path);
@@ -252,7 +213,7 @@ int sign_secret_read(const struct sign_key *k, struct sign_secret *s, char *err,
 		snprintf(err, errlen, "OpenSSL failed to start");
 		return -1;
 	}
-	if (!(text = read_file(k->path, SIGN_KEYFILE_MAX, &len, err, errlen)))
+	if (!(text = qf_read_file(k->path, SIGN_KEYFILE_MAX, &len, err, errlen)))
 		return -1;
 	if ((b = BIO_new_mem_buf(text, (int)len))) {
 		pk = PEM_read_bio_PrivateKey(b, NULL, no_passphrase, NULL);

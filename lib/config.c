@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "config.h"
+#include "io.h"
 
 #define CONF_MAX (1u << 20)   /* a larger qfilter.conf is surely a mistake */
 #define WORDS_MAX 256
@@ -371,15 +372,12 @@ fail:
 
 int qf_config_load(const char *path, struct qf_config *c, char *err, size_t errlen)
 {
-	struct stat st;
 	char *buf;
-	ssize_t r;
 	size_t got = 0;
-	int fd, rc;
+	int rc;
 
 	qf_config_defaults(c);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
+	if (!(buf = qf_read_file(path, CONF_MAX, &got, err, errlen))) {
 		if (errno == ENOENT) {   /* no file: every default */
 			if (!(c->authserv_id = qf_hostname())) {
 				snprintf(err, errlen, "%s: out of memory", path);
@@ -387,31 +385,8 @@ int qf_config_load(const char *path, struct qf_config *c, char *err, size_t errl
 			}
 			return 0;
 		}
-		snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
 		return -1;
 	}
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size > CONF_MAX) {
-		snprintf(err, errlen, "%s: not a regular file of at most %u bytes", path, CONF_MAX);
-		close(fd);
-		return -1;
-	}
-	if (!(buf = malloc(st.st_size + 1))) {
-		close(fd);
-		snprintf(err, errlen, "%s: out of memory", path);
-		return -1;
-	}
-	while (got < (size_t)st.st_size && (r = read(fd, buf + got, st.st_size - got)) != 0) {
-		if (r < 0) {
-			if (errno == EINTR)
-				continue;
-			snprintf(err, errlen, "%s: read: %s", path, strerror(errno));
-			free(buf);
-			close(fd);
-			return -1;
-		}
-		got += r;
-	}
-	close(fd);
 	rc = qf_config_parse(path, buf, got, c, err, errlen);
 	free(buf);
 	if (rc == 0 && !c->authserv_id)

@@ -63,6 +63,42 @@ ssize_t qf_read_full(int fd, void *buf, size_t len)
 	return got;
 }
 
+char *qf_read_file(const char *path, size_t max, size_t *len, char *err, size_t errlen)
+{
+	struct stat st;
+	char *buf = NULL;
+	ssize_t got = -1;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY), saved;
+
+	if (fd < 0) {
+		saved = errno;
+		snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+		errno = saved;
+		return NULL;
+	}
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || (uint64_t)st.st_size > max) {
+		snprintf(err, errlen, "%s: not a regular file of at most %zu bytes", path, max);
+		errno = EINVAL;
+	} else if (!(buf = malloc((size_t)st.st_size + 1))) {
+		snprintf(err, errlen, "%s: out of memory", path);
+		errno = ENOMEM;
+	} else if ((got = qf_read_full(fd, buf, (size_t)st.st_size)) < 0) {
+		saved = errno;
+		snprintf(err, errlen, "%s: read: %s", path, strerror(errno));
+		free(buf);
+		buf = NULL;
+		errno = saved;
+	}
+	saved = errno;
+	close(fd);
+	errno = saved;
+	if (!buf)
+		return NULL;
+	buf[got] = 0;
+	*len = (size_t)got;
+	return buf;
+}
+
 int qf_drain(int fd)
 {
 	char buf[65536];

@@ -17,6 +17,10 @@ int qf_write_all(int fd, const void *buf, size_t len);
 /* Reads up to len bytes, retrying on short reads until EOF. Returns the
  * count (less than len only at EOF) or -1 (errno). */
 ssize_t qf_read_full(int fd, void *buf, size_t len);
+/* The whole of a regular file of at most max bytes, NUL-terminated, its
+ * length in *len; NULL with a message "path: why" in err, and errno as
+ * the failure left it (ENOENT for a missing file). */
+char *qf_read_file(const char *path, size_t max, size_t *len, char *err, size_t errlen);
 /* Reads and discards fd to EOF. 0 or -1. */
 int qf_drain(int fd);
 /* Copies [off, off+len) of in to out (copy_file_range, sendfile, then
