@@ -154,9 +154,8 @@ int dkim_lib_open(struct dkim_state *st, char *err, size_t errlen)
 	unsigned int flags = DKIM_LIBFLAGS_BADSIGHANDLES;
 
 	if (qf_crypto_start() < 0) {
-		snprintf(err, errlen, "OpenSSL failed to start");
-		errno = EINVAL;
-		return -1;
+		snprintf(err, errlen, "OpenSSL failed to start (out of memory)");
+		return -1;   /* errno ENOMEM */
 	}
 	if (!(lib = dkim_init(lib_malloc, lib_free))) {
 		snprintf(err, errlen, "dkim_init failed");
