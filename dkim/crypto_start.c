@@ -8,13 +8,26 @@
  * process's libcrypto in a dynamic build and looks its digests up by
  * those names (without them it hashes nothing and calls EICAR clean,
  * found through qfilterd in the ASan build). OPENSSL_init_crypto runs
- * each step once, whoever asks first. */
+ * each step once, whoever asks first.
+ *
+ * The default library context is set up here too, and its failure
+ * checked: OpenSSL 3.0 sets it up on first use, and when an allocation
+ * fails in the middle of that, it goes on using the half-made context
+ * (its locks are NULL) and crashes at the next call (t-faults' injector
+ * found it in d2i_PUBKEY). Set up here, a failure is seen, and nothing
+ * calls OpenSSL after it: the caller treats it as out of memory. */
+#include <errno.h>
 #include <openssl/crypto.h>
 #include "crypto_start.h"
 
 int qf_crypto_start(void)
 {
-	return OPENSSL_init_crypto(OPENSSL_INIT_ADD_ALL_CIPHERS | OPENSSL_INIT_ADD_ALL_DIGESTS |
-				   OPENSSL_INIT_NO_LOAD_CRYPTO_STRINGS |
-				   OPENSSL_INIT_NO_LOAD_CONFIG, NULL) == 1 ? 0 : -1;
+	if (OPENSSL_init_crypto(OPENSSL_INIT_ADD_ALL_CIPHERS | OPENSSL_INIT_ADD_ALL_DIGESTS |
+				OPENSSL_INIT_NO_LOAD_CRYPTO_STRINGS |
+				OPENSSL_INIT_NO_LOAD_CONFIG, NULL) != 1 ||
+	    !OSSL_LIB_CTX_get0_global_default()) {
+		errno = ENOMEM;    /* what fails in a start-up is an allocation */
+		return -1;
+	}
+	return 0;
 }

@@ -39,6 +39,7 @@ struct dkim_resolver {
 	const struct qf_config *cfg;
 	struct ub_ctx *ub;        /* NULL with a dkim-keys file */
 	bool thread_checked;      /* a thread for libunbound's worker can be made */
+	bool set_up;              /* libunbound set up its caches (first query) */
 	bool file_known;          /* the key file's identity below is set */
 	unsigned long long file_id[4]; /* dev, inode, size, mtime (ns) the cache came from */
 	unsigned long queries;    /* sent to libunbound (tests) */

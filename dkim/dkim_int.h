@@ -83,6 +83,8 @@ void dkim_verify_free(struct dkim_job *job);
 /* libopendkim's library object and OpenSSL, ready for the first key */
 int dkim_lib_open(struct dkim_state *st, char *err, size_t errlen);
 void dkim_lib_close(struct dkim_state *st);
+/* sets up OpenSSL's key decoders now (a qfilterd worker's start) */
+void dkim_lib_warm(void);
 
 /* dkim_dk.c: every DomainKey-Signature (up to DK_MAX_SIGS) */
 void dkim_dk_begin(struct dkim_job *job);

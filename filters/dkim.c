@@ -87,7 +87,10 @@ int dkim_state_start(struct dkim_state *st, char *err, size_t errlen)
 /* qfilterd's workers: made before the first message, kept for all */
 static int dkim_start(void *state, char *err, size_t errlen)
 {
-	return dkim_state_start(state, err, errlen);
+	if (dkim_state_start(state, err, errlen) < 0)
+		return -1;
+	dkim_lib_warm();
+	return 0;
 }
 
 static void dkim_fini_state(void *state)

@@ -72,6 +72,9 @@ src = text('dns signed', 2000).replace(b'\n', b'\r\n')
 sig = dkim.sign(src, b'faults', b'example.net', open(os.path.join(T, 'dns.pem'), 'rb').read(),
                 include_headers=[b'from', b'to', b'subject', b'date', b'message-id'])
 w('dns-signed.eml', (sig + src).replace(b'\r\n', b'\n'))
+pub = subprocess.run(['openssl', 'rsa', '-in', os.path.join(T, 'dns.pem'), '-pubout', '-outform', 'DER'],
+                     check=True, capture_output=True).stdout
+w('dns-key.conf', 'txt-record=faults._domainkey.example.net,"v=DKIM1; k=rsa; p=%s"\n' % base64.b64encode(pub).decode())
 PY
 # the samples' generated messages (executables in zips, nested, uuencoded...)
 mkdir -p "$T/gen/keys"
@@ -428,6 +431,20 @@ else
 		[ -f "$f" ] && FM_SAMPLE=1 fm_case "sample $g, refused" fm "$f" 31
 	done
 	fm_case "DKIM-signed 50 KB, every caller (libraries too)" fm "$T/m/50k-signed.eml" 0 all
+	# the key from DNS: the per-process resolver (libunbound, its thread,
+	# the key cache) on the path; before, a failure there could crash
+	if command -v dnsmasq >/dev/null; then
+		FP=$($PY -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+		dnsmasq --keep-in-foreground --port="$FP" --listen-address=127.0.0.1 --bind-interfaces --no-resolv --no-hosts \
+			--local=/example.net/ --conf-file="$T/dns-key.conf" --pid-file="$T/fm-dnsmasq.pid" >/dev/null 2>&1 &
+		PIDS="$PIDS $!"
+		sleep 0.3
+		conf fmdns "spool $T/fmspool" "rules $T/fm.cdb" "dns 127.0.0.1:$FP" "timeout 20"
+		fm_case "DKIM-signed, key from DNS (the resolver), accepted" fmdns "$T/dns-signed.eml" 0
+		fm_case "DKIM-signed, key from DNS, every caller (libunbound too)" fmdns "$T/dns-signed.eml" 0 all
+	else
+		bad "allocation failures with a key from DNS: dnsmasq is not installed (tests/lib/need-packages)"
+	fi
 	fi
 fi
 
