@@ -93,16 +93,17 @@ qf() {
 		<"$msg" 1<"$W/env" 2>"$W/$name.err" 6>&-
 	RC=$?
 }
-# qf6: the same with fd 6 a pipe into $W/NAME.fd6
+# qf6: the same with fd 6 a pipe into $W/NAME.fd6 (a FIFO read by a cat
+# that is waited for, so the file is complete when qf6 returns)
 qf6() {
-	local name=$1 msg=$2; shift 2
-	rm -rf "$W/rec/$name"
-	(   # a subshell, so that the pipe's write end closes with it
-		REC=$W/rec/$name QQF_QMAILQUEUE=$root/tests/lib/recorder timeout 60 "$QF_BIN/qfilter" "$@" \
-			<"$msg" 1<"$W/env" 2>"$W/$name.err" 6> >(cat >"$W/$name.fd6")
-		rc=$?; wait $! 2>/dev/null; exit $rc
-	)
+	local name=$1 msg=$2 cpid; shift 2
+	rm -rf "$W/rec/$name" "$W/$name.fifo"
+	mkfifo "$W/$name.fifo"
+	cat "$W/$name.fifo" >"$W/$name.fd6" & cpid=$!
+	REC=$W/rec/$name QQF_QMAILQUEUE=$root/tests/lib/recorder timeout 60 "$QF_BIN/qfilter" "$@" \
+		<"$msg" 1<"$W/env" 2>"$W/$name.err" 6>"$W/$name.fifo"
 	RC=$?
+	wait $cpid
 }
 queued() { [ -f "$W/rec/$1/message" ]; }
 served() { ! grep -q 'cannot serve' "$W/$1.err" && grep -q 'verdict=' "$W/$1.err"; }
@@ -168,7 +169,7 @@ qf exe "$W/exe.eml"
 check "an executable: refused (31), nothing queued" bash -c "[ $RC = 31 ] && ! [ -e '$W/rec/exe/message' ]"
 qf6 exe6 "$W/exe.eml"
 check "an executable with fd 6 a pipe: 82 and the D text, written by the client" \
-	bash -c "[ $RC = 82 ] && grep -q '^D.*executable' '$W/exe6.fd6'"
+	bash -c "[ $RC = 82 ] && grep -q '^D.*executable' '$W/exe6.fd6' || { echo exit $RC; cat '$W/exe6.fd6' '$W/exe6.err'; exit 1; }"
 check "...and qfilterd logs the same exit, 82 (one message, one exit code)" \
 	bash -c "grep 'verdict=reject' '$W/a.log' | grep -c 'exit=82' | grep -qx 1 && grep -q 'verdict=reject.*exit=82' '$W/exe6.err'"
 
