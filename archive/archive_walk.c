@@ -52,6 +52,10 @@ struct box {
 /* How a member's bytes are read: libarchive, or memory (TNEF). */
 struct source {
 	struct archive *a;
+	const unsigned char *pending;  /* what is left of libarchive's last block */
+	size_t pending_len;
+	uint64_t pending_off;          /* its offset in the member */
+	bool warned;                   /* the block came with a warning: an error after it */
 	const unsigned char *mem;
 	size_t memlen;
 	const char *memerr;          /* a memory member that ended early: why */
@@ -130,9 +134,19 @@ static size_t room(struct awalk *w, struct box *box, const char *name, char *why
 	return left < CHUNK ? (size_t)left : CHUNK;
 }
 
-static ssize_t source_read(struct source *s, unsigned char *buf, size_t n)
+/* Up to n bytes of the member into buf. libarchive hands out blocks of
+ * its own size (its buffers: at most a few hundred KB), at offsets with
+ * holes between them for sparse entries; what is past n waits in pending
+ * for the next call, holes are zeros. A block that comes with a warning
+ * (a CRC, a size that lies) is kept and the warning reported after it:
+ * archive_read_data() would drop those bytes. Returns the bytes, 0 at the
+ * end, -1 on an error (after the bytes that came before it). */
+static ssize_t source_read(struct source *s, unsigned char *buf, size_t n, uint64_t at)
 {
-	la_ssize_t got;
+	const void *block;
+	size_t len;
+	la_int64_t off;
+	int r;
 
 	if (!s->a) {
 		if (n > s->memlen)
@@ -142,20 +156,53 @@ static ssize_t source_read(struct source *s, unsigned char *buf, size_t n)
 		s->memlen -= n;
 		return (ssize_t)n;
 	}
-	got = archive_read_data(s->a, buf, n);
-	return got < 0 ? -1 : got;
+	while (!s->pending_len) {
+		if (s->warned)
+			return -1;
+		r = archive_read_data_block(s->a, &block, &len, &off);
+		if (r == ARCHIVE_EOF)
+			return 0;
+		if (r != ARCHIVE_OK && r != ARCHIVE_WARN)
+			return -1;
+		s->warned = r == ARCHIVE_WARN;
+		s->pending = block;
+		s->pending_len = len;
+		s->pending_off = off < 0 ? at : (uint64_t)off;
+	}
+	if (s->pending_off > at) {           /* a hole: zeros up to the block */
+		if (n > s->pending_off - at)
+			n = (size_t)(s->pending_off - at);
+		memset(buf, 0, n);
+		return (ssize_t)n;
+	}
+	if (n > s->pending_len)
+		n = s->pending_len;
+	memcpy(buf, s->pending, n);
+	s->pending += n;
+	s->pending_len -= n;
+	s->pending_off += n;
+	return (ssize_t)n;
+}
+
+static const char *errstr(struct archive *a)
+{
+	const char *e = archive_error_string(a);
+
+	return e && *e ? e : "no reason given";
 }
 
 static void read_error(struct source *s, const char *name, char *why, size_t len)
 {
-	const char *err = s->a ? archive_error_string(s->a) : s->memerr;
+	const char *err = s->a ? errstr(s->a) : s->memerr ? s->memerr : "unreadable";
 
-	if (!err)
-		err = "unreadable";
+	int n = (int)strcspn(err, "\r\n");   /* libarchive ends some with a newline */
+
+	if (n > 100)
+		n = 100;
 	if (strcasestr(err, "truncat") || strcasestr(err, "premature") || strcasestr(err, "unexpected end"))
-		snprintf(why, len, "truncated entry %.*s (%.100s)", NAME_MAX_LOGGED, name, err);
+		snprintf(why, len, "truncated entry %.*s (%.*s)", NAME_MAX_LOGGED, name, n, err);
 	else
-		snprintf(why, len, "unreadable entry %.*s: %.100s", NAME_MAX_LOGGED, name, err);
+		snprintf(why, len, "unreadable entry %.*s: %.*s", NAME_MAX_LOGGED, name, n, err);
 }
 
 /* One member: read whole within the bounds, handed on, walked if it is a
@@ -176,7 +223,7 @@ static void member(struct awalk *w, struct source *src, struct box *box, const c
 		ssize_t got;
 		if (!n)
 			break;
-		if ((got = source_read(src, w->buf, n)) < 0) {
+		if ((got = source_read(src, w->buf, n, sink.size)) < 0) {
 			read_error(src, name, why, sizeof why);
 			break;
 		}
@@ -276,7 +323,7 @@ static void raw_name(char *dst, size_t len, const char *container, const char *g
 static void walk_archive(struct awalk *w, struct archive *a, bool raw, uint64_t packed,
 			 const char *name, const char *where, unsigned level)
 {
-	struct source src = { a, NULL, 0, NULL };
+	struct source src;
 	struct box box = { packed, 0, false };
 	struct archive_entry *e;
 	char mname[512];
@@ -288,7 +335,7 @@ static void walk_archive(struct awalk *w, struct archive *a, bool raw, uint64_t 
 		if (r == ARCHIVE_EOF)
 			break;
 		if (r == ARCHIVE_FATAL || r == ARCHIVE_RETRY) {
-			problem(w, where, level, "damaged archive: %.100s", archive_error_string(a));
+			problem(w, where, level, "damaged archive: %.100s", errstr(a));
 			break;
 		}
 		if (w->b->entries >= QF_ARCHIVE_MAX_ENTRIES) {
@@ -306,11 +353,13 @@ static void walk_archive(struct awalk *w, struct archive *a, bool raw, uint64_t 
 			snprintf(mname, sizeof mname, "%s", path ? path : "?");
 		if (r == ARCHIVE_FAILED) {
 			problem(w, where, level, "damaged entry %.*s: %.100s", NAME_MAX_LOGGED, mname,
-				archive_error_string(a));
+				errstr(a));
 			continue;
 		}
 		if (!raw && archive_entry_filetype(e) != AE_IFREG)
 			continue;   /* directories, links, devices: no content */
+		memset(&src, 0, sizeof src);
+		src.a = a;
 		member(w, &src, &box, mname,
 		       !raw && archive_entry_size_is_set(e) ? archive_entry_size(e) : -1,
 		       archive_entry_is_data_encrypted(e) > 0, where, level);
@@ -331,7 +380,7 @@ static bool tnef_file(void *arg, const struct qf_tnef_file *f)
 {
 	struct tnef_walk *t = arg;
 	struct awalk *w = t->w;
-	struct source src = { NULL, f->data, f->len, f->truncated ? "truncated attachment" : NULL };
+	struct source src;
 	char name[QF_TNEF_NAME + 16];
 
 	if (w->b->entries >= QF_ARCHIVE_MAX_ENTRIES) {
@@ -341,6 +390,10 @@ static bool tnef_file(void *arg, const struct qf_tnef_file *f)
 	}
 	w->b->entries++;
 	t->n++;
+	memset(&src, 0, sizeof src);
+	src.mem = f->data;
+	src.memlen = f->len;
+	src.memerr = f->truncated ? "truncated attachment" : NULL;
 	if (f->name[0])
 		snprintf(name, sizeof name, "%s", f->name);
 	else
