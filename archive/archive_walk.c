@@ -273,15 +273,19 @@ static void member(struct awalk *w, struct source *src, struct box *box, const c
 
 /* ---- libarchive ---- */
 
-static struct archive *open_fd(int fd, bool raw)
+enum reading { READ_ARCHIVE, READ_RAW, READ_ZIP_STREAM };
+
+static struct archive *open_fd(int fd, enum reading how)
 {
 	struct archive *a;
 
 	if (lseek(fd, 0, SEEK_SET) < 0 || !(a = archive_read_new()))
 		return NULL;
 	archive_read_support_filter_all(a);
-	if (raw)
+	if (how == READ_RAW)
 		archive_read_support_format_raw(a);
+	else if (how == READ_ZIP_STREAM)
+		archive_read_support_format_zip_streamable(a);
 	else {
 		/* every archive format but the ones that read plain text
 		 * (mtree, raw, empty) or are not containers of files */
@@ -320,9 +324,12 @@ static void raw_name(char *dst, size_t len, const char *container, const char *g
 		snprintf(dst, len, "%s", "data");
 }
 
-static void walk_archive(struct awalk *w, struct archive *a, bool raw, uint64_t packed,
+/* Returns true when the archive's structure was damaged (not an entry's
+ * data). */
+static bool walk_archive(struct awalk *w, struct archive *a, bool raw, uint64_t packed,
 			 const char *name, const char *where, unsigned level)
 {
+	bool damaged = false;
 	struct source src;
 	struct box box = { packed, 0, false };
 	struct archive_entry *e;
@@ -336,6 +343,7 @@ static void walk_archive(struct awalk *w, struct archive *a, bool raw, uint64_t 
 			break;
 		if (r == ARCHIVE_FATAL || r == ARCHIVE_RETRY) {
 			problem(w, where, level, "damaged archive: %.100s", errstr(a));
+			damaged = true;
 			break;
 		}
 		if (w->b->entries >= QF_ARCHIVE_MAX_ENTRIES) {
@@ -354,6 +362,7 @@ static void walk_archive(struct awalk *w, struct archive *a, bool raw, uint64_t 
 		if (r == ARCHIVE_FAILED) {
 			problem(w, where, level, "damaged entry %.*s: %.100s", NAME_MAX_LOGGED, mname,
 				errstr(a));
+			damaged = true;
 			continue;
 		}
 		if (!raw && archive_entry_filetype(e) != AE_IFREG)
@@ -364,6 +373,7 @@ static void walk_archive(struct awalk *w, struct archive *a, bool raw, uint64_t 
 		       !raw && archive_entry_size_is_set(e) ? archive_entry_size(e) : -1,
 		       archive_entry_is_data_encrypted(e) > 0, where, level);
 	}
+	return damaged;
 }
 
 /* ---- TNEF ---- */
@@ -434,7 +444,7 @@ static void container_walk(struct awalk *w, int fd, uint64_t packed, const char 
 {
 	char where[QF_ARCHIVE_WHERE];
 	struct archive *a;
-	bool raw = false;
+	bool raw = false, zip;
 
 	if (outer)
 		snprintf(where, sizeof where, "%.*s in %s", NAME_MAX_LOGGED, name, outer);
@@ -453,9 +463,9 @@ static void container_walk(struct awalk *w, int fd, uint64_t packed, const char 
 		w->stop = true;
 		return;
 	}
-	if (!(a = open_fd(fd, false))) {
+	if (!(a = open_fd(fd, READ_ARCHIVE))) {
 		/* not an archive: a compressed single stream, or nothing */
-		if ((a = open_fd(fd, true)) && archive_filter_count(a) > 1 &&
+		if ((a = open_fd(fd, READ_RAW)) && archive_filter_count(a) > 1 &&
 		    archive_filter_code(a, 0) != ARCHIVE_FILTER_NONE)
 			raw = true;
 		else {
@@ -466,8 +476,18 @@ static void container_walk(struct awalk *w, int fd, uint64_t packed, const char 
 			return;
 		}
 	}
-	walk_archive(w, a, raw, packed, name, where, level);
-	archive_read_free(a);
+	zip = (archive_format(a) & ARCHIVE_FORMAT_BASE_MASK) == ARCHIVE_FORMAT_ZIP;
+	if (walk_archive(w, a, raw, packed, name, where, level) && zip && !w->stop) {
+		/* The central directory and a local header disagree (a size
+		 * that lies): read the local headers in order too, as some
+		 * unzip tools do, so that the entries' bytes are checked. The
+		 * damage is already reported. */
+		archive_read_free(a);
+		if ((a = open_fd(fd, READ_ZIP_STREAM)))
+			walk_archive(w, a, false, packed, name, where, level);
+	}
+	if (a)
+		archive_read_free(a);
 }
 
 int qf_archive_walk(struct qf_msg *m, const struct qf_part *p, struct qf_archive_budget *b,
