@@ -40,6 +40,25 @@ void qf_config_defaults(struct qf_config *c)
 	c->daemon_mode = 0660;
 	c->daemon_workers = 4;
 	c->spool_memory = QF_SPOOL_MEMORY_DEFAULT;
+	c->unchecked = QF_ACT_REJECT;
+}
+
+/* The actions `unchecked` takes (SPEC section 9). Spelled out here: the
+ * front links no rules code. */
+static int parse_unchecked(const char *s, enum qf_action *a)
+{
+	static const struct { const char *name; enum qf_action a; } names[] = {
+		{ "reject", QF_ACT_REJECT }, { "tempfail", QF_ACT_TEMPFAIL },
+		{ "quarantine", QF_ACT_QUARANTINE }, { "tag", QF_ACT_TAG }, { "off", QF_ACT_OFF },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof names / sizeof names[0]; i++)
+		if (!strcmp(s, names[i].name)) {
+			*a = names[i].a;
+			return 0;
+		}
+	return -1;
 }
 
 static void strlist_free(struct qf_strlist *l)
@@ -281,6 +300,13 @@ static int set_key(struct qf_config *c, const char *key, char **w, int n, const 
 			c->daemon_fail_tempfail = 1;
 		else {
 			*why = "daemon-fail is inprocess or tempfail";
+			return -1;
+		}
+		return 0;
+	}
+	if (!strcmp(key, "unchecked")) {
+		if (parse_unchecked(w[0], &c->unchecked) < 0) {
+			*why = "unchecked is reject, tempfail, quarantine, tag or off";
 			return -1;
 		}
 		return 0;

@@ -6,6 +6,7 @@
 
 #include <stdint.h>
 #include <stddef.h>
+#include "policy.h"
 
 #define QF_CONF_DEFAULT "/var/qmail/control/qfilter.conf"
 #define QF_QUEUE_DEFAULT "/var/qmail/bin/qmail-queue"
@@ -40,6 +41,7 @@ struct qf_config {
 	unsigned daemon_mode;     /* daemon-mode OCTAL, socket permissions (0660) */
 	char *daemon_group;       /* daemon-group NAME, socket group */
 	unsigned daemon_workers;  /* daemon-workers N (4) */
+	enum qf_action unchecked; /* unchecked ACTION: the site's default before the rules (reject) */
 };
 
 /* Reads the configuration. Returns 0 and fills *c (defaults for a missing
