@@ -1,11 +1,14 @@
 /* chain.c: runs the registry's filters over one message. The MIME walk
- * is done once, for all filters with a part hook; whole-message hooks run
+ * is done once, for all filters with a part hook; every leaf part goes to
+ * each part hook, and so does every member of the archives among them
+ * (archive_walk.h), under one budget per message; whole-message hooks run
  * after it. Once a finding refuses the message outright (reject, drop),
  * later filters are skipped: their work could not change the outcome. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "archive_walk.h"
 #include "chain.h"
 #include "dkim_hdr.h"
 #include "exitcodes.h"
@@ -15,6 +18,7 @@
 struct walk {
 	bool *active;      /* filters with a part hook that run */
 	void **state;
+	struct qf_archive_budget budget;   /* what the archive walks spent */
 };
 
 static void add_ms(struct qf_msg *m, size_t i, int64_t since)
@@ -22,9 +26,11 @@ static void add_ms(struct qf_msg *m, size_t i, int64_t since)
 	m->results[i].ms += (double)(qf_now_us() - since) / 1000.0;
 }
 
-static void each_part(struct qf_msg *m, const struct qf_part *p, void *arg)
+static enum qf_action worst_so_far(const struct qf_msg *m);
+
+/* A part (or archive member) to every part hook. */
+static void hooks(struct qf_msg *m, const struct qf_part *p, struct walk *w)
 {
-	struct walk *w = arg;
 	size_t i;
 	int64_t t;
 
@@ -37,6 +43,22 @@ static void each_part(struct qf_msg *m, const struct qf_part *p, void *arg)
 		add_ms(m, i, t);
 	}
 	m->current = (size_t)-1;
+}
+
+static bool each_member(struct qf_msg *m, const struct qf_part *p, void *arg)
+{
+	hooks(m, p, arg);
+	return worst_so_far(m) >= QF_ACT_REJECT;
+}
+
+static void each_part(struct qf_msg *m, const struct qf_part *p, void *arg)
+{
+	struct walk *w = arg;
+
+	hooks(m, p, w);
+	/* once refused, what the archive holds cannot change the outcome */
+	if (!m->error_exit && worst_so_far(m) < QF_ACT_REJECT && qf_archive_wanted(p))
+		qf_archive_walk(m, p, &w->budget, each_member, w);
 }
 
 static enum qf_action worst_so_far(const struct qf_msg *m)
@@ -112,7 +134,7 @@ void qf_chain_run(struct qf_msg *m)
 {
 	bool active[qf_nfilters ? qf_nfilters : 1];
 	void *state[qf_nfilters ? qf_nfilters : 1];
-	struct walk w = { active, state };
+	struct walk w = { active, state, { 0, 0 } };
 	bool walk = false;
 	size_t i;
 	int64_t t;

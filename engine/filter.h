@@ -15,10 +15,17 @@
 
 #define QF_PART_HEAD 8192   /* decoded bytes of each part kept for sniffing */
 
-/* One leaf part of the message, decoded, as the MIME walk gives it. */
+/* One leaf part of the message, decoded, as the MIME walk gives it, or
+ * one member of an archive inside such a part (archive_walk.h): every
+ * part hook sees both alike. */
 struct qf_part {
-	unsigned index;            /* 1-based, depth-first order */
+	unsigned index;            /* 1-based, depth-first order; a member has its MIME part's */
 	unsigned depth;            /* 0: the message itself is the leaf */
+	unsigned level;            /* 0: a MIME part; 1: a member of an archive in one; 2: ... */
+	const char *container;     /* a member's archives, "b.zip in a.7z"; NULL for a MIME part */
+	const char *unchecked;     /* why the content could not be read whole (encrypted,
+	                              damaged, truncated, over a limit: "truncated entry
+	                              setup.exe"), or NULL; what was read is still here */
 	const char *content_type;  /* declared "type/subtype", lowercase */
 	const char *filename;      /* Content-Disposition filename, else Content-Type name, else NULL */
 	const char *encoding;      /* declared Content-Transfer-Encoding, lowercase, or NULL */
@@ -28,7 +35,7 @@ struct qf_part {
 	size_t head_len;           /* at most QF_PART_HEAD */
 	uint64_t size;             /* decoded size of the whole part */
 	int fd;                    /* whole decoded content, seekable, when the walk kept it
-	                              (archives, up to the archive limit); else -1 */
+	                              (containers and MZ, up to QF_PART_COPY_MAX); else -1 */
 };
 
 struct qf_filter {

@@ -168,6 +168,19 @@ void qf_msg_finding(struct qf_msg *m, enum qf_action action, const char *dsn,
 		qf_msg_error(m, QF_EXIT_NOMEM, "finding: out of memory");
 }
 
+void qf_msg_finding_drop(struct qf_msg *m)
+{
+	struct qf_result *r = current(m);
+
+	if (!r)
+		return;
+	free(r->text);
+	free(r->dsn);
+	free(r->reason);
+	r->text = r->dsn = r->reason = NULL;
+	r->action = QF_ACT_OFF;
+}
+
 void qf_msg_warn(struct qf_msg *m, const char *fmt, ...)
 {
 	struct qf_result *r = current(m);

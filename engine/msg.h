@@ -106,6 +106,10 @@ void qf_msg_result(struct qf_msg *m, const char *fmt, ...)
 void qf_msg_finding(struct qf_msg *m, enum qf_action action, const char *dsn,
 		    const char *reason, const char *fmt, ...)
 	__attribute__((format(printf, 5, 6)));
+/* Withdraws the running filter's finding, for one that a stronger reason
+ * of the same action replaces (an executable found where an unchecked
+ * archive was reported). */
+void qf_msg_finding_drop(struct qf_msg *m);
 /* An error that is not a finding: out of memory (51), a write error (53),
  * a bug (81). The first one decides the exit code. Logged with text. */
 void qf_msg_error(struct qf_msg *m, int exitcode, const char *fmt, ...)

@@ -38,15 +38,19 @@ static void keep_trace(void *arg, const char *rule)
 
 static int msg_policy(struct qf_msg *m)
 {
-	struct qf_policy p;
-	struct qf_subject s;
+	struct qf_policy p, base;
+	struct qf_subject s = { 0 };
 	struct trace_arg t = { m, NULL };
 	char err[512];
 	size_t i;
 
+	/* the site's settings of qfilter.conf, then the rules over them */
 	qf_policy_default(&m->policy);
+	if (m->cfg)
+		m->policy.unchecked = m->cfg->unchecked;
 	if (!m->engine->rules)
 		return 0;
+	s.base = &m->policy;
 	for (i = 0; i < m->env.nrcpts; i++) {
 		s.sender = m->env.sender;
 		s.rcpt = t.rcpt = m->env.rcpts[i];
@@ -58,7 +62,8 @@ static int msg_policy(struct qf_msg *m)
 			return QF_EXIT_CONFIG;
 		}
 		if (i == 0) {
-			qf_policy_free(&m->policy);
+			base = m->policy;   /* no lists: nothing to free, and s.base stays valid */
+			s.base = &base;
 			m->policy = p;
 			continue;
 		}

@@ -1,34 +1,25 @@
-/* exe.c: the exe filter. A decoded part, a uuencoded block or a zip entry
+/* exe.c: the exe filter. A decoded part, a uuencoded block or an archive
+ * member (the chain hands members to every part hook, archive_walk.h)
  * whose content starts with an MZ executable header (exe_header.c) is a
  * finding of the policy's exe= action:
  *   we don't accept email with executable content (#5.3.4)
- * Zip archives are looked into (zip_walk.c); what was readable of an
- * entry is looked at even when the rest could not be read (an archive
- * that lies about sizes still hands its recipient the program).
- * What could not be checked is a finding of its own kind, `unchecked`,
- * with the policy's unchecked= action (default reject): an encrypted
- * entry, an archive libarchive cannot read whole, and an archive over the
- * inspection limits (a bomb, too deep, too many entries, too large),
- * since what is left unseen may be a program. */
+ * A part or member that could not be read whole (p->unchecked: encrypted,
+ * damaged, truncated, lying sizes, an unsupported method, over a limit)
+ * is the ban that could not be checked: a finding of the policy's
+ * unchecked= action,
+ *   attachment could not be checked for executable content (#5.7.1)
+ * An executable found is the stronger reason: it replaces an unchecked
+ * finding of the same action, so the reply names what was found. */
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include "exe_header.h"
-#include "exitcodes.h"
 #include "filter.h"
-#include "mime_sink.h"
 #include "part_report.h"
-#include "zip_walk.h"
 
 #define EXE_DSN "5.3.4"
 #define EXE_TEXT "we don't accept email with executable content"
-#define LIMIT_TEXT "we don't accept archives too large or too deeply nested to inspect"
-#define UNCHECKED_DSN "5.7.1"
 #define UNCHECKED_TEXT "attachment could not be checked for executable content"
-
-struct exe_state {
-	const char *dir;      /* for the temp files of nested archives */
-};
 
 static bool exe_wanted(const struct qf_msg *m)
 {
@@ -37,115 +28,63 @@ static bool exe_wanted(const struct qf_msg *m)
 
 static void *exe_init(const struct qf_config *cfg, char *err, size_t errlen)
 {
-	struct exe_state *s = calloc(1, sizeof *s);
+	static const char stateless;
 
-	if (!s) {
-		snprintf(err, errlen, "out of memory");
-		return NULL;
-	}
-	s->dir = cfg ? cfg->spool : NULL;
-	return s;
+	(void)cfg;
+	(void)err;
+	(void)errlen;
+	return (void *)&stateless;
 }
 
-static void exe_fini(void *state)
+static bool standing_unchecked(const struct qf_result *r)
 {
-	free(state);
+	return r && r->reason && r->text && !strncmp(r->text, UNCHECKED_TEXT, strlen(UNCHECKED_TEXT));
 }
 
-/* where: "tool.exe", or "setup.exe in a.zip" */
-static void found(struct qf_msg *m, const struct qf_part *p, enum qf_exe_kind k,
-		  const char *name, const char *archive)
+static void found(struct qf_msg *m, const struct qf_part *p, enum qf_exe_kind k)
 {
 	struct qf_result *r = qf_part_report_result(m);
-	bool first = r && !r->reason;
-	char reason[400];
+	bool first = r && (!r->reason || standing_unchecked(r));
+	char reason[QF_PART_NAME_BUF + 64], buf[QF_PART_NAME_BUF];
 
-	snprintf(reason, sizeof reason, "%s executable %.*s%s%.*s (part %u)",
-		 qf_exe_header_name(k), QF_NAME_LOGGED, name, archive ? " in " : "",
-		 QF_NAME_LOGGED, archive ? archive : "", p->index);
+	if (standing_unchecked(r) && r->action <= m->policy.exe)
+		qf_msg_finding_drop(m);
+	snprintf(reason, sizeof reason, "%s executable %s (part %u)",
+		 qf_exe_header_name(k), qf_part_report_name(p, buf, sizeof buf), p->index);
 	qf_msg_finding(m, m->policy.exe, EXE_DSN, reason, EXE_TEXT);
-	if (first)
-		qf_msg_result(m, "%s:%.*s", k == QF_EXE_PE ? "pe" : "mz", QF_NAME_LOGGED, name);
+	if (first && r->reason && !standing_unchecked(r))
+		qf_msg_result(m, "%s:%.*s", k == QF_EXE_PE ? "pe" : "mz", QF_NAME_LOGGED,
+			      p->filename ? p->filename : buf);
 }
 
-/* Content that could not be checked: a finding of the unchecked kind.
- * word: the result word's prefix ("limit", "unchecked", "encrypted"). */
-static void unchecked(struct qf_msg *m, const struct qf_part *p, const char *word,
-		      const char *name, const char *why, const char *text, const char *dsn)
+static void unchecked(struct qf_msg *m, const struct qf_part *p)
 {
 	struct qf_result *r = qf_part_report_result(m);
-	bool first = r && !r->reason;
-	char reason[400];
+	enum qf_action a = m->policy.unchecked;
+	char reason[QF_PART_NAME_BUF + 400], buf[QF_PART_NAME_BUF];
+	const char *where = p->container ? p->container : qf_part_report_name(p, buf, sizeof buf);
 
-	snprintf(reason, sizeof reason, "unchecked: %.*s (part %u): %s", QF_NAME_LOGGED, name,
-		 p->index, why);
-	qf_msg_finding(m, m->policy.unchecked, dsn, reason, "%s", text);
-	if (first)
-		qf_msg_result(m, "%s:%.*s", word, QF_NAME_LOGGED, name);
-}
-
-struct zip_look {
-	struct qf_msg *m;
-	const struct qf_part *p;
-	const char *archive;
-};
-
-static bool zip_entry(void *arg, const struct qf_zip_entry *e)
-{
-	struct zip_look *z = arg;
-	enum qf_exe_kind k = qf_exe_header_kind(e->head, e->head_len, e->size, -1);
-
-	if (k != QF_EXE_NONE) {
-		found(z->m, z->p, k, e->path, z->archive);
-		return true;
-	}
-	return qf_msg_expired(z->m);
-}
-
-static void look_inside(struct qf_msg *m, struct exe_state *s, const struct qf_part *p,
-			const char *name)
-{
-	struct zip_look z = { m, p, name };
-	struct qf_zip_report rep;
-
-	if (qf_zip_walk(p->fd, s->dir, zip_entry, &z, &rep) < 0) {
-		qf_msg_error(m, QF_EXIT_WRITE, "exe: looking into %s: %m", name);
-		return;
-	}
-	if (rep.stopped)
-		return;
-	if (!rep.limit && p->size > QF_PART_COPY_MAX) {
-		rep.limit = true;
-		snprintf(rep.why, sizeof rep.why, "archive over %llu bytes",
-			 (unsigned long long)QF_PART_COPY_MAX);
-	}
-	if (rep.limit) {
-		char why[200];
-		snprintf(why, sizeof why, "not inspected: %s", rep.why);
-		unchecked(m, p, "limit", name, why, LIMIT_TEXT, EXE_DSN);
-	} else if (rep.damaged)
-		unchecked(m, p, "unchecked", name, rep.why, UNCHECKED_TEXT, UNCHECKED_DSN);
-	else if (rep.encrypted)
-		unchecked(m, p, "encrypted", name, "an encrypted entry", UNCHECKED_TEXT, UNCHECKED_DSN);
+	snprintf(reason, sizeof reason, "unchecked: %s: %s", where, p->unchecked);
+	qf_msg_finding(m, a, "5.7.1", reason, UNCHECKED_TEXT); /* 4.7.1 when held back: decide.c */
+	if (r && !r->result)
+		qf_msg_result(m, "unchecked:%.*s", QF_NAME_LOGGED, where);
 }
 
 static void exe_part(struct qf_msg *m, void *state, const struct qf_part *p)
 {
 	enum qf_exe_kind k = qf_exe_header_kind(p->head, p->head_len, p->size, p->fd);
-	char buf[32];
-	const char *name = qf_part_report_name(p, buf, sizeof buf);
 
+	(void)state;
 	if (k != QF_EXE_NONE)
-		found(m, p, k, name, NULL);
-	else if (p->fd >= 0 && p->head_len >= 4 && !memcmp(p->head, "PK\3\4", 4))
-		look_inside(m, state, p, name);
+		found(m, p, k);
+	if (p->unchecked)
+		unchecked(m, p);
 }
 
 const struct qf_filter qf_filter_exe = {
 	.name = "exe",
 	.wanted = exe_wanted,
 	.init = exe_init,
-	.fini = exe_fini,
 	.part = exe_part,
 	.message = qf_part_report_clean,
 };

@@ -4,9 +4,14 @@
 
 const char *qf_part_report_name(const struct qf_part *p, char *buf, size_t len)
 {
-	if (p->filename && *p->filename)
+	if (p->container && p->filename && *p->filename)
+		snprintf(buf, len, "%.*s in %s", QF_NAME_LOGGED, p->filename, p->container);
+	else if (p->container)
+		snprintf(buf, len, "%s", p->container);
+	else if (p->filename && *p->filename)
 		return p->filename;
-	snprintf(buf, len, "part %u", p->index);
+	else
+		snprintf(buf, len, "part %u", p->index);
 	return buf;
 }
 

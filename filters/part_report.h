@@ -7,8 +7,10 @@
 #include "filter.h"
 
 #define QF_NAME_LOGGED 80   /* bytes of a file name put in a log word */
+#define QF_PART_NAME_BUF 512 /* room for qf_part_report_name() */
 
-/* The part's file name, else "part N". */
+/* The part's file name, else "part N"; for an archive member "NAME in
+ * CONTAINER" (buf holds it: QF_PART_NAME_BUF). */
 const char *qf_part_report_name(const struct qf_part *p, char *buf, size_t len);
 /* The running filter's result slot, or NULL. */
 struct qf_result *qf_part_report_result(struct qf_msg *m);

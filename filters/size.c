@@ -25,12 +25,12 @@ static void *size_init(const struct qf_config *cfg, char *err, size_t errlen)
 
 static void size_part(struct qf_msg *m, void *state, const struct qf_part *p)
 {
-	char reason[200], buf[32];
+	char reason[QF_PART_NAME_BUF + 120], buf[QF_PART_NAME_BUF];
 
 	if (!m->policy.part_size || p->size <= m->policy.part_size)
 		return;
-	snprintf(reason, sizeof reason, "%.*s (part %u) is %llu bytes, over part-size %llu",
-		 QF_NAME_LOGGED, qf_part_report_name(p, buf, sizeof buf), p->index,
+	snprintf(reason, sizeof reason, "%s (part %u) is %llu bytes, over part-size %llu",
+		 qf_part_report_name(p, buf, sizeof buf), p->index,
 		 (unsigned long long)p->size, (unsigned long long)m->policy.part_size);
 	qf_msg_finding(m, QF_ACT_REJECT, SIZE_DSN, reason,
 		       "an attachment exceeds the size limit of %llu bytes",

@@ -1,6 +1,7 @@
 /* types.c: the types filter. For each decoded part:
  *   - ban-ext=: the file name's extension (trailing dots and spaces
- *     dropped, as Windows does), and the names inside a zip archive;
+ *     dropped, as Windows does); archive members come to this hook as
+ *     parts (archive_walk.h), so their names are checked alike;
  *   - ban-types=: the declared type, and the content's type: the sniffed
  *     kind (types_sniff.c) or else libmagic's; a star after the slash
  *     ("image/" "*") bans a whole top-level type, and the executable type
@@ -24,13 +25,11 @@
 #include "filter.h"
 #include "part_report.h"
 #include "types_sniff.h"
-#include "zip_walk.h"
 
 #define TYPES_DSN "5.7.1"
 #define EXT_MAX 32
 
 struct types_state {
-	const char *dir;
 	pthread_mutex_t lock;      /* a magic_t is not safe in two threads */
 	magic_t magic;
 	bool magic_tried;
@@ -50,7 +49,7 @@ static void *types_init(const struct qf_config *cfg, char *err, size_t errlen)
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
-	s->dir = cfg ? cfg->spool : NULL;
+	(void)cfg;
 	pthread_mutex_init(&s->lock, NULL);
 	return s;
 }
@@ -154,21 +153,14 @@ static void banned(struct qf_msg *m, const char *word, const char *what,
 {
 	struct qf_result *r = qf_part_report_result(m);
 	bool first = r && (!r->reason || r->action == QF_ACT_OFF);
-	char reason[400];
+	char reason[QF_PART_NAME_BUF + 160];
 
-	snprintf(reason, sizeof reason, "banned %s %.100s: %.*s (part %u)",
-		 word, what, 2 * QF_NAME_LOGGED + 8, name, p->index);
+	snprintf(reason, sizeof reason, "banned %s %.100s: %s (part %u)",
+		 word, what, name, p->index);
 	qf_msg_finding(m, m->policy.types, TYPES_DSN, reason, text_fmt, what);
 	if (first)
 		qf_msg_result(m, "banned:%.100s", what);
 }
-
-struct zip_names {
-	struct qf_msg *m;
-	const struct qf_part *p;
-	const char *archive;
-	bool hit;
-};
 
 /* Content that is a program is the exe filter's, under the policy's exe=
  * action, however it is named: a rule's exe=tempfail or exe=quarantine
@@ -180,47 +172,22 @@ static bool exe_judges(const struct qf_msg *m, const unsigned char *head, size_t
 	return m->policy.exe != QF_ACT_OFF && qf_exe_header_kind(head, len, size, fd) != QF_EXE_NONE;
 }
 
-static bool zip_name(void *arg, const struct qf_zip_entry *e)
+static bool check_ext(struct qf_msg *m, const struct qf_part *p)
 {
-	struct zip_names *z = arg;
-	const char *ext = exe_judges(z->m, e->head, e->head_len, e->size, -1) ? NULL :
-			  banned_ext(z->m->policy.ban_ext, e->name);
-	char where[2 * QF_NAME_LOGGED + 8];
-
-	if (ext) {
-		snprintf(where, sizeof where, "%.*s in %.*s", QF_NAME_LOGGED, e->path,
-			 QF_NAME_LOGGED, z->archive);
-		banned(z->m, "extension", ext, where, z->p,
-		       "we don't accept attachments named *.%s");
-		z->hit = true;
-	}
-	return z->hit || qf_msg_expired(z->m);
-}
-
-static bool check_ext(struct qf_msg *m, struct types_state *s, const struct qf_part *p)
-{
-	char buf[32];
-	const char *name = qf_part_report_name(p, buf, sizeof buf);
-	struct zip_names z = { m, p, name, false };
-	struct qf_zip_report rep;
+	char buf[QF_PART_NAME_BUF];
 	const char *ext = banned_ext(m->policy.ban_ext, p->filename);
 
-	if (!m->policy.ban_ext)
+	if (!ext)
 		return false;
-	if (ext) {
-		banned(m, "extension", ext, name, p, "we don't accept attachments named *.%s");
-		return true;
-	}
-	if (p->fd >= 0 && p->head_len >= 4 && !memcmp(p->head, "PK\3\4", 4) &&
-	    qf_zip_walk(p->fd, s->dir, zip_name, &z, &rep) < 0)
-		qf_msg_error(m, QF_EXIT_WRITE, "types: looking into %s: %m", name);
-	return z.hit;
+	banned(m, "extension", ext, qf_part_report_name(p, buf, sizeof buf), p,
+	       "we don't accept attachments named *.%s");
+	return true;
 }
 
 static bool check_types(struct qf_msg *m, struct types_state *s, const struct qf_part *p,
 			const struct qf_kind *kind)
 {
-	char type[256], buf[32];
+	char type[256], buf[QF_PART_NAME_BUF];
 	const char *name = qf_part_report_name(p, buf, sizeof buf);
 
 	if (!m->policy.ban_types)
@@ -254,7 +221,7 @@ static void check_mismatch(struct qf_msg *m, const struct qf_part *p,
 	struct qf_result *r = qf_part_report_result(m);
 	const char *t = p->content_type;
 	bool by_type, by_ext;
-	char reason[300], buf[32];
+	char reason[QF_PART_NAME_BUF + 200], buf[QF_PART_NAME_BUF];
 	const char *name = qf_part_report_name(p, buf, sizeof buf);
 
 	if (!kind && (strncmp(t, "text/", 5) || qf_types_text_like(p->head, p->head_len)))
@@ -268,8 +235,8 @@ static void check_mismatch(struct qf_msg *m, const struct qf_part *p,
 	by_ext = kind && ext && qf_types_by_ext(ext) && !qf_types_ext_fits(kind, ext);
 	if (!by_type && !by_ext)
 		return;
-	snprintf(reason, sizeof reason, "%.*s (part %u) declared %.60s is %.60s",
-		 QF_NAME_LOGGED, name, p->index, t, kind ? kind->type : "binary");
+	snprintf(reason, sizeof reason, "%s (part %u) declared %.60s is %.60s",
+		 name, p->index, t, kind ? kind->type : "binary");
 	qf_msg_finding(m, QF_ACT_OFF, NULL, reason, "content does not match its type");
 	if (r && !r->result)
 		qf_msg_result(m, "mismatch:%.*s", QF_NAME_LOGGED, name);
@@ -283,7 +250,7 @@ static void types_part(struct qf_msg *m, void *state, const struct qf_part *p)
 
 	if (exe_judges(m, p->head, p->head_len, p->size, p->fd))
 		return;   /* the exe filter's: see exe_judges */
-	if (check_ext(m, state, p) || check_types(m, state, p, kind))
+	if (check_ext(m, p) || check_types(m, state, p, kind))
 		return;
 	check_mismatch(m, p, kind, ext);
 }

@@ -42,6 +42,14 @@ void qf_config_defaults(struct qf_config *c)
 	c->daemon_workers = 4;
 	c->daemon_request_timeout = 5;
 	c->spool_memory = QF_SPOOL_MEMORY_DEFAULT;
+	c->unchecked = QF_ACT_REJECT;
+}
+
+/* The actions `unchecked` takes (SPEC section 9): any but drop, which
+ * would lose the message without a word. */
+static int parse_unchecked(const char *s, enum qf_action *a)
+{
+	return qf_action_parse(s, a) < 0 || *a == QF_ACT_DROP ? -1 : 0;
 }
 
 static void strlist_free(struct qf_strlist *l)
@@ -297,6 +305,13 @@ static int set_key(struct qf_config *c, const char *key, char **w, int n, const 
 			c->daemon_fail_tempfail = 1;
 		else {
 			*why = "daemon-fail is inprocess or tempfail";
+			return -1;
+		}
+		return 0;
+	}
+	if (!strcmp(key, "unchecked")) {
+		if (parse_unchecked(w[0], &c->unchecked) < 0) {
+			*why = "unchecked is reject, tempfail, quarantine, tag or off";
 			return -1;
 		}
 		return 0;

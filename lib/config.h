@@ -6,6 +6,7 @@
 
 #include <stdint.h>
 #include <stddef.h>
+#include "action.h"
 
 #define QF_CONF_DEFAULT "/var/qmail/control/qfilter.conf"
 #define QF_QUEUE_DEFAULT "/var/qmail/bin/qmail-queue"
@@ -48,6 +49,7 @@ struct qf_config {
 	char *sign_keys;          /* sign-keys FILE: DKIM signing keys (qfilter-sign(8)) */
 	char *sign_remote;        /* sign-remote PATH: the real qmail-remote */
 	char *sign_log;           /* sign-log FILE: qfilter-sign's log */
+	enum qf_action unchecked; /* unchecked ACTION: the site's default before the rules (reject) */
 };
 
 /* Reads the configuration. Returns 0 and fills *c (defaults for a missing

@@ -3,12 +3,13 @@
 #include <errno.h>
 #include <string.h>
 #include <unistd.h>
+#include "archive_sniff.h"
 #include "io.h"
 #include "mime_sink.h"
 
-/* Enough of the head to settle whether a copy is needed: the DOS header,
- * which holds e_lfanew. */
-#define DECIDE_AT 64
+/* The whole head settles whether a copy is needed: a zip may start
+ * anywhere in it (a self-extractor, bytes before the archive). */
+#define DECIDE_AT QF_PART_HEAD
 
 void qf_mime_sink_init(struct qf_mime_sink *s, const char *dir)
 {
@@ -23,14 +24,9 @@ void qf_mime_sink_init(struct qf_mime_sink *s, const char *dir)
 
 bool qf_mime_sink_wants_copy(const unsigned char *head, size_t len)
 {
-	uint32_t lfanew;
-
-	if (len >= 4 && !memcmp(head, "PK\3\4", 4))
-		return true;
-	if (len < DECIDE_AT || memcmp(head, "MZ", 2))
-		return false;
-	lfanew = head[0x3c] | head[0x3d] << 8 | head[0x3e] << 16 | (uint32_t)head[0x3f] << 24;
-	return lfanew > QF_PART_HEAD - 4;
+	/* archives to look into (MZ included: a self-extractor, or an
+	 * e_lfanew beyond the head) */
+	return qf_archive_sniff(head, len) != QF_ARCHIVE_NO;
 }
 
 static int copy_out(struct qf_mime_sink *s, const unsigned char *p, size_t n)

@@ -273,7 +273,14 @@ int qf_rules_policy(struct qf_rules *r, const struct qf_subject *subj,
 	char why[256] = "";
 	size_t i;
 
-	qf_policy_default(p);
+	if (subj->base) {
+		if (qf_policy_copy(p, subj->base) < 0) {
+			qf_policy_default(p);
+			snprintf(err, errlen, "rules %s: out of memory", r->source);
+			return -1;
+		}
+	} else
+		qf_policy_default(p);
 	collect(&s, "*", 1);
 	if (subj->relay)
 		collect(&s, "r", 1);

@@ -7,21 +7,7 @@
 #include <stdint.h>
 #include <stdbool.h>
 #include <stddef.h>
-
-/* What happens on a finding, least to most severe. The same order ranks
- * verdicts in the chain and settings in the merge of several recipients. */
-enum qf_action {
-	QF_ACT_OFF = 0,      /* as a verdict: pass */
-	QF_ACT_TAG,          /* deliver with X-Qfilter-Tag: */
-	QF_ACT_TEMPFAIL,     /* 71 / Z text */
-	QF_ACT_QUARANTINE,   /* store in the quarantine Maildir, exit 0 */
-	QF_ACT_REJECT,       /* 31 / D text */
-	QF_ACT_DROP          /* exit 0, not queued */
-};
-#define QF_ACT_PASS QF_ACT_OFF
-
-const char *qf_action_name(enum qf_action a);        /* "off", "tag", ... */
-int qf_action_parse(const char *s, enum qf_action *a); /* 0 or -1 */
+#include "action.h"   /* enum qf_action: lib/, shared with the control file */
 
 enum qf_virus_fail { QF_VFAIL_TEMPFAIL = 0, QF_VFAIL_PASS };
 /* sign=: who gets a DKIM signature (filters/sign.c), in merge order */

@@ -15,6 +15,8 @@ struct qf_subject {
 	const char *rcpt;     /* one envelope recipient */
 	const char *ip;       /* TCPREMOTEIP or NULL */
 	bool relay;           /* RELAYCLIENT or an authenticated user */
+	const struct qf_policy *base; /* what the rules start from (the site's settings
+	                                 in qfilter.conf); NULL: qf_policy_default() */
 };
 
 /* Opens a compiled rules file. 0, or -1 with a message in err

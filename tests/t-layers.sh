@@ -24,8 +24,8 @@ while read -r folder own above; do
 done <<'EOT'
 lib io.h envelope.h
 qmail envelope.h msg.h
-sniff exe_header.h msg.h
-archive zip_walk.h msg.h
+sniff exe_header.h mime_sink.h
+archive archive_walk.h clamd.h
 rules policy.h msg.h
 engine msg.h clamd.h
 filters filter.h daemon_proto.h

@@ -6,6 +6,8 @@ rsa-sha256, relaxed/relaxed, selector "bench" of example.net):
   2k.eml   about 2 KB of plain text
   50k.eml  about 50 KB: a short text part and one base64 attachment (a PDF)
   5m.eml   about 5 MB: the same with a 3.6 MB attachment
+  arch.eml about 2.8 MB: a short text part, a 1 MB 7z and a 1 MB zip (each
+           a few incompressible files and some text), for the archive walk
   *-signed.eml the same messages, signed
   empty.eml    a few header lines and one body line (start-up cost)
   env          the envelope: sender@example.net -> rcpt@example.com
@@ -88,10 +90,45 @@ def with_attachment(subject, size):
             '\n--=_bench_boundary--\n').encode()
 
 
+def archives():
+    """A 1 MB 7z and a 1 MB zip, made with 7z from the same files."""
+    import shutil, subprocess, tempfile
+    t = tempfile.mkdtemp()
+    try:
+        names = []
+        for k in range(4):
+            names.append('data%d.bin' % k)
+            with open(os.path.join(t, names[-1]), 'wb') as f:
+                f.write(rng.randbytes(250 * 1024))
+        names.append('notes.txt')
+        with open(os.path.join(t, 'notes.txt'), 'w') as f:
+            f.write(prose(20000))
+        out = []
+        for kind, name in (('7z', 'files.7z'), ('zip', 'files.zip')):
+            subprocess.run(['7z', 'a', '-t' + kind, name] + names, cwd=t, check=True,
+                           stdout=subprocess.DEVNULL)
+            out.append((name, open(os.path.join(t, name), 'rb').read()))
+        return out
+    finally:
+        shutil.rmtree(t)
+
+
+def with_archives(subject):
+    s = (header(subject) + 'Content-Type: multipart/mixed; boundary="=_bench_boundary"\n\n'
+         '--=_bench_boundary\nContent-Type: text/plain; charset=us-ascii\n\n' + prose(1200))
+    for name, data in archives():
+        s += ('\n--=_bench_boundary\nContent-Type: application/octet-stream; name="%s"\n'
+              'Content-Transfer-Encoding: base64\n'
+              'Content-Disposition: attachment; filename="%s"\n\n' % (name, name) +
+              base64.encodebytes(data).decode())
+    return (s + '\n--=_bench_boundary--\n').encode()
+
+
 msgs = {
     '2k': (header('bench 2k') + 'Content-Type: text/plain; charset=us-ascii\n\n' + prose(1650)).encode(),
     '50k': with_attachment('bench 50k', 36 * 1024),
     '5m': with_attachment('bench 5m', 3700 * 1024),
+    'arch': with_archives('bench archives'),
 }
 for name, data in msgs.items():
     w(name + '.eml', data)

@@ -9,7 +9,7 @@
 int main(int argc, char **argv)
 {
 	struct qf_rules *r;
-	struct qf_subject s;
+	struct qf_subject s = { 0 };
 	struct qf_policy p;
 	struct timespec t0, t1;
 	char err[512];

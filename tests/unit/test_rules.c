@@ -199,7 +199,7 @@ static void keep_trace(void *arg, const char *rule)
 static int policy(struct qf_rules *r, const char *from, const char *to, const char *ip, bool relay,
 		  struct qf_policy *p)
 {
-	struct qf_subject s = { from, to, ip, relay };
+	struct qf_subject s = { from, to, ip, relay, NULL };
 	char err[512];
 
 	trace[0] = 0;
@@ -452,7 +452,7 @@ static void test_bad_files(void)
 	CHECK_INT(qf_rules_open(path, &r, err, sizeof err), 0, "a file with the marker opens");
 	if (r) {
 		struct qf_policy p;
-		struct qf_subject s = { "a@b.example", "c@d.example", NULL, false };
+		struct qf_subject s = { "a@b.example", "c@d.example", NULL, false, NULL };
 		CHECK_INT(qf_rules_policy(r, &s, &p, NULL, NULL, err, sizeof err), -1,
 			  "a corrupt record is an error at look-up, not a silent default");
 		CHECK(strstr(err, "corrupt") != NULL, "%s", err);

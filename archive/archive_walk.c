@@ -1,0 +1,525 @@
+/* archive_walk.c: containers through libarchive (and archive_tnef.c),
+ * bounded, recursive, one budget per message.
+ *
+ * Each member is read whole, so that a CRC, a truncation or a size that
+ * lies shows (libarchive checks them as the data ends); its first
+ * QF_PART_HEAD bytes and, when it is itself a container or an MZ file, a
+ * copy in an unlinked temp file are kept by a qf_mime_sink, as for a MIME
+ * part. Before each read the budget (bytes, ratio, time) is checked, so no
+ * limit is found out after the work it was meant to spare. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <archive.h>
+#include <archive_entry.h>
+#include "archive_sniff.h"
+#include "archive_tnef.h"
+#include "archive_walk.h"
+#include "archive_zipdir.h"
+#include "exitcodes.h"
+#include "mime_sink.h"
+
+#define CHUNK 65536
+#define NAME_MAX_LOGGED 120
+#define TNEF_MAX (16ULL << 20)   /* a TNEF stream is read into memory: at most this */
+
+struct awalk {
+	struct qf_msg *m;
+	struct qf_archive_budget *b;
+	qf_archive_fn fn;
+	void *arg;
+	const struct qf_part *top;   /* the MIME part the walk began in */
+	const char *dir;
+	char where[QF_ARCHIVE_WHERE];  /* the MIME part's name */
+	bool stop;                   /* a refusal stands, the budget is spent, or an error */
+	int rc;
+	unsigned char buf[CHUNK];
+};
+
+/* What one container lets its members read: the budget's bytes, and its
+ * ratio to what it holds packed. */
+struct box {
+	uint64_t packed;
+	uint64_t unpacked;
+	bool spent;                  /* a bound was met: read no further in it (skipping
+	                                a member would still unpack it) */
+};
+
+/* How a member's bytes are read: libarchive, or memory (TNEF). */
+struct source {
+	struct archive *a;
+	const unsigned char *pending;  /* what is left of libarchive's last block */
+	size_t pending_len;
+	uint64_t pending_off;          /* its offset in the member */
+	bool warned;                   /* the block came with a warning: an error after it */
+	const unsigned char *mem;
+	size_t memlen;
+	const char *memerr;          /* a memory member that ended early: why */
+};
+
+static void container_walk(struct awalk *w, int fd, uint64_t packed, const char *name,
+			   const char *outer, unsigned level, enum qf_archive_kind kind);
+
+bool qf_archive_wanted(const struct qf_part *p)
+{
+	return p->fd >= 0 && qf_archive_sniff(p->head, p->head_len) != QF_ARCHIVE_NO;
+}
+
+static void hand_on(struct awalk *w, struct qf_part *p)
+{
+	if (w->fn(w->m, p, w->arg) || w->m->error_exit)
+		w->stop = true;
+}
+
+/* Trouble with a container as a whole: a member of no name and no bytes. */
+static void problem(struct awalk *w, const char *where, unsigned level, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+static void problem(struct awalk *w, const char *where, unsigned level, const char *fmt, ...)
+{
+	struct qf_part p;
+	char why[300];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(why, sizeof why, fmt, ap);
+	va_end(ap);
+	memset(&p, 0, sizeof p);
+	p.index = w->top->index;
+	p.depth = w->top->depth;
+	p.level = level;
+	p.container = where;
+	p.unchecked = why;
+	p.content_type = "application/octet-stream";
+	p.fd = -1;
+	hand_on(w, &p);
+}
+
+static void error(struct awalk *w, int code, const char *what)
+{
+	qf_msg_error(w->m, code, "archive walk: %s: %s", what,
+		     code == QF_EXIT_TIMEOUT ? "timeout" : strerror(errno));
+	w->rc = -1;
+	w->stop = true;
+}
+
+/* The longest read the bounds allow now; 0 with why set when none. */
+static size_t room(struct awalk *w, struct box *box, const char *name, char *why, size_t len)
+{
+	uint64_t left = QF_ARCHIVE_MAX_BYTES - w->b->bytes;
+	uint64_t ratio = box->packed * QF_ARCHIVE_RATIO + QF_ARCHIVE_RATIO_FREE;
+
+	if (qf_msg_expired(w->m)) {
+		error(w, QF_EXIT_TIMEOUT, name);
+		return 0;
+	}
+	if (!left) {
+		snprintf(why, len, "unpacked bytes over the limit of %llu at entry %.*s",
+			 (unsigned long long)QF_ARCHIVE_MAX_BYTES, NAME_MAX_LOGGED, name);
+		box->spent = true;
+		w->stop = true;   /* the budget is the message's: nothing more can be read */
+		return 0;
+	}
+	if (box->unpacked >= ratio) {
+		snprintf(why, len, "unpacked over %u times its packed size at entry %.*s",
+			 QF_ARCHIVE_RATIO, NAME_MAX_LOGGED, name);
+		box->spent = true;
+		return 0;
+	}
+	if (left > ratio - box->unpacked)
+		left = ratio - box->unpacked;
+	return left < CHUNK ? (size_t)left : CHUNK;
+}
+
+/* Up to n bytes of the member into buf. libarchive hands out blocks of
+ * its own size (its buffers: at most a few hundred KB), at offsets with
+ * holes between them for sparse entries; what is past n waits in pending
+ * for the next call, holes are zeros. A block that comes with a warning
+ * (a CRC, a size that lies) is kept and the warning reported after it:
+ * archive_read_data() would drop those bytes. Returns the bytes, 0 at the
+ * end, -1 on an error (after the bytes that came before it). */
+static ssize_t source_read(struct source *s, unsigned char *buf, size_t n, uint64_t at)
+{
+	const void *block;
+	size_t len;
+	la_int64_t off;
+	int r;
+
+	if (!s->a) {
+		if (n > s->memlen)
+			n = s->memlen;
+		memcpy(buf, s->mem, n);
+		s->mem += n;
+		s->memlen -= n;
+		return (ssize_t)n;
+	}
+	while (!s->pending_len) {
+		if (s->warned)
+			return -1;
+		r = archive_read_data_block(s->a, &block, &len, &off);
+		if (r == ARCHIVE_EOF)
+			return 0;
+		if (r != ARCHIVE_OK && r != ARCHIVE_WARN)
+			return -1;
+		s->warned = r == ARCHIVE_WARN;
+		s->pending = block;
+		s->pending_len = len;
+		s->pending_off = off < 0 ? at : (uint64_t)off;
+	}
+	if (s->pending_off > at) {           /* a hole: zeros up to the block */
+		if (n > s->pending_off - at)
+			n = (size_t)(s->pending_off - at);
+		memset(buf, 0, n);
+		return (ssize_t)n;
+	}
+	if (n > s->pending_len)
+		n = s->pending_len;
+	memcpy(buf, s->pending, n);
+	s->pending += n;
+	s->pending_len -= n;
+	s->pending_off += n;
+	return (ssize_t)n;
+}
+
+static const char *errstr(struct archive *a)
+{
+	const char *e = archive_error_string(a);
+
+	return e && *e ? e : "no reason given";
+}
+
+static void read_error(struct source *s, const char *name, char *why, size_t len)
+{
+	const char *err = s->a ? errstr(s->a) : s->memerr ? s->memerr : "unreadable";
+
+	int n = (int)strcspn(err, "\r\n");   /* libarchive ends some with a newline */
+
+	if (n > 100)
+		n = 100;
+	if (strcasestr(err, "truncat") || strcasestr(err, "premature") || strcasestr(err, "unexpected end"))
+		snprintf(why, len, "truncated entry %.*s (%.*s)", NAME_MAX_LOGGED, name, n, err);
+	else
+		snprintf(why, len, "unreadable entry %.*s: %.*s", NAME_MAX_LOGGED, name, n, err);
+}
+
+/* One member: read whole within the bounds, handed on, walked if it is a
+ * container itself. declared: its size as the archive says, or -1. */
+static void member(struct awalk *w, struct source *src, struct box *box, const char *name,
+		   int64_t declared, bool encrypted, const char *where, unsigned level)
+{
+	struct qf_mime_sink sink;
+	struct qf_part p;
+	char why[300] = "";
+	enum qf_archive_kind kind;
+
+	qf_mime_sink_init(&sink, w->dir);
+	if (encrypted)
+		snprintf(why, sizeof why, "encrypted entry %.*s", NAME_MAX_LOGGED, name);
+	while (!encrypted && !w->stop) {
+		size_t n = room(w, box, name, why, sizeof why);
+		ssize_t got;
+		if (!n)
+			break;
+		if ((got = source_read(src, w->buf, n, sink.size)) < 0) {
+			read_error(src, name, why, sizeof why);
+			break;
+		}
+		if (!got) {
+			if (!src->a && src->memerr)
+				read_error(src, name, why, sizeof why);
+			break;
+		}
+		w->b->bytes += got;
+		box->unpacked += got;
+		if (qf_mime_sink_write(&sink, w->buf, got) < 0) {
+			error(w, QF_EXIT_WRITE, "keeping a member's copy");
+			break;
+		}
+	}
+	if (w->rc < 0) {
+		qf_mime_sink_free(&sink);
+		return;
+	}
+	if (!why[0] && declared > 0 && sink.size < (uint64_t)declared)
+		snprintf(why, sizeof why, "entry %.*s shorter than declared (%llu of %lld bytes)",
+			 NAME_MAX_LOGGED, name, (unsigned long long)sink.size, (long long)declared);
+	if (qf_mime_sink_end(&sink) < 0) {
+		error(w, QF_EXIT_WRITE, "keeping a member's copy");
+		qf_mime_sink_free(&sink);
+		return;
+	}
+	memset(&p, 0, sizeof p);
+	p.index = w->top->index;
+	p.depth = w->top->depth;
+	p.level = level;
+	p.container = where;
+	p.unchecked = why[0] ? why : NULL;
+	p.content_type = "application/octet-stream";
+	p.filename = name;
+	p.head = sink.head;
+	p.head_len = sink.head_len;
+	p.size = sink.size;
+	p.fd = sink.fd;
+	p.decode_error = why[0] != 0;
+	hand_on(w, &p);
+	kind = qf_archive_sniff(sink.head, sink.head_len);
+	if (!w->stop && sink.fd >= 0 && kind != QF_ARCHIVE_NO)
+		container_walk(w, sink.fd, sink.size, name, where, level + 1, kind);
+	qf_mime_sink_free(&sink);
+}
+
+/* ---- libarchive ---- */
+
+enum reading { READ_ARCHIVE, READ_RAW, READ_ZIP_STREAM };
+
+static struct archive *open_fd(int fd, enum reading how)
+{
+	struct archive *a;
+
+	if (lseek(fd, 0, SEEK_SET) < 0 || !(a = archive_read_new()))
+		return NULL;
+	archive_read_support_filter_all(a);
+	if (how == READ_RAW)
+		archive_read_support_format_raw(a);
+	else if (how == READ_ZIP_STREAM)
+		archive_read_support_format_zip_streamable(a);
+	else {
+		/* every archive format but the ones that read plain text
+		 * (mtree, raw, empty) or are not containers of files */
+		archive_read_support_format_7zip(a);
+		archive_read_support_format_ar(a);
+		archive_read_support_format_cab(a);
+		archive_read_support_format_cpio(a);
+		archive_read_support_format_iso9660(a);
+		archive_read_support_format_lha(a);
+		archive_read_support_format_rar(a);
+		archive_read_support_format_rar5(a);
+		archive_read_support_format_tar(a);
+		archive_read_support_format_zip(a);
+	}
+	if (archive_read_open_fd(a, fd, CHUNK) != ARCHIVE_OK) {
+		archive_read_free(a);
+		return NULL;
+	}
+	return a;
+}
+
+/* "notes.txt.gz" -> "notes.txt": a raw stream's member is its file. */
+static void raw_name(char *dst, size_t len, const char *container, const char *given)
+{
+	const char *dot;
+
+	if (given && *given && strcmp(given, "data")) {
+		snprintf(dst, len, "%s", given);
+		return;
+	}
+	dot = container ? strrchr(container, '.') : NULL;
+	if (dot && dot != container)
+		snprintf(dst, len, "%.*s", (int)(dot - container), container);
+	else
+		snprintf(dst, len, "%s", "data");
+}
+
+/* Returns true when the archive's structure was damaged (not an entry's
+ * data). */
+static bool walk_archive(struct awalk *w, struct archive *a, bool raw, uint64_t packed,
+			 const char *name, const char *where, unsigned level)
+{
+	bool damaged = false;
+	struct source src;
+	struct box box = { packed, 0, false };
+	struct archive_entry *e;
+	char mname[512];
+	int r;
+
+	while (!w->stop && !box.spent) {
+		const char *path;
+		r = archive_read_next_header(a, &e);
+		if (r == ARCHIVE_EOF)
+			break;
+		if (r == ARCHIVE_FATAL || r == ARCHIVE_RETRY) {
+			problem(w, where, level, "damaged archive: %.100s", errstr(a));
+			damaged = true;
+			break;
+		}
+		if (w->b->entries >= QF_ARCHIVE_MAX_ENTRIES) {
+			problem(w, where, level, "more than %u entries", QF_ARCHIVE_MAX_ENTRIES);
+			w->stop = true;
+			break;
+		}
+		w->b->entries++;
+		path = archive_entry_pathname(e);
+		if (!path)
+			path = archive_entry_pathname_utf8(e);
+		if (raw)
+			raw_name(mname, sizeof mname, name, path);
+		else
+			snprintf(mname, sizeof mname, "%s", path ? path : "?");
+		if (r == ARCHIVE_FAILED) {
+			problem(w, where, level, "damaged entry %.*s: %.100s", NAME_MAX_LOGGED, mname,
+				errstr(a));
+			damaged = true;
+			continue;
+		}
+		if (!raw && archive_entry_filetype(e) != AE_IFREG)
+			continue;   /* directories, links, devices: no content */
+		memset(&src, 0, sizeof src);
+		src.a = a;
+		member(w, &src, &box, mname,
+		       !raw && archive_entry_size_is_set(e) ? archive_entry_size(e) : -1,
+		       archive_entry_is_data_encrypted(e) > 0, where, level);
+	}
+	return damaged;
+}
+
+/* ---- TNEF ---- */
+
+struct tnef_walk {
+	struct awalk *w;
+	struct box box;
+	const char *where;
+	unsigned level;
+	unsigned n;
+};
+
+static bool tnef_file(void *arg, const struct qf_tnef_file *f)
+{
+	struct tnef_walk *t = arg;
+	struct awalk *w = t->w;
+	struct source src;
+	char name[QF_TNEF_NAME + 16];
+
+	if (w->b->entries >= QF_ARCHIVE_MAX_ENTRIES) {
+		problem(w, t->where, t->level, "more than %u entries", QF_ARCHIVE_MAX_ENTRIES);
+		w->stop = true;
+		return true;
+	}
+	w->b->entries++;
+	t->n++;
+	memset(&src, 0, sizeof src);
+	src.mem = f->data;
+	src.memlen = f->len;
+	src.memerr = f->truncated ? "truncated attachment" : NULL;
+	if (f->name[0])
+		snprintf(name, sizeof name, "%s", f->name);
+	else
+		snprintf(name, sizeof name, "attachment %u", t->n);
+	member(w, &src, &t->box, name, -1, false, t->where, t->level);
+	return w->stop || t->box.spent;
+}
+
+static void walk_tnef(struct awalk *w, int fd, uint64_t size, const char *where, unsigned level)
+{
+	struct tnef_walk t = { w, { size, 0, false }, where, level, 0 };
+	unsigned char *buf;
+	char why[200];
+	ssize_t got;
+
+	if (size > TNEF_MAX) {
+		problem(w, where, level, "TNEF stream over %llu bytes", (unsigned long long)TNEF_MAX);
+		return;
+	}
+	if (!(buf = malloc(size ? size : 1))) {
+		qf_msg_error(w->m, QF_EXIT_NOMEM, "archive walk: TNEF: out of memory");
+		w->rc = -1;
+		w->stop = true;
+		return;
+	}
+	got = pread(fd, buf, size, 0);
+	if (got != (ssize_t)size)
+		error(w, QF_EXIT_READ, "reading a TNEF stream");
+	else if (qf_tnef_each(buf, size, tnef_file, &t, why, sizeof why) < 0 && !w->stop)
+		problem(w, where, level, "damaged TNEF: %s", why);
+	free(buf);
+}
+
+/* ---- containers ---- */
+
+static void container_walk(struct awalk *w, int fd, uint64_t packed, const char *name,
+			   const char *outer, unsigned level, enum qf_archive_kind kind)
+{
+	char where[QF_ARCHIVE_WHERE];
+	struct archive *a;
+	bool raw = false, zip;
+
+	if (outer)
+		snprintf(where, sizeof where, "%.*s in %s", NAME_MAX_LOGGED, name, outer);
+	else
+		snprintf(where, sizeof where, "%.*s", NAME_MAX_LOGGED, name);
+	if (level > QF_ARCHIVE_MAX_DEPTH) {
+		problem(w, where, level, "archives nested deeper than %u levels", QF_ARCHIVE_MAX_DEPTH);
+		return;
+	}
+	if (kind == QF_ARCHIVE_TNEF) {
+		walk_tnef(w, fd, packed, where, level);
+		return;
+	}
+	if (qf_archive_zipdir_entries(fd) > QF_ARCHIVE_MAX_ENTRIES - w->b->entries) {
+		problem(w, where, level, "more than %u entries", QF_ARCHIVE_MAX_ENTRIES);
+		w->stop = true;
+		return;
+	}
+	if (!(a = open_fd(fd, READ_ARCHIVE))) {
+		/* not an archive: a compressed single stream, or nothing */
+		if ((a = open_fd(fd, READ_RAW)) && archive_filter_count(a) > 1 &&
+		    archive_filter_code(a, 0) != ARCHIVE_FILTER_NONE)
+			raw = true;
+		else {
+			if (a)
+				archive_read_free(a);
+			if (kind == QF_ARCHIVE_YES)
+				problem(w, where, level, "not a readable archive");
+			return;
+		}
+	}
+	zip = (archive_format(a) & ARCHIVE_FORMAT_BASE_MASK) == ARCHIVE_FORMAT_ZIP;
+	if (walk_archive(w, a, raw, packed, name, where, level) && zip && !w->stop) {
+		/* The central directory and a local header disagree (a size
+		 * that lies): read the local headers in order too, as some
+		 * unzip tools do, so that the entries' bytes are checked. The
+		 * damage is already reported. */
+		archive_read_free(a);
+		if ((a = open_fd(fd, READ_ZIP_STREAM)))
+			walk_archive(w, a, false, packed, name, where, level);
+	}
+	if (a)
+		archive_read_free(a);
+}
+
+int qf_archive_walk(struct qf_msg *m, const struct qf_part *p, struct qf_archive_budget *b,
+		    qf_archive_fn fn, void *arg)
+{
+	struct awalk *w;
+	enum qf_archive_kind kind = qf_archive_sniff(p->head, p->head_len);
+	int rc;
+
+	if (p->fd < 0 || kind == QF_ARCHIVE_NO)
+		return 0;
+	if (!(w = malloc(sizeof *w))) {
+		qf_msg_error(m, QF_EXIT_NOMEM, "archive walk: out of memory");
+		return -1;
+	}
+	w->m = m;
+	w->b = b;
+	w->fn = fn;
+	w->arg = arg;
+	w->top = p;
+	w->dir = m->cfg ? m->cfg->spool : NULL;
+	w->stop = false;
+	w->rc = 0;
+	if (p->filename && *p->filename)
+		snprintf(w->where, sizeof w->where, "%.*s", NAME_MAX_LOGGED, p->filename);
+	else
+		snprintf(w->where, sizeof w->where, "part %u", p->index);
+	container_walk(w, p->fd, p->size, w->where, NULL, 1, kind);
+	if (!w->stop && p->size > QF_PART_COPY_MAX)
+		/* the part's copy was cut: what lies past it went unseen */
+		problem(w, w->where, 1, "archive over %llu bytes, only its start looked at",
+			(unsigned long long)QF_PART_COPY_MAX);
+	rc = w->rc;
+	free(w);
+	return rc;
+}

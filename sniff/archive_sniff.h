@@ -1,0 +1,23 @@
+/* archive_sniff.h: from its first bytes, whether content may be a
+ * container that the archive walk opens (archive_walk.h). Decides which
+ * parts the MIME walk keeps a copy of, so it must be cheap and must not
+ * take plain text for an archive. */
+#ifndef QF_ARCHIVE_SNIFF_H
+#define QF_ARCHIVE_SNIFF_H
+
+#include <stddef.h>
+
+enum qf_archive_kind {
+	QF_ARCHIVE_NO = 0,   /* nothing a container starts with */
+	QF_ARCHIVE_MAYBE,    /* could be one (zip signature inside the head, an
+	                        ISO's empty system area, MZ of a self-extractor,
+	                        a weak signature): opened if libarchive agrees,
+	                        silently left alone if not */
+	QF_ARCHIVE_YES,      /* a container's signature at the start: one that
+	                        cannot be opened is unchecked */
+	QF_ARCHIVE_TNEF      /* application/ms-tnef (archive_tnef.h) */
+};
+
+enum qf_archive_kind qf_archive_sniff(const unsigned char *head, size_t len);
+
+#endif

@@ -1,0 +1,92 @@
+/* fuzz_archive: any bytes as a container part (every format the archive
+ * walk opens) through the bounded walk, each member through the exe and
+ * types part hooks (tag actions, so that a finding does not end the walk).
+ * Besides not crashing or hanging, it checks the walk's bounds: members,
+ * unpacked bytes, levels, head sizes (members handed on: each entry, or
+ * twice for a zip read again by its local headers, and one note of
+ * trouble per container and reading), and that a member handed on with no
+ * content says why. */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+#include "archive_walk.h"
+
+extern const struct qf_filter qf_filter_exe, qf_filter_types;
+
+static const struct qf_filter *const hooks[] = { &qf_filter_exe, &qf_filter_types };
+#define NHOOKS (sizeof hooks / sizeof hooks[0])
+static void *state[NHOOKS];
+static struct qf_config cfg;
+static unsigned seen;
+
+static bool member(struct qf_msg *m, const struct qf_part *p, void *arg)
+{
+	size_t i;
+
+	(void)arg;
+	if (p->head_len > QF_PART_HEAD || p->head_len > p->size || !p->level ||
+	    p->level > QF_ARCHIVE_MAX_DEPTH + 1 || !p->container || !p->content_type ||
+	    (!p->filename && !p->unchecked))
+		abort();
+	for (i = 0; i < NHOOKS; i++) {
+		m->current = i;
+		hooks[i]->part(m, state[i], p);
+	}
+	seen++;
+	return false;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct qf_result results[NHOOKS];
+	struct qf_archive_budget budget = { 0, 0 };
+	struct qf_part p;
+	struct qf_msg m;
+	char err[200];
+	size_t i;
+	int fd;
+
+	if (!state[0]) {
+		qf_config_defaults(&cfg);
+		for (i = 0; i < NHOOKS; i++)
+			if (!(state[i] = hooks[i]->init(&cfg, err, sizeof err)))
+				abort();
+	}
+	fd = memfd_create("archive", 0);
+	if (fd < 0 || write(fd, data, size) != (ssize_t)size)
+		abort();
+	memset(&m, 0, sizeof m);
+	memset(results, 0, sizeof results);
+	m.cfg = &cfg;
+	m.results = results;
+	m.nresults = NHOOKS;
+	qf_policy_default(&m.policy);
+	m.policy.exe = m.policy.types = m.policy.unchecked = QF_ACT_TAG;
+	if (qf_list_add(&m.policy.ban_ext, "scr") < 0)
+		abort();
+	memset(&p, 0, sizeof p);
+	p.index = 1;
+	p.content_type = "application/octet-stream";
+	p.filename = "fuzz.bin";
+	p.head = data;
+	p.head_len = size < QF_PART_HEAD ? size : QF_PART_HEAD;
+	p.size = size;
+	p.fd = fd;
+	seen = 0;
+	if (qf_archive_walk(&m, &p, &budget, member, NULL) == 0 &&
+	    (budget.entries > QF_ARCHIVE_MAX_ENTRIES || budget.bytes > QF_ARCHIVE_MAX_BYTES ||
+	     seen > 3 * budget.entries + 4))
+		abort();
+	for (i = 0; i < NHOOKS; i++) {
+		free(results[i].result);
+		free(results[i].dsn);
+		free(results[i].text);
+		free(results[i].reason);
+	}
+	free(m.error_text);
+	qf_policy_free(&m.policy);
+	close(fd);
+	return 0;
+}

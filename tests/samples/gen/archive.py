@@ -1,0 +1,208 @@
+# Samples of the archive walk (archive/): a PE inside every container
+# format we can write here, clean archives, nested ones, archives that lie
+# (sizes, truncation, CRC, encryption, an unsupported method), bombs, and
+# TNEF (winmail.dat). Made with python's modules and with 7z, bsdtar
+# (libarchive-tools), gcab, zstd, lz4 (tests/lib/need-packages); lha by
+# hand (level-0 header, stored "-lh0-"). rar cannot be written with free
+# tools, so there is no rar sample.
+# usage: archive.py OUTDIR   (the sample runner's @GEN@)
+import bz2, gzip, io, lzma, os, shutil, struct, subprocess, sys, tarfile, tempfile, zipfile, zlib
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+out = sys.argv[1]
+# mime.py's helpers, without running its writes: import only the functions
+src = open(os.path.join(os.path.dirname(os.path.abspath(__file__)), 'mime.py')).read()
+helpers = src[:src.index('# ---- executables')] if '# ---- executables' in src else None
+if helpers is None:
+    raise SystemExit('archive.py: mime.py has no "# ---- executables" marker')
+g = {'__name__': 'mime_helpers'}
+exec(compile(helpers, 'mime.py', 'exec'), g)
+pe, multipart, attach, text_part, zip_of, raw_zip = (g[k] for k in
+    ('pe', 'multipart', 'attach', 'text_part', 'zip_of', 'raw_zip'))
+PE = pe(size=4096)
+TEXT = b'just some text, nothing to run\n' * 20
+
+
+def w(name, data):
+    with open(os.path.join(out, name), 'wb') as f:
+        f.write(data if isinstance(data, bytes) else data.encode('latin-1'))
+
+
+def mail(name, fname, data, ctype='application/octet-stream'):
+    w(name + '.eml', multipart(name, [text_part(), attach(ctype, fname, data)]))
+
+
+tmp = tempfile.mkdtemp(prefix='qf-archive-gen.')
+
+
+def tool(files, cmd, result):
+    """Writes files into a fresh folder, runs cmd there, returns result's bytes."""
+    d = tempfile.mkdtemp(dir=tmp)
+    for n, data in files:
+        os.makedirs(os.path.dirname(os.path.join(d, n)) or d, exist_ok=True)
+        with open(os.path.join(d, n), 'wb') as f:
+            f.write(data)
+    subprocess.run(cmd, cwd=d, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    with open(os.path.join(d, result), 'rb') as f:
+        return f.read()
+
+
+def tar_of(files, mode='w'):
+    b = io.BytesIO()
+    with tarfile.open(fileobj=b, mode=mode) as t:
+        for n, data in files:
+            i = tarfile.TarInfo(n)
+            i.size = len(data)
+            i.mtime = 1700000000
+            t.addfile(i, io.BytesIO(data))
+    return b.getvalue()
+
+
+def lha_of(files):
+    """LHA level-0 headers, method -lh0- (stored), CRC-16 of the data."""
+    def crc16(data):
+        c = 0
+        for b in data:
+            c ^= b
+            for _ in range(8):
+                c = (c >> 1) ^ 0xA001 if c & 1 else c >> 1
+        return c
+    o = b''
+    for n, data in files:
+        n = n.encode()
+        h = b'-lh0-' + struct.pack('<IIIBB', len(data), len(data), 0, 0x20, 0) + bytes([len(n)]) + n
+        h += struct.pack('<H', crc16(data))
+        o += bytes([len(h), sum(h) & 0xff]) + h + data
+    return o + b'\0'
+
+
+def tnef(files, checksum_ok=True, mapi=False):
+    """A TNEF stream: signature, key, and per file attAttachRendData,
+    attAttachTitle and attAttachData; with mapi, the data and the long
+    name go in the attachment's MAPI properties instead."""
+    def attr(level, aid, data, ok=True):
+        s = sum(data) & 0xffff
+        return struct.pack('<BII', level, aid, len(data)) + data + struct.pack('<H', s if ok else s ^ 1)
+
+    def prop_var(ptype, pid, value):
+        pad = (4 - len(value) % 4) % 4
+        return struct.pack('<HHII', ptype, pid, 1, len(value)) + value + b'\0' * pad
+
+    o = struct.pack('<IH', 0x223e9f78, 1) + attr(1, 0x00089006, b'\0\0\1\0')
+    for n, data in files:
+        o += attr(2, 0x00069002, struct.pack('<HIHHHI', 1, 0xffffffff, 0, 0, 0, 0))
+        if mapi:
+            o += attr(2, 0x00018010, b'notes.txt\0')
+            props = struct.pack('<I', 2) + prop_var(0x001e, 0x3707, n.encode() + b'\0') + \
+                prop_var(0x0102, 0x3701, data)
+            o += attr(2, 0x00069005, props)
+        else:
+            o += attr(2, 0x00018010, n.encode() + b'\0')
+            o += attr(2, 0x0006800f, data, checksum_ok)
+    return o
+
+
+def zip_lie(delta, data, central_too=False):
+    """A deflated entry whose local header (and central record, with
+    central_too) declares delta bytes more than it holds."""
+    c = zlib.compressobj(9, zlib.DEFLATED, -15)
+    packed = c.compress(data) + c.flush()
+    crc = zlib.crc32(data)
+    z = raw_zip([('setup.exe', packed, 8, crc, len(data), 0)])
+    usize = len(data) + delta
+    if usize >= 1 << 32:   # zip64: the 32-bit field says so, the extra field has the size
+        return zip64_lie(packed, crc, len(data), usize)
+    z = z[:22] + struct.pack('<I', usize) + z[26:]
+    if central_too:
+        cd = z.index(b'PK\1\2')
+        z = z[:cd + 24] + struct.pack('<I', usize) + z[cd + 28:]
+    return z
+
+
+def zip64_lie(packed, crc, real, usize):
+    n = b'setup.exe'
+    extra = struct.pack('<HHQQ', 1, 16, usize, len(packed))
+    local = struct.pack('<IHHHHHIIIHH', 0x04034b50, 45, 0, 8, 0, 0x21, crc, 0xffffffff,
+                        0xffffffff, len(n), len(extra)) + n + extra + packed
+    cd = struct.pack('<IHHHHHHIIIHHHHHII', 0x02014b50, 45, 45, 0, 8, 0, 0x21, crc, len(packed),
+                     real, len(n), 0, 0, 0, 0, 0, 0) + n
+    return local + cd + struct.pack('<IHHHHIIH', 0x06054b50, 0, 0, 1, 1, len(cd), len(local), 0)
+
+
+def zip_bad_crc(data):
+    c = zlib.compressobj(9, zlib.DEFLATED, -15)
+    packed = c.compress(data) + c.flush()
+    return raw_zip([('setup.exe', packed, 8, zlib.crc32(data) ^ 0x5a5a, len(data), 0)])
+
+
+def zip_truncated(data):
+    """Cut in the middle of an entry larger than libarchive's first block
+    (256 KB), so that the bytes before the cut come out."""
+    import random
+    bulk = random.Random(3).randbytes(600 << 10)
+    z = zip_of([('setup.exe', data + bulk)])
+    return z[:len(z) // 2]
+
+
+try:
+    FILES = [('readme.txt', TEXT), ('setup.exe', PE)]
+    CLEAN = [('readme.txt', TEXT), ('notes/plan.txt', TEXT[::-1])]
+    # ---- one per format, a PE inside ----
+    formats = {
+        'archive-7z': ('a.7z', tool(FILES, ['7z', 'a', '-t7z', 'a.7z', 'readme.txt', 'setup.exe'], 'a.7z')),
+        'archive-zip-prefixed': ('a.zip', bytes(range(32, 127)) * 40 + zip_of(FILES)),
+        'archive-tar': ('a.tar', tar_of(FILES)),
+        'archive-tar-gz': ('a.tar.gz', tar_of(FILES, 'w:gz')),
+        'archive-tar-bz2': ('a.tar.bz2', tar_of(FILES, 'w:bz2')),
+        'archive-tar-xz': ('a.tar.xz', tar_of(FILES, 'w:xz')),
+        'archive-tar-zst': ('a.tar.zst', tool(FILES, ['bsdtar', '--zstd', '-cf', 'a.tar.zst', 'readme.txt', 'setup.exe'], 'a.tar.zst')),
+        'archive-tar-lz4': ('a.tar.lz4', tool(FILES, ['bsdtar', '--lz4', '-cf', 'a.tar.lz4', 'readme.txt', 'setup.exe'], 'a.tar.lz4')),
+        'archive-cpio': ('a.cpio', tool(FILES, ['bsdtar', '--format', 'newc', '-cf', 'a.cpio', 'readme.txt', 'setup.exe'], 'a.cpio')),
+        'archive-iso': ('a.iso', tool(FILES, ['bsdtar', '--format', 'iso9660', '-cf', 'a.iso', 'readme.txt', 'setup.exe'], 'a.iso')),
+        'archive-xar': ('a.xar', tool(FILES, ['bsdtar', '--format', 'xar', '-cf', 'a.xar', 'readme.txt', 'setup.exe'], 'a.xar')),
+        'archive-ar': ('a.a', tool(FILES, ['bsdtar', '--format', 'ar', '-cf', 'a.a', 'readme.txt', 'setup.exe'], 'a.a')),
+        'archive-cab': ('a.cab', tool(FILES, ['gcab', '-c', '-z', 'a.cab', 'readme.txt', 'setup.exe'], 'a.cab')),
+        'archive-lha': ('a.lzh', lha_of(FILES)),
+        'archive-gz': ('setup.exe.gz', gzip.compress(PE, mtime=0)),
+        'archive-bz2': ('setup.exe.bz2', bz2.compress(PE)),
+        'archive-xz': ('setup.exe.xz', lzma.compress(PE)),
+        'archive-lzma': ('setup.exe.lzma', lzma.compress(PE, format=lzma.FORMAT_ALONE)),
+        'archive-zst': ('setup.exe.zst', tool([('setup.exe', PE)], ['zstd', '-q', 'setup.exe'], 'setup.exe.zst')),
+        'archive-lz4': ('setup.exe.lz4', tool([('setup.exe', PE)], ['lz4', '-q', 'setup.exe', 'setup.exe.lz4'], 'setup.exe.lz4')),
+    }
+    for name, (fname, data) in formats.items():
+        mail(name, fname, data)
+    mail('archive-tnef', 'winmail.dat', tnef([('readme.txt', TEXT), ('setup.exe', PE)]), 'application/ms-tnef')
+    mail('archive-tnef-mapi', 'winmail.dat', tnef([('setup.exe', PE)], mapi=True), 'application/ms-tnef')
+    mail('archive-tnef-damaged', 'winmail.dat', tnef([('readme.txt', TEXT)], checksum_ok=False), 'application/ms-tnef')
+    mail('archive-tnef-clean', 'winmail.dat', tnef([('readme.txt', TEXT)]), 'application/ms-tnef')
+    # ---- clean ones ----
+    mail('archive-clean-zip', 'docs.zip', zip_of(CLEAN))
+    mail('archive-clean-7z', 'docs.7z', tool(CLEAN, ['7z', 'a', '-t7z', 'docs.7z', 'readme.txt', 'notes'], 'docs.7z'))
+    mail('archive-clean-tar-gz', 'docs.tar.gz', tar_of(CLEAN, 'w:gz'))
+    mail('archive-clean-gz', 'notes.txt.gz', gzip.compress(TEXT, mtime=0))
+    # ---- nested: PE in zip in 7z in tar.gz ----
+    inner = zip_of(FILES)
+    seven = tool([('inner.zip', inner)], ['7z', 'a', '-t7z', 'mid.7z', 'inner.zip'], 'mid.7z')
+    mail('archive-nested', 'outer.tar.gz', tar_of([('mid.7z', seven)], 'w:gz'))
+    deep = zip_of([('readme.txt', TEXT)])
+    for k in range(6):
+        deep = zip_of([('level%d.zip' % k, deep)], zipfile.ZIP_STORED)
+    mail('archive-bomb-deep', 'deep.zip', deep)
+    # ---- lies, each once around a PE and once around text ----
+    lies = {
+        'size1': lambda d: zip_lie(1, d),
+        'size100': lambda d: zip_lie(100, d),
+        'size10g': lambda d: zip_lie(10 << 30, d),
+        'truncated': zip_truncated,
+        'crc': zip_bad_crc,
+    }
+    for lie, make in lies.items():
+        mail('archive-lie-%s-pe' % lie, 'a.zip', make(PE))
+        mail('archive-lie-%s' % lie, 'a.zip', make(TEXT))
+    mail('archive-lie-encrypted-7z', 'a.7z', tool(FILES, ['7z', 'a', '-t7z', '-psecret', 'a.7z', 'readme.txt', 'setup.exe'], 'a.7z'))
+    mail('archive-lie-encrypted-7z-header', 'a.7z', tool(FILES, ['7z', 'a', '-t7z', '-psecret', '-mhe=on', 'a.7z', 'readme.txt', 'setup.exe'], 'a.7z'))
+    mail('archive-zip-deflate64', 'a.zip', tool(FILES, ['7z', 'a', '-tzip', '-mm=Deflate64', 'a.zip', 'readme.txt', 'setup.exe'], 'a.zip'))
+    mail('archive-damaged-7z', 'a.7z', formats['archive-7z'][1][:40])
+finally:
+    shutil.rmtree(tmp, ignore_errors=True)
