@@ -67,6 +67,17 @@ static void log_line(const struct client_msg *cm, const struct qf_answer *a,
 	qf_outcome_log_line(&l, verdict, reason, exitcode);
 }
 
+/* -1: the caller filters in process. The spool was only lent read-only,
+ * but be sure it reads from the start. */
+static int in_process(const struct qf_spool *s)
+{
+	if (lseek(s->fd, 0, SEEK_SET) < 0) {
+		qf_log("error: spool seek: %s", strerror(errno));
+		return QF_EXIT_WRITE;
+	}
+	return -1;
+}
+
 /* qfilterd could not serve: daemon-fail decides. Never a pass. */
 static int cannot_serve(const struct client_msg *cm, const struct qf_spool *s, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -87,12 +98,7 @@ static int cannot_serve(const struct client_msg *cm, const struct qf_spool *s, c
 	}
 	if (!cm->cfg->daemon_fail_tempfail) {
 		qf_log("warning: qfilterd at %s cannot serve (%s): filtering in process", cm->cfg->daemon, why);
-		/* the spool was only lent read-only, but be sure it reads from the start */
-		if (lseek(s->fd, 0, SEEK_SET) < 0) {
-			qf_log("error: spool seek: %s", strerror(errno));
-			return QF_EXIT_WRITE;
-		}
-		return -1;
+		return in_process(s);
 	}
 	qf_log("warning: qfilterd at %s cannot serve (%s): refusing temporarily (daemon-fail tempfail)",
 	       cm->cfg->daemon, why);
@@ -129,7 +135,9 @@ static int connect_daemon(const char *path, const char **why)
 		if (errno == EINTR && !qf_io_interrupted)
 			continue;
 		*why = strerror(errno);
+		int e = errno;
 		close(sock);
+		errno = e;   /* the caller tells a refused permission apart */
 		return -1;
 	}
 	return sock;
@@ -278,8 +286,17 @@ int qf_daemon_client(const struct qf_config *cfg, const struct qf_spool *s,
 	int64_t deadline_ms;
 	int sock, msgfd, envfd, rc;
 
-	if ((sock = connect_daemon(cfg->daemon, &why)) < 0)
+	if ((sock = connect_daemon(cfg->daemon, &why)) < 0) {
+		if ((errno == EACCES || errno == EPERM) && !cfg->daemon_fail_tempfail) {
+			/* A local user outside the socket's group (qmail-inject):
+			 * expected, and every such message would warn. A note,
+			 * and the in-process chain (qfilterd(8), LOCAL INJECTION). */
+			qf_log("note: qfilterd at %s not permitted for uid %u (the socket's mode and group): filtering in process",
+			       cfg->daemon, (unsigned)getuid());
+			return in_process(s);
+		}
 		return cannot_serve(&cm, s, "connect: %s", why);
+	}
 	if (send_request(sock, cfg, s, env, c, &deadline_ms, &why) < 0) {
 		close(sock);
 		return cannot_serve(&cm, s, "sending the request: %s", why);

@@ -9,7 +9,9 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 . "$root/tests/lib/tap.sh"
 BIN=${QF_BIN:-$root/bin}
 W=$(mktemp -d "${TMPDIR:-/tmp}/qf-owners.XXXXXX"); chmod 755 "$W"
-G=qftest-smtp SMTPD=qftest-smtpd QFD=qftest-qfd
+# per run, so that two runs at once (make check beside a helper's) do
+# not delete each other's users
+G=qft$$-smtp SMTPD=qft$$-smtpd QFD=qft$$-qfd
 PIDS="" MADE=""
 cleanup() {
 	for p in $PIDS; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
