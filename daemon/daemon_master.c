@@ -22,6 +22,7 @@
 #include "filter.h"
 #include "log.h"
 #include "msg.h"
+#include "registry.h"
 
 #define QUICK_DEATH_MS 1000   /* a worker dying this young is not replaced at once */
 
@@ -51,15 +52,15 @@ struct qf_engine *qf_daemon_engine_load(const char *confpath, char *err, size_t 
 		snprintf(err, errlen, "engine: out of memory");
 		return NULL;
 	}
-	if (qf_engine_open(e, confpath, err, errlen) < 0) {
+	if (qf_engine_open(e, qf_filters, qf_nfilters, confpath, err, errlen) < 0) {
 		free(e);
 		return NULL;
 	}
 	qf_engine_init_all(e);
-	for (i = 0; i < qf_nfilters; i++)
-		if (qf_filters[i] && e->init_error[i])
+	for (i = 0; i < e->nfilters; i++)
+		if (e->filters[i] && e->init_error[i])
 			qf_log("warning: filter %s is not available (its messages will be refused "
-			       "temporarily): %s", qf_filters[i]->name, e->init_error[i]);
+			       "temporarily): %s", e->filters[i]->name, e->init_error[i]);
 	return e;
 }
 
@@ -197,10 +198,10 @@ static const struct qf_filter *lost_filter(const struct qf_engine *old, const st
 {
 	size_t i;
 
-	for (i = 0; i < qf_nfilters; i++)
-		if (qf_filters[i] && e->init_error[i] && !old->init_error[i]) {
+	for (i = 0; i < e->nfilters; i++)
+		if (e->filters[i] && e->init_error[i] && !old->init_error[i]) {
 			*why = e->init_error[i];
-			return qf_filters[i];
+			return e->filters[i];
 		}
 	return NULL;
 }

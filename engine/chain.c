@@ -34,12 +34,12 @@ static void hooks(struct qf_msg *m, const struct qf_part *p, struct walk *w)
 	size_t i;
 	int64_t t;
 
-	for (i = 0; i < qf_nfilters; i++) {
+	for (i = 0; i < m->engine->nfilters; i++) {
 		if (!w->active[i])
 			continue;
 		t = qf_now_us();
 		m->current = i;
-		qf_filters[i]->part(m, w->state[i], p);
+		m->engine->filters[i]->part(m, w->state[i], p);
 		add_ms(m, i, t);
 	}
 	m->current = (size_t)-1;
@@ -132,8 +132,9 @@ static void strip_own_headers(struct qf_msg *m)
 
 void qf_chain_run(struct qf_msg *m)
 {
-	bool active[qf_nfilters ? qf_nfilters : 1];
-	void *state[qf_nfilters ? qf_nfilters : 1];
+	const struct qf_engine *e = m->engine;
+	bool active[e->nfilters ? e->nfilters : 1];
+	void *state[e->nfilters ? e->nfilters : 1];
 	struct walk w = { active, state, { 0, 0 } };
 	bool walk = false;
 	size_t i;
@@ -142,8 +143,8 @@ void qf_chain_run(struct qf_msg *m)
 	memset(active, 0, sizeof active);
 	memset(state, 0, sizeof state);
 	strip_own_headers(m);
-	for (i = 0; i < qf_nfilters; i++) {
-		const struct qf_filter *f = qf_filters[i];
+	for (i = 0; i < e->nfilters; i++) {
+		const struct qf_filter *f = e->filters[i];
 		if (!f || (f->wanted && !f->wanted(m)))
 			continue;
 		m->results[i].ran = true;
@@ -172,8 +173,8 @@ void qf_chain_run(struct qf_msg *m)
 	m->current = (size_t)-1;
 	if (walk && !m->error_exit)
 		qf_mime_walk(m, each_part, &w);
-	for (i = 0; i < qf_nfilters; i++) {
-		const struct qf_filter *f = qf_filters[i];
+	for (i = 0; i < e->nfilters; i++) {
+		const struct qf_filter *f = e->filters[i];
 		if (!m->results[i].ran || !state[i] || !f->message)
 			continue;
 		m->current = i;

@@ -8,24 +8,28 @@
 #include "log.h"
 #include "rules.h"
 
-int qf_engine_open(struct qf_engine *e, const char *confpath, char *err, size_t errlen)
+int qf_engine_open(struct qf_engine *e, const struct qf_filter *const *filters, size_t nfilters,
+		   const char *confpath, char *err, size_t errlen)
 {
 	struct qf_config cfg;
 
 	memset(e, 0, sizeof *e);
 	if (qf_config_load(confpath, &cfg, err, errlen) < 0)
 		return -1;
-	return qf_engine_open_config(e, &cfg, err, errlen);
+	return qf_engine_open_config(e, filters, nfilters, &cfg, err, errlen);
 }
 
-int qf_engine_open_config(struct qf_engine *e, struct qf_config *cfg, char *err, size_t errlen)
+int qf_engine_open_config(struct qf_engine *e, const struct qf_filter *const *filters, size_t nfilters,
+			  struct qf_config *cfg, char *err, size_t errlen)
 {
 	memset(e, 0, sizeof *e);
+	e->filters = filters;
+	e->nfilters = nfilters;
 	e->cfg = *cfg;
-	e->state = calloc(qf_nfilters, sizeof *e->state);
-	e->tried = calloc(qf_nfilters, sizeof *e->tried);
-	e->init_error = calloc(qf_nfilters, sizeof *e->init_error);
-	e->init_nomem = calloc(qf_nfilters, sizeof *e->init_nomem);
+	e->state = calloc(nfilters ? nfilters : 1, sizeof *e->state);
+	e->tried = calloc(nfilters ? nfilters : 1, sizeof *e->tried);
+	e->init_error = calloc(nfilters ? nfilters : 1, sizeof *e->init_error);
+	e->init_nomem = calloc(nfilters ? nfilters : 1, sizeof *e->init_nomem);
 	if (!e->state || !e->tried || !e->init_error || !e->init_nomem) {
 		snprintf(err, errlen, "engine: out of memory");
 		qf_engine_close(e);
@@ -40,7 +44,7 @@ int qf_engine_open_config(struct qf_engine *e, struct qf_config *cfg, char *err,
 
 void *qf_engine_state(struct qf_engine *e, size_t i)
 {
-	const struct qf_filter *f = qf_filters[i];
+	const struct qf_filter *f = e->filters[i];
 	char err[512] = "";
 
 	if (e->tried[i])
@@ -61,8 +65,8 @@ void qf_engine_start_all(struct qf_engine *e)
 {
 	size_t i;
 
-	for (i = 0; i < qf_nfilters; i++) {
-		const struct qf_filter *f = qf_filters[i];
+	for (i = 0; i < e->nfilters; i++) {
+		const struct qf_filter *f = e->filters[i];
 		char err[512] = "";
 		if (f && f->start && e->state[i] && f->init && f->start(e->state[i], err, sizeof err) < 0)
 			qf_log("warning: filter %s: %s (tried again for the messages that need it)",
@@ -74,8 +78,8 @@ void qf_engine_init_all(struct qf_engine *e)
 {
 	size_t i;
 
-	for (i = 0; i < qf_nfilters; i++)
-		if (qf_filters[i])
+	for (i = 0; i < e->nfilters; i++)
+		if (e->filters[i])
 			qf_engine_state(e, i);
 }
 
@@ -83,8 +87,8 @@ void qf_engine_close(struct qf_engine *e)
 {
 	size_t i;
 
-	for (i = 0; e->state && i < qf_nfilters; i++) {
-		const struct qf_filter *f = qf_filters[i];
+	for (i = 0; e->state && i < e->nfilters; i++) {
+		const struct qf_filter *f = e->filters[i];
 		if (f && f->init && e->state[i] && f->fini)
 			f->fini(e->state[i]);
 		if (e->init_error)

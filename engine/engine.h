@@ -5,11 +5,17 @@
 #define QF_ENGINE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include "config.h"
 
 struct qf_rules;
+struct qf_filter;
 
 struct qf_engine {
+	/* the filters, in the order they run: given by the program (the
+	 * registry is filters/, a layer above this one) */
+	const struct qf_filter *const *filters;
+	size_t nfilters;
 	struct qf_config cfg;
 	struct qf_rules *rules;  /* NULL: the default policy */
 	void **state;            /* per filter, NULL until initialised */
@@ -19,10 +25,12 @@ struct qf_engine {
 };
 
 /* Loads the configuration and the rules. 0, or -1 with err: exit 55. */
-int qf_engine_open(struct qf_engine *e, const char *confpath, char *err, size_t errlen);
+int qf_engine_open(struct qf_engine *e, const struct qf_filter *const *filters, size_t nfilters,
+		   const char *confpath, char *err, size_t errlen);
 /* The same on a configuration already loaded, which the engine takes
  * over (it is freed with the engine, or here on failure). */
-int qf_engine_open_config(struct qf_engine *e, struct qf_config *cfg, char *err, size_t errlen);
+int qf_engine_open_config(struct qf_engine *e, const struct qf_filter *const *filters, size_t nfilters,
+			  struct qf_config *cfg, char *err, size_t errlen);
 /* Initialises every filter now (qfilterd); failures are kept per filter. */
 void qf_engine_init_all(struct qf_engine *e);
 /* In a qfilterd worker, after the fork: each filter's start hook. A

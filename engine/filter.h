@@ -60,10 +60,6 @@ struct qf_filter {
 	void (*message)(struct qf_msg *m, void *state);
 };
 
-/* The registry, in the order the filters run. */
-extern const struct qf_filter *const qf_filters[];
-extern const size_t qf_nfilters;
-
 /* The MIME walk (mime_walk.c): parses m->fd once and calls each(part)
  * for every leaf in depth-first order, within m->policy's max-parts and
  * max-depth; fills m->mime. Returns 0, or -1 after qf_msg_error(). */

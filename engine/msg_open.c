@@ -95,12 +95,12 @@ int qf_msg_open(struct qf_msg *m, struct qf_engine *e, const struct qf_spool *s,
 	m->start_ms = qf_now_ms();
 	m->deadline_ms = m->start_ms + (int64_t)e->cfg.timeout * 1000;
 	m->current = (size_t)-1;
-	m->results = calloc(qf_nfilters ? qf_nfilters : 1, sizeof *m->results);
+	m->results = calloc(e->nfilters ? e->nfilters : 1, sizeof *m->results);
 	if (!m->results)
 		return QF_EXIT_NOMEM;   /* nresults stays 0: nothing to walk */
-	m->nresults = qf_nfilters;
-	for (i = 0; i < qf_nfilters; i++)
-		m->results[i].filter = qf_filters[i] ? qf_filters[i]->name : "-";
+	m->nresults = e->nfilters;
+	for (i = 0; i < e->nfilters; i++)
+		m->results[i].filter = e->filters[i] ? e->filters[i]->name : "-";
 	return msg_policy(m);
 }
 

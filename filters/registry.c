@@ -1,7 +1,7 @@
 /* registry.c: the built-in filters, in the order they run. Cheap checks
  * come first, so that a message refused by them costs no scan. */
 #include <stddef.h>
-#include "filter.h"
+#include "registry.h"
 
 extern const struct qf_filter qf_filter_size, qf_filter_exe, qf_filter_types,
 	qf_filter_clamav, qf_filter_dkim, qf_filter_sign;

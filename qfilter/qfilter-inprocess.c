@@ -27,6 +27,7 @@
 #include "outcome.h"
 #include "process.h"
 #include "spool.h"
+#include "registry.h"
 
 /* Refused before the message could be read: read everything anyway, so
  * that the caller never gets a write error (qmail-smtpd, mailfront). */
@@ -103,7 +104,7 @@ int main(int argc, char **argv)
 	}
 	qf_client_from_env(&client);
 	/* the configuration read above, not a second read that could differ */
-	if (qf_engine_open_config(&engine, &conf, err, sizeof err) < 0) {
+	if (qf_engine_open_config(&engine, qf_filters, qf_nfilters, &conf, err, sizeof err) < 0) {
 		qf_log("error: %s", err);
 		_exit(QF_EXIT_CONFIG);
 	}

@@ -14,6 +14,7 @@
 #include "exitcodes.h"
 #include "log.h"
 #include "process.h"
+#include "registry.h"
 
 static void usage(void)
 {
@@ -184,7 +185,7 @@ int main(int argc, char **argv)
 		perror(file);
 		return 111;
 	}
-	if (qf_engine_open(&engine, conf ? conf : qf_config_path(), err, sizeof err) < 0) {
+	if (qf_engine_open(&engine, qf_filters, qf_nfilters, conf ? conf : qf_config_path(), err, sizeof err) < 0) {
 		fprintf(stderr, "qfilter-test: %s\n", err);
 		return QF_EXIT_CONFIG;
 	}

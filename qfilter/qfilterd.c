@@ -66,9 +66,9 @@ int main(int argc, char **argv)
 	/* resident means it works before the first message: a filter that
 	 * cannot start (a broken database, a missing library) stops the
 	 * start, where every message would otherwise be refused for it */
-	for (size_t i = 0; i < qf_nfilters; i++)
-		if (qf_filters[i] && setup.engine->init_error[i]) {
-			qf_log("error: filter %s cannot start: %s", qf_filters[i]->name,
+	for (size_t i = 0; i < setup.engine->nfilters; i++)
+		if (setup.engine->init_error[i]) {
+			qf_log("error: filter %s cannot start: %s", setup.engine->filters[i]->name,
 			       setup.engine->init_error[i]);
 			qf_daemon_engine_free(setup.engine);
 			return EXIT_START;
