@@ -9,6 +9,7 @@
 # far longer than a message takes, even on a loaded machine.
 root=$(cd "$(dirname "$0")/.." && pwd)
 . "$root/tests/lib/tap.sh"
+. "$root/tests/lib/daemon.sh"
 QF_BIN=${QF_BIN:-$root/bin}
 PY=/usr/bin/python3; [ -x $PY ] || PY=python3
 W=$(mktemp -d "${TMPDIR:-/tmp}/t-daemon-idle.XXXXXX")
@@ -72,55 +73,7 @@ hold() {
 }
 dropped() { grep -c '^dropped' "$W/$1.out" 2>/dev/null; }
 
-# The slow clamd: says "stream NAME" on its log when a scan begins and
-# answers OK DELAY seconds later.
-cat >"$W/slowclamd.py" <<'PY'
-import socket, sys, threading, time
-path, delay, log = sys.argv[1], float(sys.argv[2]), open(sys.argv[3], 'w', buffering=1)
-srv = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-srv.bind(path); srv.listen(64)
-def serve(c):
-    try:
-        buf = b''
-        while b'zINSTREAM\0' not in buf:
-            d = c.recv(65536)
-            if not d: return
-            buf += d
-        log.write('stream\n')
-        buf = buf[buf.index(b'zINSTREAM\0') + 10:]
-        while True:   # chunks: length, bytes; a zero length ends the stream
-            while len(buf) < 4:
-                d = c.recv(65536)
-                if not d: return
-                buf += d
-            n = int.from_bytes(buf[:4], 'big')
-            buf = buf[4:]
-            if n == 0: break
-            while len(buf) < n:
-                d = c.recv(65536)
-                if not d: return
-                buf += d
-            buf = buf[n:]
-        time.sleep(delay)
-        c.sendall(b'1: ClamAV 1.0.0/27000/Thu Jan  1 00:00:00 2026\0' + b'2: stream: OK\0')
-    except OSError:
-        pass
-    finally:
-        c.close()
-while True:
-    c, _ = srv.accept()
-    threading.Thread(target=serve, args=(c,), daemon=True).start()
-PY
 
-start_daemon() { # start_daemon NAME CONF: DPID, log in $W/NAME.log
-	"$QF_BIN/qfilterd" -c "$2" 2>"$W/$1.log" & DPID=$!; PIDS="$PIDS $DPID"
-	local i; for i in $(seq 200); do grep -q '^qfilterd: listening on' "$W/$1.log" 2>/dev/null && return 0; kill -0 $DPID 2>/dev/null || break; sleep 0.05; done
-	echo "# qfilterd $1 did not come up:"; sed 's/^/#   /' "$W/$1.log"; return 1
-}
-wait_log() { # wait_log FILE REGEX [SECONDS] [COUNT]
-	local i; for i in $(seq $((${3:-10} * 20))); do [ "$(grep -cE "$2" "$1")" -ge "${4:-1}" ] && return 0; sleep 0.05; done
-	return 1
-}
 qf() { # qf NAME CONF [ENV]: RC, $W/NAME.err, the queued copy in $W/rec/NAME/
 	rm -rf "$W/rec/$1"; mkdir -p "$W/rec"
 	QFILTER_CONF=$2 REC=$W/rec/$1 QQF_QMAILQUEUE=$root/tests/lib/recorder timeout 60 \
@@ -169,8 +122,7 @@ check "...and the next message is served as usual" bash -c "[ $RC = 0 ] && ! gre
 kill $I; wait $I
 
 # --- a message whose deadline passes while it waits for the only worker
-$PY "$W/slowclamd.py" "$W/clamd.sock" 3 "$W/clamd.log" 2>"$W/clamd.err" & PIDS="$PIDS $!"
-for i in $(seq 100); do [ -S "$W/clamd.sock" ] && break; sleep 0.05; done
+slowclamd clamd 3 || bad "the slow clamd did not start"
 printf '* virus=off\nto=slow@example.com virus=reject\n' >"$W/d.rules"
 "$QF_BIN/qfilter-rules" "$W/d.rules" "$W/d.cdb"
 printf 'daemon unix:%s/d.sock\ndaemon-workers 1\nclamd unix:%s/clamd.sock\nrules %s/d.cdb\n' \
@@ -195,8 +147,7 @@ kill $D; wait $D
 # --- the same, but the worker is busy past the client's grace: the client
 # gives up with a log line (52), and qfilterd, finding it gone, serves
 # nothing and logs no second verdict for it
-$PY "$W/slowclamd.py" "$W/clamd6.sock" 6 "$W/clamd6.log" 2>"$W/clamd6.err" & PIDS="$PIDS $!"
-for i in $(seq 100); do [ -S "$W/clamd6.sock" ] && break; sleep 0.05; done
+slowclamd clamd6 6 || bad "the slow clamd did not start"
 sed "s|$W/clamd.sock|$W/clamd6.sock|; s|$W/d.sock|$W/g.sock|" "$W/d.conf" >"$W/g.conf"
 { cat "$W/g.conf"; echo 'timeout 60'; } >"$W/g-slow.conf"
 { cat "$W/g.conf"; echo 'timeout 1'; } >"$W/g-late.conf"

@@ -8,6 +8,7 @@
 # SIGTERM.   QF_BIN=bin bash tests/t-daemon.sh
 root=$(cd "$(dirname "$0")/.." && pwd)
 . "$root/tests/lib/tap.sh"
+. "$root/tests/lib/daemon.sh"   # start_daemon, wait_log, slowclamd
 QF_BIN=${QF_BIN:-$root/bin}
 PY=/usr/bin/python3; [ -x $PY ] || PY=python3
 W=$(mktemp -d "${TMPDIR:-/tmp}/t-daemon.XXXXXX")
@@ -39,51 +40,6 @@ mkdir -m 1777 "$W/rec"   # where the recording queue writes, for every user
 # hand-made requests and answers speak today's protocol version
 VERSION=$(sed -n 's/^#define QF_PROTO_VERSION \([0-9]*\).*/\1/p' "$root/daemon/daemon_proto.h")
 
-# The slow clamd: INSTREAM answered "OK" after DELAY seconds, so that
-# messages are surely in flight inside qfilterd when we act.
-cat >"$W/slowclamd.py" <<'PY'
-import os, socket, sys, threading, time
-path, delay = sys.argv[1], float(sys.argv[2])
-srv = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-srv.bind(path); srv.listen(256)
-def serve(c):
-    try:
-        buf = b''
-        while b'zINSTREAM\0' not in buf:
-            d = c.recv(65536)
-            if not d: return
-            buf += d
-        buf = buf[buf.index(b'zINSTREAM\0') + 10:]
-        while True:
-            while len(buf) < 4:
-                d = c.recv(65536)
-                if not d: return
-                buf += d
-            n = int.from_bytes(buf[:4], 'big')
-            buf = buf[4:]
-            if n == 0: break
-            while len(buf) < n:
-                d = c.recv(65536)
-                if not d: return
-                buf += d
-            buf = buf[n:]
-        time.sleep(delay)
-        c.sendall(b'1: ClamAV 1.0.0/27000/Thu Jan  1 00:00:00 2026\0' + b'2: stream: OK\0')
-        while c.recv(65536): pass
-    except OSError:
-        pass
-    finally:
-        c.close()
-while True:
-    c, _ = srv.accept()
-    threading.Thread(target=serve, args=(c,), daemon=True).start()
-PY
-slowclamd() { # slowclamd NAME DELAY: starts it on $W/NAME.sock
-	$PY "$W/slowclamd.py" "$W/$1.sock" "$2" 2>"$W/$1.log" & PIDS="$PIDS $!"
-	local i; for i in $(seq 100); do [ -S "$W/$1.sock" ] && return 0; sleep 0.05; done
-	return 1
-}
-
 # qf NAME MSG [ARGS]: qfilter with $QFILTER_CONF, fd 6 closed; RC, $W/NAME.err,
 # the queued copy in $W/rec/NAME/
 qf() {
@@ -109,22 +65,10 @@ queued() { [ -f "$W/rec/$1/message" ]; }
 served() { ! grep -q 'cannot serve' "$W/$1.err" && grep -q 'verdict=' "$W/$1.err"; }
 rc_is() { [ "$RC" = "$1" ] || { echo "exit $RC, wanted $1"; cat "$W/$2.err"; return 1; }; }
 
-# start_daemon NAME CONF: qfilterd in the background, its log in $W/NAME.log;
-# waits until it listens; DPID
-start_daemon() {
-	"$QF_BIN/qfilterd" -c "$2" 2>"$W/$1.log" & DPID=$!; PIDS="$PIDS $DPID"
-	local i; for i in $(seq 200); do grep -q '^qfilterd: listening on' "$W/$1.log" 2>/dev/null && return 0; kill -0 $DPID 2>/dev/null || break; sleep 0.05; done
-	echo "# qfilterd $1 did not come up:"; sed 's/^/#   /' "$W/$1.log"
-	return 1
-}
 workers_of() { ps --ppid "$1" -o pid= 2>/dev/null; }
 kill_all() { # the master and its workers, at once, as a crash would
 	local w; w=$(workers_of "$1")
 	kill -9 "$1" $w 2>/dev/null; wait "$1" 2>/dev/null
-}
-wait_log() { # wait_log FILE REGEX [SECONDS]
-	local i; for i in $(seq $((${3:-10} * 20))); do grep -qE "$2" "$1" && return 0; sleep 0.05; done
-	return 1
 }
 rules() { # rules NAME LINE...: compiles into $W/NAME.cdb
 	printf '%s\n' "${@:2}" >"$W/$1.rules"
