@@ -457,6 +457,13 @@ static void container_walk(struct awalk *w, int fd, uint64_t packed, const char 
 		walk_tnef(w, fd, packed, where, level);
 		return;
 	}
+	if (kind == QF_ARCHIVE_CLOSED) {
+		unsigned char head[64];
+		ssize_t n = pread(fd, head, sizeof head, 0);
+		const char *what = n > 0 ? qf_archive_closed(head, (size_t)n) : NULL;
+		problem(w, where, level, "%s, which qfilter cannot open", what ? what : "a container");
+		return;
+	}
 	if (qf_archive_zipdir_entries(fd) > QF_ARCHIVE_MAX_ENTRIES - w->b->entries) {
 		problem(w, where, level, "more than %u entries", QF_ARCHIVE_MAX_ENTRIES);
 		w->stop = true;

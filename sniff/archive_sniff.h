@@ -15,9 +15,14 @@ enum qf_archive_kind {
 	                        silently left alone if not */
 	QF_ARCHIVE_YES,      /* a container's signature at the start: one that
 	                        cannot be opened is unchecked */
-	QF_ARCHIVE_TNEF      /* application/ms-tnef (archive_tnef.h) */
+	QF_ARCHIVE_TNEF,     /* application/ms-tnef (archive_tnef.h) */
+	QF_ARCHIVE_CLOSED    /* a container that no reader here opens (ARJ,
+	                        CHM, ...), yet a recipient's unpacker does:
+	                        unchecked, never passed unseen */
 };
 
 enum qf_archive_kind qf_archive_sniff(const unsigned char *head, size_t len);
+/* For QF_ARCHIVE_CLOSED: what it is ("an ARJ archive"); else NULL. */
+const char *qf_archive_closed(const unsigned char *head, size_t len);
 
 #endif

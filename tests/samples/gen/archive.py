@@ -204,5 +204,15 @@ try:
     mail('archive-lie-encrypted-7z-header', 'a.7z', tool(FILES, ['7z', 'a', '-t7z', '-psecret', '-mhe=on', 'a.7z', 'readme.txt', 'setup.exe'], 'a.7z'))
     mail('archive-zip-deflate64', 'a.zip', tool(FILES, ['7z', 'a', '-tzip', '-mm=Deflate64', 'a.zip', 'readme.txt', 'setup.exe'], 'a.zip'))
     mail('archive-damaged-7z', 'a.7z', formats['archive-7z'][1][:40])
+    # ---- containers no reader here opens, which a recipient's does
+    # (7-Zip, expand.exe, hh.exe, StuffIt): ClamAV's test files, each
+    # holding clam.exe (clamav-testfiles, a package of need-packages) ----
+    tf = '/usr/share/clamav-testfiles/'
+    for name, fname, f in [('archive-closed-arj', 'a.arj', 'clam.arj'),
+                           ('archive-closed-chm', 'help.chm', 'clam.chm'),
+                           ('archive-closed-szdd', 'setup.ex_', 'clam.exe.szdd'),
+                           ('archive-closed-binhex', 'setup.hqx', 'clam.exe.binhex')]:
+        with open(tf + f, 'rb') as fh:
+            mail(name, fname, fh.read())
 finally:
     shutil.rmtree(tmp, ignore_errors=True)
