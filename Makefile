@@ -24,7 +24,7 @@ NEED_PACKAGES ?= tests/lib/need-packages
 # inside; say instead what is missing.
 NEED_FLAGS = $(if $(strip $(PKG_CFLAGS)),,$(error pkg-config knows none of: $(PKGS) libclamav; run make deps (or make check, make demo) to install the Debian packages))
 WARN = -Wall -Wextra -Werror -Wno-unused-parameter
-CPPFLAGS += -D_GNU_SOURCE -DQF_VERSION='"$(VERSION)"' -DQF_BINDIR='"$(BINDIR)"' -Iqfilter -Ifilters -Irules
+CPPFLAGS += -D_GNU_SOURCE -DQF_VERSION='"$(VERSION)"' -DQF_BINDIR='"$(BINDIR)"' -Iqfilter -Ifilters -Irules -Imime
 CFLAGS ?= -O2 -g
 CFLAGS += -std=gnu11 $(WARN) $(PKG_CFLAGS)
 
@@ -71,14 +71,17 @@ endif
 # Files that define main(); everything else in these folders is the library.
 MAINS = qfilter/qfilter.c qfilter/qfilter-inprocess.c qfilter/qfilter-test.c qfilter/qfilterd.c \
 	rules/qfilter-rules.c
-LIBSRC := $(filter-out $(MAINS),$(wildcard qfilter/*.c filters/*.c rules/*.c))
+LIBSRC := $(filter-out $(MAINS),$(wildcard qfilter/*.c filters/*.c rules/*.c mime/*.c))
 LIBOBJ := $(LIBSRC:%.c=$(OBJ)/%.o)
 PROGS := $(patsubst %.c,$(BIN)/%,$(notdir $(wildcard $(MAINS))))
 UNITSRC := $(wildcard tests/unit/test_*.c)
 UNITS := $(patsubst tests/unit/%.c,$(BIN)/unit/%,$(UNITSRC))
-HDRS := $(wildcard qfilter/*.h filters/*.h rules/*.h)
+HDRS := $(wildcard qfilter/*.h filters/*.h rules/*.h mime/*.h)
 
-all: $(PROGS) $(UNITS)
+# tests/diff/: reference readers for the differential test (t-diff.sh)
+DIFFTOOLS := $(BIN)/diff/gmime-parts
+
+all: $(PROGS) $(UNITS) $(DIFFTOOLS)
 
 $(OBJ)/%.o: %.c $(HDRS)
 	$(NEED_FLAGS)@mkdir -p $(dir $@)
@@ -131,6 +134,11 @@ $(BIN)/unit/%: $(OBJ)/tests/unit/%.o $(OBJ)/libqf.a
 	@mkdir -p $(BIN)/unit
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(LDFLAGS) -o $@ $< $(OBJ)/libqf.a $(PKG_LIBS)
+
+$(BIN)/diff/%: tests/diff/%.c
+	$(NEED_FLAGS)@mkdir -p $(BIN)/diff
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@.tmp $< $(shell pkg-config --libs gmime-3.0 2>/dev/null) && mv -f $@.tmp $@
 
 $(OBJ)/tests/unit/%.o: tests/unit/%.c $(HDRS) $(wildcard tests/unit/*.h)
 	@mkdir -p $(dir $@)
