@@ -285,14 +285,24 @@ int qf_mime_fields_parse(const struct qf_mime_raw *raw, struct qf_mime_fields *f
 			if (has_comment(raw->cte[i]))
 				ambiguous(f, "a comment in Content-Transfer-Encoding");
 	}
-	/* the name a part is known by comes first */
-	if (f->filename)
-		for (i = 1; i < f->nnames; i++)
-			if (!strcmp(f->names[i], f->filename)) {
-				char *t = f->names[0];
-				f->names[0] = f->names[i];
-				f->names[i] = t;
-			}
+	/* the name a part is known by comes first (and is there even when
+	 * more names than are kept came before it: that is ambiguous) */
+	if (f->filename) {
+		for (i = 0; i < f->nnames && strcmp(f->names[i], f->filename); i++)
+			;
+		if (i == f->nnames) {
+			if (f->nnames == QF_MIME_NAMES_MAX)
+				free(f->names[--f->nnames]);
+			if (!(f->names[f->nnames] = strdup(f->filename)))
+				goto nomem;
+			i = f->nnames++;
+		}
+		if (i) {
+			char *t = f->names[0];
+			f->names[0] = f->names[i];
+			f->names[i] = t;
+		}
+	}
 	return 0;
 nomem:
 	qf_mime_fields_free(f);

@@ -168,8 +168,14 @@ def main():
     print('# some reader finds an executable in %d; qfilter refuses %d of all (%d as ambiguous or partial);'
           ' misses %d; ordinary mail called ambiguous %d, clean ordinary mail refused %d'
           % (any_exe, refused, ambiguous, missed, false_amb, false_refusal))
+    # a reader that finds nothing at all is broken, not in agreement
+    for r in readers:
+        if fig[r][0] == 0:
+            failed += 1
+            print('not ok - the %s reader extracted no executable from any message' % r)
     if not have_uu:
-        print('# uudeview not installed: its reading was not compared (tests/lib/need-packages installs it)')
+        failed += 1
+        print('not ok - uudeview not installed: its reading was not compared (tests/lib/need-packages installs it)')
     print('%d passed, %d failed' % (passed, failed))
     return 1 if failed else 0
 
