@@ -14,9 +14,14 @@
  *
  * Lenient like mail readers: a line starting with "--boundary" of any
  * open multipart ends the current part (innermost first); text after the
- * close delimiter is skipped; a missing close delimiter, a multipart
- * without boundary or a line in the headers that is not a header marks
- * m->mime.broken and the walk goes on with its best guess. */
+ * close delimiter is skipped; a missing close delimiter or damaged
+ * encoding marks m->mime.broken and the walk goes on with its best guess.
+ * Where readers could take the structure another way (a header line that
+ * is no header, two different Content-Types, text after a delimiter, a
+ * bare CR, ...: qfilter.conf(5), AMBIGUOUS MIME) the first such place is
+ * recorded in m->mime.ambiguous, for the size filter to report; the walk
+ * still goes on with its reading. File names are not guessed at: every
+ * one a reader might use goes with the part (struct qf_part's names). */
 #include <errno.h>
 #include <stdarg.h>
 #include <stddef.h>
