@@ -203,10 +203,18 @@ static bool check_ext(struct qf_msg *m, struct types_state *s, const struct qf_p
 	const char *name = qf_part_report_name(p, buf, sizeof buf);
 	struct zip_names z = { m, p, name, false };
 	struct qf_zip_report rep;
-	const char *ext = banned_ext(m->policy.ban_ext, p->filename);
+	const char *ext = NULL;
+	size_t i;
 
 	if (!m->policy.ban_ext)
 		return false;
+	/* every name a reader might save the part under, not only the one
+	 * the log calls it by */
+	for (i = 0; !ext && i < p->nnames; i++)
+		if ((ext = banned_ext(m->policy.ban_ext, p->names[i])))
+			name = p->names[i];
+	if (!ext)
+		ext = banned_ext(m->policy.ban_ext, p->filename);
 	if (ext) {
 		banned(m, "extension", ext, name, p, "we don't accept attachments named *.%s");
 		return true;
