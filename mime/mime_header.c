@@ -106,7 +106,8 @@ static bool has_comment(const char *v)
 	return false;
 }
 
-/* The value without leading and trailing white space equals b's. */
+/* The value without leading and trailing white space equals b's, byte
+ * for byte: a boundary's case matters (b2 and B2 are two multiparts). */
 static bool same_value(const char *a, const char *b)
 {
 	size_t la, lb;
@@ -119,7 +120,7 @@ static bool same_value(const char *a, const char *b)
 		la--;
 	while (lb && (b[lb - 1] == ' ' || b[lb - 1] == '\t'))
 		lb--;
-	return la == lb && !strncasecmp(a, b, la);
+	return la == lb && !memcmp(a, b, la);
 }
 
 /* GMime turns what it cannot parse into application/octet-stream; RFC

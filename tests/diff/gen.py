@@ -294,6 +294,10 @@ def hostile(g):
     s = g.top(b'x', b'Content-Type: multipart/mixed; boundary="B1"\nContent-Type: multipart/mixed; boundary="B2"\n') + \
         b'\n--B1\n' + g.text(b'decoy\n') + b'--B1--\n--B2\n' + exe() + b'--B2--\n'
     g.add('hostile', 'two-boundaries', s)
+    # the same two, differing only in the boundary's case
+    s = g.top(b'x', b'Content-Type: multipart/mixed; boundary="b2"\nContent-Type: multipart/mixed; boundary="B2"\n') + \
+        b'\n--b2\n' + g.text(b'decoy\n') + b'--B2\n' + exe() + b'--B2--\n--b2--\n'
+    g.add('hostile', 'two-ct-case', s)
     for a, c in ((b'7bit', b'base64'), (b'base64', b'7bit'), (b'quoted-printable', b'base64'), (b'base64', b'base64')):
         mp('two-cte', [g.text(), b'Content-Type: application/octet-stream\nContent-Transfer-Encoding: ' + a +
                       b'\nContent-Transfer-Encoding: ' + c + b'\n\n' + (b64(PE) if b'base64' in (a, c) else qp(PE))])

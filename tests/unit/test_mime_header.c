@@ -62,6 +62,7 @@ static void copies(void)
 	struct qf_mime_fields f;
 	struct qf_mime_raw same = { { "text/plain", " text/plain " }, 2, { NULL }, 0, { "base64", "BASE64" }, 2 };
 	struct qf_mime_raw two_ct = { { "text/plain", "multipart/mixed; boundary=B" }, 2, { NULL }, 0, { NULL }, 0 };
+	struct qf_mime_raw case_ct = { { "multipart/mixed; boundary=b2", "multipart/mixed; boundary=B2" }, 2, { NULL }, 0, { NULL }, 0 };
 	struct qf_mime_raw two_cte = { { "text/plain" }, 1, { NULL }, 0, { "7bit", "base64" }, 2 };
 	struct qf_mime_raw two_cd = { { "text/plain; name=c.txt" }, 1, { "attachment; filename=a.txt", "attachment; filename=b.exe" }, 2, { NULL }, 0 };
 
@@ -70,6 +71,10 @@ static void copies(void)
 	CHECK(qf_mime_fields_parse(&two_ct, &f) == 0 && strstr(f.ambiguous, "two different Content-Type"),
 	      "two different Content-Type headers are ambiguous (%s)", f.ambiguous);
 	CHECK_STR(f.content_type, "text/plain", "and the first is read");
+	qf_mime_fields_free(&f);
+	/* a boundary's case matters: b2 and B2 are two multiparts */
+	CHECK(qf_mime_fields_parse(&case_ct, &f) == 0 && strstr(f.ambiguous, "two different Content-Type"),
+	      "two Content-Types whose boundaries differ in case are ambiguous (%s)", f.ambiguous);
 	qf_mime_fields_free(&f);
 	CHECK(qf_mime_fields_parse(&two_cte, &f) == 0 && strstr(f.ambiguous, "Content-Transfer-Encoding"),
 	      "two different Content-Transfer-Encoding headers are ambiguous");
