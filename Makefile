@@ -92,7 +92,10 @@ UNITSRC := $(wildcard tests/unit/test_*.c)
 UNITS := $(patsubst tests/unit/%.c,$(BIN)/unit/%,$(UNITSRC))
 HDRS := $(wildcard $(addsuffix /*.h,$(LAYERS)))
 
-all: $(PROGS) $(UNITS)
+# tests/diff/: reference readers for the differential test (t-diff.sh)
+DIFFTOOLS := $(BIN)/diff/gmime-parts
+
+all: $(PROGS) $(UNITS) $(DIFFTOOLS)
 
 $(OBJ)/%.o: %.c $(HDRS)
 	$(NEED_FLAGS)@mkdir -p $(dir $@)
@@ -140,6 +143,11 @@ $(BIN)/unit/%: $(OBJ)/tests/unit/%.o $(OBJ)/libqf.a
 	@mkdir -p $(BIN)/unit
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(LDFLAGS) -o $@ $< $(OBJ)/libqf.a $(PKG_LIBS)
+
+$(BIN)/diff/%: tests/diff/%.c
+	$(NEED_FLAGS)@mkdir -p $(BIN)/diff
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@.tmp $< $(shell pkg-config --libs gmime-3.0 2>/dev/null) && mv -f $@.tmp $@
 
 $(OBJ)/tests/unit/%.o: tests/unit/%.c $(HDRS) $(wildcard tests/unit/*.h)
 	@mkdir -p $(dir $@)

@@ -28,6 +28,9 @@ struct qf_part {
 	                              setup.exe"), or NULL; what was read is still here */
 	const char *content_type;  /* declared "type/subtype", lowercase */
 	const char *filename;      /* Content-Disposition filename, else Content-Type name, else NULL */
+	const char *const *names;  /* every name a mail reader might save the part under (both
+	                              headers, every copy, every parameter): filename first */
+	size_t nnames;
 	const char *encoding;      /* declared Content-Transfer-Encoding, lowercase, or NULL */
 	bool uuencoded;            /* a "begin NNN name" block found inside a text part */
 	bool decode_error;         /* the encoding was damaged; content is what could be decoded */

@@ -45,9 +45,8 @@ struct qf_mime_stats {
 	bool too_many_parts;     /* the walk stopped at policy max-parts */
 	bool too_deep;           /* the walk stopped at policy max-depth */
 	bool broken;             /* the parser had to guess (missing boundary, bad encoding) */
-	bool ambiguous;          /* mail readers could read the structure otherwise */
-	char ambiguous_why[160]; /* the first such place, for the log */
 	bool partial;            /* a message/partial fragment was seen */
+	char ambiguous[160];     /* what mail readers could read two ways, or "": the first one */
 	bool walked;
 };
 

@@ -6,6 +6,13 @@
  *     or over the policy's size=;
  *   - a decoded part is over part-size=;
  *   - the MIME walk stopped at max-parts or max-depth.
+ * And two of the policy's own actions, judged here because the walk
+ * (which runs for every filter, with none current) only records them in
+ * m->mime, and this is the filter that judges the MIME structure:
+ *   - ambiguous-mime=: mail readers could take the structure two ways
+ *     (m->mime.ambiguous names the first such place), 5.6.0;
+ *   - message-partial=: a message/partial fragment, whose whole no
+ *     filter can see, 5.6.1.
  * Otherwise the result word is "ok", or "broken-mime" when the walk had to
  * guess (a missing boundary, damaged base64): no finding, but worth a look. */
 #include <stdio.h>
@@ -14,7 +21,8 @@
 #include "part_report.h"
 
 #define SIZE_DSN "5.3.4"
-#define AMBIGUOUS_DSN "5.6.0"   /* RFC 3463: media error, other */
+#define AMBIGUOUS_DSN "5.6.0"   /* other or undefined media error (RFC 3463) */
+#define PARTIAL_DSN "5.6.1"     /* media not supported */
 
 static void *size_init(const struct qf_config *cfg, char *err, size_t errlen)
 {
@@ -52,7 +60,7 @@ static void too_big(struct qf_msg *m, uint64_t limit, const char *setting)
 static void size_message(struct qf_msg *m, void *state)
 {
 	struct qf_result *r = qf_part_report_result(m);
-	char reason[160];
+	char reason[220];
 
 	if (m->truncated && m->cfg && m->cfg->max_size)
 		too_big(m, m->cfg->max_size, "max-size");
@@ -71,15 +79,16 @@ static void size_message(struct qf_msg *m, void *state)
 			       "too many MIME parts (the limit is %u)", qf_mime_max_parts(&m->policy));
 		qf_msg_result(m, "too-many-parts:%u", m->mime.parts);
 	}
-	if (m->mime.ambiguous) {
-		snprintf(reason, sizeof reason, "ambiguous MIME: %.100s", m->mime.ambiguous_why);
+	if (m->mime.ambiguous[0]) {
+		snprintf(reason, sizeof reason, "ambiguous MIME structure: %s", m->mime.ambiguous);
 		qf_msg_finding(m, m->policy.ambiguous, AMBIGUOUS_DSN, reason,
-			       "message structure is ambiguous (%.100s)", m->mime.ambiguous_why);
-		qf_msg_result(m, "ambiguous");
+			       "message structure is ambiguous");
+		if (r && !r->result)
+			qf_msg_result(m, "ambiguous");
 	}
 	if (m->mime.partial) {
-		qf_msg_finding(m, m->policy.partial, AMBIGUOUS_DSN, "a message/partial fragment",
-			       "we don't accept messages split into fragments (message/partial)");
+		qf_msg_finding(m, m->policy.partial, PARTIAL_DSN, "message/partial fragment",
+			       "we don't accept message fragments (message/partial)");
 		if (r && !r->result)
 			qf_msg_result(m, "partial");
 	}

@@ -175,12 +175,20 @@ static bool exe_judges(const struct qf_msg *m, const unsigned char *head, size_t
 static bool check_ext(struct qf_msg *m, const struct qf_part *p)
 {
 	char buf[QF_PART_NAME_BUF];
-	const char *ext = banned_ext(m->policy.ban_ext, p->filename);
+	const char *name = qf_part_report_name(p, buf, sizeof buf);
+	const char *ext = NULL;
+	size_t i;
 
+	/* every name a reader might save the part under, not only the one
+	 * the log calls it by */
+	for (i = 0; !ext && i < p->nnames; i++)
+		if ((ext = banned_ext(m->policy.ban_ext, p->names[i])))
+			name = p->names[i];
+	if (!ext)
+		ext = banned_ext(m->policy.ban_ext, p->filename);
 	if (!ext)
 		return false;
-	banned(m, "extension", ext, qf_part_report_name(p, buf, sizeof buf), p,
-	       "we don't accept attachments named *.%s");
+	banned(m, "extension", ext, name, p, "we don't accept attachments named *.%s");
 	return true;
 }
 

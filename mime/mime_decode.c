@@ -18,7 +18,7 @@ enum qf_cte qf_decoder_cte(const char *name)
 	if (!strcasecmp(name, "quoted-printable"))
 		return QF_CTE_QP;
 	if (!strcasecmp(name, "x-uuencode") || !strcasecmp(name, "uuencode") ||
-	    !strcasecmp(name, "x-uue"))
+	    !strcasecmp(name, "x-uue") || !strcasecmp(name, "uue"))
 		return QF_CTE_UUENCODE;
 	return QF_CTE_IDENTITY;
 }

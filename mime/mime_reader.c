@@ -76,6 +76,7 @@ int qf_mime_reader_line(struct qf_mime_reader *r, const unsigned char **p, size_
 			*n = nl ? (size_t)(nl + 1 - *p) : avail;
 			r->pos += *n;
 			r->bol = nl != NULL;
+			r->last = (*p)[*n - 1];
 			return 1;
 		}
 		if ((rc = fill(r)) < 0)
@@ -97,15 +98,22 @@ int qf_mime_reader_dashes(struct qf_mime_reader *r)
  * The search is for the dash, not the newline: a base64 body has no
  * dashes at all and text few, where every line has a newline (a memchr
  * per line was 6 % of a worker's instructions). */
-static unsigned char *dashes_line(unsigned char *s, unsigned char *end)
+static unsigned char *dashes_line(struct qf_mime_reader *r, unsigned char *s, unsigned char *end)
 {
 	unsigned char *d = s + 1;
 
+	if (s < end && *s == '-' && r->last == '\r')
+		r->cr_dash = true;
 	while (d + 1 < end && (d = memchr(d, '-', end - 1 - d))) {
 		if (d[-1] == '\n' && d[1] == '-')
 			return d - 1;
+		if (d[-1] == '\r')
+			r->cr_dash = true;
 		d += 2;   /* d[1] follows a dash, not a newline: no line starts there */
 	}
+	/* the dash memchr stopped short of end[-1] */
+	if (end - s >= 2 && end[-1] == '-' && end[-2] == '\r')
+		r->cr_dash = true;
 	return NULL;
 }
 
@@ -118,7 +126,7 @@ int qf_mime_reader_body(struct qf_mime_reader *r, const unsigned char **p, size_
 		return rc;
 	s = r->buf + r->pos;
 	end = r->buf + r->len;
-	q = dashes_line(s, end);
+	q = dashes_line(r, s, end);
 	if (q) {
 		*n = q + 1 - s;
 		r->bol = true;
@@ -131,5 +139,6 @@ int qf_mime_reader_body(struct qf_mime_reader *r, const unsigned char **p, size_
 	}
 	*p = s;
 	r->pos += *n;
+	r->last = s[*n - 1];
 	return 1;
 }

@@ -22,6 +22,9 @@ struct qf_mime_reader {
 	bool eof;
 	bool bol;                 /* buf[pos] starts a line */
 	uint64_t unchecked;       /* bytes read since the last look at the clock */
+	bool cr_dash;             /* a body held a bare CR before a dash ("\r--B"): a line
+	                             start to readers that end lines at CR */
+	unsigned char last;       /* the byte before buf[pos] in the body runs */
 };
 
 /* The read calls return 1, 0 at the end, QF_MIME_READ_ERROR (errno) or

@@ -1,15 +1,21 @@
 /* mime_uu.h: finds "begin NNN name" ... "end" blocks (and uuencode -m's
- * "begin-base64 NNN name" ... "====") in the decoded text of a part and
- * decodes them, so that the walk can hand each on as a part of its own. */
+ * "begin-base64 NNN name" ... "===="), BinHex 4.0 blocks and yEnc
+ * blocks in the decoded text of a part and decodes them, as mail
+ * readers do, so that the walk can hand each on as a part of its own. */
 #ifndef QF_MIME_UU_H
 #define QF_MIME_UU_H
 
 #include <stdbool.h>
 #include <stddef.h>
+#include "mime_binhex.h"
 #include "mime_decode.h"
 
+#define QF_TEXT_LINE_MAX 1024   /* longer lines in a block end it, damaged */
+
+enum qf_text_block { QF_BLOCK_UU, QF_BLOCK_UU_B64, QF_BLOCK_BINHEX, QF_BLOCK_YENC };
+
 enum qf_uu_event {
-	QF_UU_BEGIN,        /* a block starts; its name is in u->name */
+	QF_UU_BEGIN,        /* a block starts; its name is in u->name by its end */
 	QF_UU_DATA,         /* decoded bytes of the block */
 	QF_UU_END           /* the block ended; damaged says whether it was whole */
 };
@@ -25,12 +31,13 @@ struct qf_mime_uu {
 	bool collecting;    /* the current line is being kept */
 	bool overflow;      /* ... and was too long */
 	bool in_block;
-	bool b64;           /* the block is begin-base64 */
+	enum qf_text_block kind;
 	bool stopped;
 	size_t len;
-	unsigned char line[QF_UU_LINE_MAX];
+	unsigned char line[QF_TEXT_LINE_MAX];
 	char name[256];
 	struct qf_decoder dec;
+	struct qf_binhex bh;
 };
 
 void qf_mime_uu_init(struct qf_mime_uu *u, qf_uu_fn fn, void *arg);
@@ -38,5 +45,7 @@ void qf_mime_uu_init(struct qf_mime_uu *u, qf_uu_fn fn, void *arg);
 int qf_mime_uu_feed(struct qf_mime_uu *u, const unsigned char *p, size_t n);
 /* The text ended: a block still open ends damaged. */
 int qf_mime_uu_finish(struct qf_mime_uu *u);
+/* The encoding of the block (for struct qf_part's encoding). */
+const char *qf_mime_uu_kind(const struct qf_mime_uu *u);
 
 #endif

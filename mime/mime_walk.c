@@ -14,10 +14,16 @@
  *
  * Lenient like mail readers: a line starting with "--boundary" of any
  * open multipart ends the current part (innermost first); text after the
- * close delimiter is skipped; a missing close delimiter, a multipart
- * without boundary or a line in the headers that is not a header marks
- * m->mime.broken and the walk goes on with its best guess. */
+ * close delimiter is skipped; a missing close delimiter or damaged
+ * encoding marks m->mime.broken and the walk goes on with its best guess.
+ * Where readers could take the structure another way (a header line that
+ * is no header, two different Content-Types, text after a delimiter, a
+ * bare CR, ...: qfilter.conf(5), AMBIGUOUS MIME) the first such place is
+ * recorded in m->mime.ambiguous, for the size filter to report; the walk
+ * still goes on with its reading. File names are not guessed at: every
+ * one a reader might use goes with the part (struct qf_part's names). */
 #include <errno.h>
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -76,9 +82,11 @@ struct walk {
 	unsigned depth;
 	bool default_rfc822;
 	bool any_header;
-	char *field[F_COUNT];
-	size_t flen[F_COUNT];
+	char *field[F_COUNT][QF_MIME_COPIES];   /* every copy of each, as it came */
+	size_t flen[F_COUNT][QF_MIME_COPIES];
+	size_t ncopy[F_COUNT];
 	int cur;                    /* the field a folded line continues */
+	bool any_multipart;         /* delimiter-like lines matter from the first one on */
 	bool leaf_open;
 	struct leaf leaf;
 	unsigned max_parts, max_depth;
@@ -91,6 +99,24 @@ struct walk {
  * (qfilterd's workers): allocating and freeing 150 KB per message made
  * malloc consolidate its free lists every time. */
 static struct walk *spare;
+
+/* Mail readers could take the structure two ways: the first reason is
+ * kept for the size filter, which reports it (policy ambiguous-mime=). */
+static void ambiguous(struct walk *w, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static void ambiguous(struct walk *w, const char *fmt, ...)
+{
+	struct qf_mime_stats *st = &w->m->mime;
+	va_list ap;
+	int n;
+
+	if (st->ambiguous[0])
+		return;
+	n = snprintf(st->ambiguous, sizeof st->ambiguous, "depth %u: ", w->depth);
+	va_start(ap, fmt);
+	vsnprintf(st->ambiguous + n, sizeof st->ambiguous - (size_t)n, fmt, ap);
+	va_end(ap);
+}
 
 static void stop(struct walk *w)
 {
@@ -190,8 +216,10 @@ static int on_uu(void *arg, enum qf_uu_event ev, const unsigned char *p, size_t 
 	vp.index = ++w->m->mime.parts;
 	vp.depth = l->part.depth;
 	vp.content_type = "application/octet-stream";
-	vp.filename = l->uu.name;
-	vp.encoding = l->uu.b64 ? "base64" : "x-uuencode";
+	vp.filename = l->uu.name[0] ? l->uu.name : NULL;
+	vp.names = (const char *const *)&vp.filename;
+	vp.nnames = vp.filename != NULL;
+	vp.encoding = qf_mime_uu_kind(&l->uu);
 	vp.uuencoded = true;
 	vp.decode_error = damaged;
 	emit(w, &vp, &l->usink);
@@ -215,9 +243,9 @@ static void leaf_start(struct walk *w, struct qf_mime_fields *f, const char *cty
 	l->part.index = message ? 0 : ++w->m->mime.parts;
 	l->part.depth = w->depth;
 	l->part.content_type = l->f.content_type ? l->f.content_type : ctype;
-	if (!strcasecmp(l->part.content_type, "message/partial"))
-		w->m->mime.partial = true;   /* a fragment: what it is part of is unseen */
 	l->part.filename = l->f.filename;
+	l->part.names = (const char *const *)l->f.names;
+	l->part.nnames = l->f.nnames;
 	l->part.encoding = l->f.encoding;
 	l->part.fd = -1;
 	qf_decoder_init(&l->dec, qf_decoder_cte(l->f.encoding));
@@ -338,8 +366,11 @@ static void leaf_finish(struct walk *w, bool at_boundary)
 	if (w->state != ST_STOP && l->message)
 		walk_copy(w);
 	else if (w->state != ST_STOP) {
-		if (!l->part.filename && l->dec.uu_name[0])
+		if (!l->part.filename && l->dec.uu_name[0]) {
 			l->part.filename = l->dec.uu_name;
+			l->part.names = (const char *const *)&l->part.filename;
+			l->part.nnames = 1;
+		}
 		l->part.decode_error = l->dec.error;
 		emit(w, &l->part, &l->sink);
 	}
@@ -353,11 +384,15 @@ static void leaf_finish(struct walk *w, bool at_boundary)
 static void begin_entity(struct walk *w, unsigned depth, bool default_rfc822)
 {
 	int i;
+	size_t k;
 
 	for (i = 0; i < F_COUNT; i++) {
-		free(w->field[i]);
-		w->field[i] = NULL;
-		w->flen[i] = 0;
+		for (k = 0; k < w->ncopy[i]; k++) {
+			free(w->field[i][k]);
+			w->field[i][k] = NULL;
+			w->flen[i][k] = 0;
+		}
+		w->ncopy[i] = 0;
 	}
 	w->cur = F_NONE;
 	w->any_header = false;
@@ -415,17 +450,31 @@ static bool is_message(const char *ct)
 static void headers_end(struct walk *w)
 {
 	struct qf_mime_fields f;
+	struct qf_mime_raw raw;
 	const char *ct;
+	size_t k;
 
-	if (qf_mime_fields_parse(w->field[F_TYPE], w->field[F_DISP], w->field[F_CTE], &f) < 0) {
+	memset(&raw, 0, sizeof raw);
+	for (k = 0; k < w->ncopy[F_TYPE]; k++)
+		raw.ctype[raw.nctype++] = w->field[F_TYPE][k] ? w->field[F_TYPE][k] : "";
+	for (k = 0; k < w->ncopy[F_DISP]; k++)
+		raw.disp[raw.ndisp++] = w->field[F_DISP][k] ? w->field[F_DISP][k] : "";
+	for (k = 0; k < w->ncopy[F_CTE]; k++)
+		raw.cte[raw.ncte++] = w->field[F_CTE][k] ? w->field[F_CTE][k] : "";
+	if (qf_mime_fields_parse(&raw, &f) < 0) {
 		fail(w, QF_EXIT_NOMEM, "parsing headers");
 		return;
 	}
 	if (f.invalid)
 		w->m->mime.broken = true;
+	if (f.ambiguous[0])
+		ambiguous(w, "%s", f.ambiguous);
 	ct = f.content_type ? f.content_type :
 	     w->default_rfc822 ? "message/rfc822" : "text/plain";
+	if (!strcmp(ct, "message/partial"))
+		w->m->mime.partial = true;
 	if (!strncmp(ct, "multipart/", 10)) {
+		w->any_multipart = true;
 		if (f.boundary) {
 			if (push(w, f.boundary, !strcmp(ct, "multipart/digest")) == 0)
 				w->state = ST_SKIP;      /* the preamble */
@@ -461,21 +510,70 @@ static void end_entity(struct walk *w, bool at_boundary)
 		leaf_finish(w, at_boundary);
 }
 
-static int boundary_match(const struct walk *w, const unsigned char *p, size_t n,
-			  bool *closing)
+/* Only white space up to the line end (RFC 2046's transport padding). */
+static bool blank_rest(const unsigned char *p, size_t n)
 {
+	while (n && (p[n - 1] == '\n' || p[n - 1] == '\r'))
+		n--;
+	if (n && memchr(p, '\r', n))
+		return false;
+	while (n && (*p == ' ' || *p == '\t'))
+		p++, n--;
+	return !n;
+}
+
+/* The open multipart whose delimiter the line is, innermost first, or
+ * -1. A line that starts with a boundary but goes on with more than
+ * white space ("--B,", "--B--x") is one to GMime and to this walk, not
+ * to Python or to others who want the boundary whole: ambiguous. */
+static int boundary_match(struct walk *w, const unsigned char *p, size_t n, bool *closing)
+{
+	int prefix = -1;
 	size_t i;
 
 	for (i = w->nlev; i-- > 0;) {
 		const struct level *l = &w->lev[i];
-		size_t rest;
+		const unsigned char *rest;
+		size_t nrest;
+		bool close;
 		if (!l->boundary || n < 2 + l->blen || memcmp(p + 2, l->boundary, l->blen))
 			continue;
-		rest = n - 2 - l->blen;
-		*closing = rest >= 2 && p[2 + l->blen] == '-' && p[3 + l->blen] == '-';
-		return (int)i;
+		rest = p + 2 + l->blen;
+		nrest = n - 2 - l->blen;
+		close = nrest >= 2 && rest[0] == '-' && rest[1] == '-';
+		if (blank_rest(rest + (close ? 2 : 0), nrest - (close ? 2 : 0))) {
+			if (prefix >= 0)
+				break;
+			*closing = close;
+			return (int)i;
+		}
+		if (prefix < 0) {
+			prefix = (int)i;
+			*closing = close;
+		}
 	}
-	return -1;
+	if (prefix >= 0)
+		ambiguous(w, "text after a multipart delimiter");
+	return prefix;
+}
+
+/* A line starting with "--" that is no open multipart's delimiter, in a
+ * preamble or an epilogue: a closed or a mistyped boundary, after which
+ * some readers see parts ("--" alone, "-- " and lines of dashes are
+ * what people write). */
+static void stray_dashes(struct walk *w, const unsigned char *p, size_t n)
+{
+	size_t i;
+
+	if (w->state != ST_SKIP)
+		return;
+	while (n > 2 && strchr(" \t\r\n", p[n - 1]))
+		n--;
+	for (i = 2; i < n; i++)
+		if (p[i] != '-') {
+			ambiguous(w, "a delimiter-like line outside the parts");
+			return;
+		}
 }
 
 static void on_boundary(struct walk *w, size_t lvl, bool closing)
@@ -498,47 +596,35 @@ static void on_boundary(struct walk *w, size_t lvl, bool closing)
 
 /* ---- headers ---- */
 
-/* A structure that mail readers could read another way than the walk
- * does (qfilter.conf(5), AMBIGUOUS MIME): noted once, judged by the size
- * filter with the policy's ambiguous-mime= action. */
-static void ambiguous(struct walk *w, const char *fmt, const char *what)
-{
-	struct qf_mime_stats *s = &w->m->mime;
-
-	if (s->ambiguous)
-		return;
-	s->ambiguous = true;
-	snprintf(s->ambiguous_why, sizeof s->ambiguous_why, fmt, what);
-}
-
 static void field_append(struct walk *w, const unsigned char *p, size_t n)
 {
 	size_t have, take;
 	char *s;
 
+	size_t k;
+
 	if (w->cur == F_NONE)
 		return;
+	k = w->ncopy[w->cur] - 1;
 	while (n && (p[n - 1] == '\n' || p[n - 1] == '\r'))
 		n--;
-	have = w->flen[w->cur];
+	have = w->flen[w->cur][k];
 	take = have + n > FIELD_MAX ? FIELD_MAX - have : n;
 	if (take < n) {
 		w->m->mime.broken = true;
-		ambiguous(w, "a %s header longer than the walk keeps", field_names[w->cur]);
+		ambiguous(w, "a %s header longer than %d bytes", field_names[w->cur], FIELD_MAX);
 	}
-	if (memchr(p, 0, n))
-		ambiguous(w, "a NUL byte in a %s header", field_names[w->cur]);
-	if (!take && w->field[w->cur])
+	if (!take && w->field[w->cur][k])
 		return;
-	s = realloc(w->field[w->cur], have + take + 1);
+	s = realloc(w->field[w->cur][k], have + take + 1);
 	if (!s) {
 		fail(w, QF_EXIT_NOMEM, "header field");
 		return;
 	}
 	memcpy(s + have, p, take);
 	s[have + take] = 0;
-	w->field[w->cur] = s;
-	w->flen[w->cur] = have + take;
+	w->field[w->cur][k] = s;
+	w->flen[w->cur][k] = have + take;
 }
 
 /* Length of the header name before the colon, or 0 for a line that is
@@ -561,35 +647,22 @@ static size_t header_name(const unsigned char *p, size_t n, size_t *colon)
 
 static void body_line(struct walk *w, const unsigned char *p, size_t n);
 
-/* Whether a bare CR inside the line is followed by what a reader that
- * ends lines at CR would take as a header or a delimiter line: then the
- * readers disagree on the structure. A CR before anything else ("a\rb")
- * only changes a value. */
-static bool cr_starts_line(const unsigned char *p, size_t len)
-{
-	const unsigned char *cr = p, *end = p + len;
-	size_t colon;
-
-	while ((cr = memchr(cr, '\r', end - cr))) {
-		cr++;
-		if (end - cr >= 2 && cr[0] == '-' && cr[1] == '-')
-			return true;
-		if (header_name(cr, end - cr, &colon))
-			return true;
-	}
-	return false;
-}
-
 static void header_line(struct walk *w, const unsigned char *p, size_t n, bool at_bol)
 {
 	size_t len = n, name, colon, i;
 
+	while (len && (p[len - 1] == '\n' || p[len - 1] == '\r'))
+		len--;
+	/* a NUL ends the value for C readers; a bare CR ends the line for
+	 * Python's and others: where a header ends is then a guess */
+	if (memchr(p, 0, len))
+		ambiguous(w, "a NUL byte in a header line");
+	else if (memchr(p, '\r', len))
+		ambiguous(w, "a bare CR in a header line");
 	if (!at_bol) {                   /* more of a line longer than the window */
 		field_append(w, p, n);
 		return;
 	}
-	while (len && (p[len - 1] == '\n' || p[len - 1] == '\r'))
-		len--;
 	if (!len) {
 		headers_end(w);
 		return;
@@ -599,18 +672,15 @@ static void header_line(struct walk *w, const unsigned char *p, size_t n, bool a
 		field_append(w, p, len);
 		return;
 	}
-	if (memchr(p, '\r', len) && cr_starts_line(p, len))
-		ambiguous(w, "a bare CR in a header line%s", "");
 	name = header_name(p, len, &colon);
 	if (!name) {
 		/* an mbox "From " line before the headers */
 		if (qf_mime_reader_offset(&w->rd) == n && len >= 5 && !memcmp(p, "From ", 5))
 			return;
-		/* the body started without the empty line: a guess, and one
-		 * that readers who skip such a line would not share */
+		/* the body started without the empty line, or a line that
+		 * some readers skip and others take for the body: a guess */
 		w->m->mime.broken = true;
-		if (w->any_header)
-			ambiguous(w, "a header line that is not a header (no colon, or bytes a name cannot have)%s", "");
+		ambiguous(w, "a header line without a name");
 		headers_end(w);
 		body_line(w, p, n);
 		return;
@@ -620,12 +690,14 @@ static void header_line(struct walk *w, const unsigned char *p, size_t n, bool a
 	for (i = 0; i < F_COUNT; i++) {
 		if (strlen(field_names[i]) != name || strncasecmp((const char *)p, field_names[i], name))
 			continue;
-		if (w->field[i]) {       /* a second one: the first stands here, */
-			w->m->mime.broken = true;     /* the last in many readers */
-			ambiguous(w, "two %s headers in one part", field_names[i]);
+		if (w->ncopy[i] == QF_MIME_COPIES) {
+			ambiguous(w, "more than %d %s headers", QF_MIME_COPIES, field_names[i]);
+			break;
 		}
-		else
-			w->cur = (int)i;
+		if (w->ncopy[i])         /* a second one: compared when the headers end */
+			w->m->mime.broken = true;
+		w->ncopy[i]++;
+		w->cur = (int)i;
 		break;
 	}
 	field_append(w, p + colon + 1, n - colon - 1);
@@ -656,7 +728,7 @@ static void walk_run(struct walk *w)
 	int rc, lvl;
 
 	while (w->state != ST_STOP) {
-		if (w->rd.bol && w->nlev) {
+		if (w->rd.bol && (w->nlev || w->any_multipart)) {
 			if ((rc = rd(w, qf_mime_reader_dashes(&w->rd))) < 0)
 				return;
 			if (rc) {
@@ -665,8 +737,10 @@ static void walk_run(struct walk *w)
 				lvl = boundary_match(w, p, n, &closing);
 				if (lvl >= 0)
 					on_boundary(w, (size_t)lvl, closing);
-				else
+				else {
+					stray_dashes(w, p, n);
 					body_line(w, p, n);
+				}
 				continue;
 			}
 		}
@@ -682,6 +756,8 @@ static void walk_run(struct walk *w)
 				leaf_feed(w, p, n);
 		}
 	}
+	if (w->any_multipart && w->rd.cr_dash)
+		ambiguous(w, "a bare CR before a line of dashes");
 	if (w->state == ST_STOP)
 		return;
 	end_entity(w, false);
@@ -696,6 +772,7 @@ static void walk_run(struct walk *w)
 static void walk_release(struct walk *w)
 {
 	int i;
+	size_t k;
 
 	if (w->leaf_open)
 		leaf_close(w);
@@ -703,7 +780,8 @@ static void walk_release(struct walk *w)
 		pop(w);
 	free(w->lev);
 	for (i = 0; i < F_COUNT; i++)
-		free(w->field[i]);
+		for (k = 0; k < w->ncopy[i]; k++)
+			free(w->field[i][k]);
 }
 
 /* One message (the spooled one, or a decoded one inside it) from fd. */

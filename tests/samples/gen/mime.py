@@ -271,3 +271,20 @@ amb('mime-amb-no-colon.eml', '', 'Content-Type: application/octet-stream; name="
 amb('mime-amb-bare-cr.eml', '', 'Content-Type: application/octet-stream; name="t.exe"\rX-Other: 1\nContent-Transfer-Encoding: base64\n')
 amb('mime-amb-nul.eml', '', 'Content-Type: application/octet-stream; name="t.exe"\nContent-Transfer-Encoding: base\x0064\n')
 amb('mime-amb-long.eml', '', 'Content-Type: application/octet-stream; x="' + 'a' * 9000 + '"; name="t.exe"\nContent-Transfer-Encoding: base64\n')
+
+# ---- what mail readers could read two ways (issue 19), and blocks in text ----
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', 'diff'))
+import gen as diffgen  # the differential test's BinHex and yEnc encoders
+exe_att = attach('application/octet-stream', 'tool.bin', PE)
+w('mime-ambiguous-bare-cr.eml', multipart('bare cr', [text_part(), exe_att]).replace('\n', '\r'))
+w('mime-ambiguous-nul.eml', hdr('nul', 'Content-Type: multipart/mixed; x="a\0b"; boundary="n1"\n') +
+  '\n--n1\n%s\n%s--n1--\n' % exe_att)
+w('mime-ambiguous-long-header.eml', multipart('long cte', [text_part(),
+  ('Content-Type: application/octet-stream\nContent-Transfer-Encoding:' + ' ' * 9000 + 'base64\n', b64(PE))]))
+w('mime-exe-binhex.eml', hdr('binhex', 'Content-Type: text/plain\n') + '\nThe tool, in BinHex:\n\n' +
+  diffgen.binhex(b'tool.exe', PE).decode() + '\nbye\n')
+w('mime-exe-yenc.eml', hdr('yenc', 'Content-Type: text/plain\n') + '\nThe tool, in yEnc:\n\n' +
+  diffgen.yenc(b'tool.exe', PE).decode('latin-1') + '\nbye\n')
+w('mime-exe-uue.eml', multipart('uue', [text_part(),
+  ('Content-Type: application/octet-stream\nContent-Transfer-Encoding: uue\n',
+   diffgen.uu(b'tool.bin', PE).decode())]))
