@@ -24,7 +24,7 @@ NEED_PACKAGES ?= tests/lib/need-packages
 # inside; say instead what is missing.
 NEED_FLAGS = $(if $(strip $(PKG_CFLAGS)),,$(error pkg-config knows none of: $(PKGS) libclamav; run make deps (or make check, make demo) to install the Debian packages))
 WARN = -Wall -Wextra -Werror -Wno-unused-parameter
-CPPFLAGS += -D_GNU_SOURCE -DQF_VERSION='"$(VERSION)"' -DQF_BINDIR='"$(BINDIR)"' -Iqfilter -Ifilters -Irules
+CPPFLAGS += -D_GNU_SOURCE -DQF_VERSION='"$(VERSION)"' -DQF_BINDIR='"$(BINDIR)"' -Iqfilter -Ifilters -Irules -Isniff
 CFLAGS ?= -O2 -g
 CFLAGS += -std=gnu11 $(WARN) $(PKG_CFLAGS)
 
@@ -71,12 +71,12 @@ endif
 # Files that define main(); everything else in these folders is the library.
 MAINS = qfilter/qfilter.c qfilter/qfilter-inprocess.c qfilter/qfilter-test.c qfilter/qfilterd.c \
 	rules/qfilter-rules.c
-LIBSRC := $(filter-out $(MAINS),$(wildcard qfilter/*.c filters/*.c rules/*.c))
+LIBSRC := $(filter-out $(MAINS),$(wildcard qfilter/*.c filters/*.c rules/*.c sniff/*.c))
 LIBOBJ := $(LIBSRC:%.c=$(OBJ)/%.o)
 PROGS := $(patsubst %.c,$(BIN)/%,$(notdir $(wildcard $(MAINS))))
 UNITSRC := $(wildcard tests/unit/test_*.c)
 UNITS := $(patsubst tests/unit/%.c,$(BIN)/unit/%,$(UNITSRC))
-HDRS := $(wildcard qfilter/*.h filters/*.h rules/*.h)
+HDRS := $(wildcard qfilter/*.h filters/*.h rules/*.h sniff/*.h)
 
 all: $(PROGS) $(UNITS)
 

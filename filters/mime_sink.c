@@ -5,6 +5,7 @@
 #include <unistd.h>
 #include "io.h"
 #include "mime_sink.h"
+#include "sniff_class.h"
 
 /* Enough of the head to settle whether a copy is needed: the DOS header,
  * which holds e_lfanew. */
@@ -26,6 +27,8 @@ bool qf_mime_sink_wants_copy(const unsigned char *head, size_t len)
 	uint32_t lfanew;
 
 	if (len >= 4 && !memcmp(head, "PK\3\4", 4))
+		return true;
+	if (qf_class_wants_copy(head, len))   /* compound files, disk images */
 		return true;
 	if (len < DECIDE_AT || memcmp(head, "MZ", 2))
 		return false;
