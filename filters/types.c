@@ -251,7 +251,9 @@ static bool content_of(struct qf_msg *m, struct types_state *s, const struct qf_
 		add_class(c, qf_class_by_content(p->head, p->head_len, p->size, p->fd, &ole, ext));
 		if (c->type[0])
 			add_class(c, qf_class_by_type(c->type, false));
-	}
+	} else if (strcmp(p->content_type, "text/plain"))
+		/* HTML that is an HTML application: our own look, no libmagic */
+		add_class(c, qf_class_by_content(p->head, p->head_len, p->size, p->fd, NULL, ext));
 	add_class(c, qf_class_by_type(p->content_type, true));
 	add_class(c, qf_class_by_ext(ext));
 	return true;

@@ -117,9 +117,9 @@ struct qf_magic *qf_magic_open(char *err, size_t errlen)
 		free(mg);
 		return NULL;
 	}
-	/* Compressed content is the archive filters' business; the text
-	 * encoding is not asked for. */
-	mg->magic = magic_open(MAGIC_MIME_TYPE | MAGIC_NO_CHECK_COMPRESS | MAGIC_NO_CHECK_ENCODING);
+	/* Compressed content is the archive filters' business. The text
+	 * tests stay: they are what names batch files and scripts. */
+	mg->magic = magic_open(MAGIC_MIME_TYPE | MAGIC_NO_CHECK_COMPRESS);
 	if (!mg->magic) {
 		snprintf(err, errlen, "libmagic: magic_open failed");
 		unmap_all(mg);

@@ -257,17 +257,18 @@ static bool look_at_streams(struct ole *o, const unsigned char *hdr, unsigned ch
 {
 	uint32_t ndir, i, per = o->ssize / 128, entries = 0;
 	uint32_t *dir = chain(o, o->fat, o->nfat, u32(hdr + 0x30), o->nsect, &ndir);
-	unsigned char *buf = malloc(STREAM_HEAD);
-	bool ok = dir && buf;
+	unsigned char *buf = malloc(STREAM_HEAD), *dsec = malloc(o->ssize);
+	bool ok = dir && buf && dsec;
 
 	for (i = 0; ok && i < ndir && entries < QF_OLE_MAX_ENTRIES; i++) {
 		uint32_t j;
-		if (!read_sector(o, dir[i], sec)) {
+		/* sec is the streams' scratch; the entries stay in dsec */
+		if (!read_sector(o, dir[i], dsec)) {
 			ok = false;
 			break;
 		}
 		for (j = 0; j < per && entries < QF_OLE_MAX_ENTRIES; j++, entries++) {
-			const unsigned char *e = sec + 128 * j;
+			const unsigned char *e = dsec + 128 * j;
 			uint64_t size = u32(e + 0x78) | (o->ssize == 4096 ? (uint64_t)u32(e + 0x7c) << 32 : 0);
 			uint32_t start = u32(e + 0x74);
 			size_t n;
@@ -316,6 +317,7 @@ static bool look_at_streams(struct ole *o, const unsigned char *hdr, unsigned ch
 	}
 	free(dir);
 	free(buf);
+	free(dsec);
 	return ok;
 }
 
