@@ -103,7 +103,9 @@ static bool zip_entry(void *arg, const struct qf_zip_entry *e)
 		found(z->m, z->p, k, &ole, e->path, z->archive);
 		return true;
 	}
-	if (ole.damaged)
+	if (ole.nomem)
+		qf_msg_error(z->m, QF_EXIT_NOMEM, "exe: reading %.*s: out of memory", QF_NAME_LOGGED, e->path);
+	else if (ole.damaged)
 		unchecked(z->m, "unchecked", e->path);
 	return qf_msg_expired(z->m);
 }
@@ -149,6 +151,11 @@ static void ole_damaged(struct qf_msg *m, const struct qf_part *p, const struct 
 	bool first = r && !r->reason;
 	char reason[300];
 
+	if (ole->nomem) {
+		qf_msg_error(m, QF_EXIT_NOMEM, "exe: reading the compound file %.*s: out of memory",
+			     QF_NAME_LOGGED, name);
+		return;
+	}
 	if (ole->partial) {     /* no copy was kept: nothing to say but that */
 		unchecked(m, "unchecked", name);
 		return;

@@ -248,7 +248,9 @@ static bool content_of(struct qf_msg *m, struct types_state *s, const struct qf_
 		native = qf_sniff_native(p->head, p->head_len, p->size, p->fd, &ole);
 		if (native != QF_NATIVE_NONE)
 			add_class(c, qf_class_by_name(qf_native_class(native)));
-		add_class(c, qf_class_by_content(p->head, p->head_len, p->size, p->fd, &ole, ext));
+		/* a kind named by its first bytes is none of the content classes */
+		if (!qf_types_definite(c->kind))
+			add_class(c, qf_class_by_content(p->head, p->head_len, p->size, p->fd, &ole, ext));
 		if (c->type[0])
 			add_class(c, qf_class_by_type(c->type, false));
 	} else if (strcmp(p->content_type, "text/plain"))

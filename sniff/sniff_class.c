@@ -136,6 +136,14 @@ static bool html_application(const unsigned char *h, size_t len)
 {
 	const unsigned char *p = h, *end = h + len;
 
+	/* markup starts with a tag, after blanks or a byte-order mark */
+	if (len >= 3 && !memcmp(p, "\xef\xbb\xbf", 3))
+		p += 3;
+	while (p < end && (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n'))
+		p++;
+	if (p == end || *p != '<')
+		return false;
+
 	while ((p = memchr(p, '<', end - p)) && end - p >= 16) {
 		if (!strncasecmp((const char *)p + 1, "hta:application", 15))
 			return true;

@@ -44,6 +44,8 @@ static uint32_t u32(const unsigned char *p)
 
 static bool damaged(struct ole *o, const char *why)
 {
+	if (!strcmp(why, "out of memory"))
+		o->info->nomem = true;
 	if (!o->info->damaged) {
 		o->info->damaged = true;
 		snprintf(o->info->why, sizeof o->info->why, "%s", why);

@@ -19,6 +19,7 @@ struct qf_ole_info {
 	bool exe;            /* a stream that starts with an MZ/PE executable */
 	bool damaged;        /* the structure could not be followed to its end */
 	bool partial;        /* ... because only the head was there to read (no copy) */
+	bool nomem;          /* ... because memory ran out: no finding, an error */
 	char stream[48];     /* the executable stream's name, non-ASCII as '?' */
 	char why[80];        /* what was damaged */
 };

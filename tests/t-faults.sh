@@ -337,7 +337,7 @@ else
 	# address ranges, by the names its object files define.
 	own=""
 	if ! ldd "$QFI" | grep -q 'libglib-2.0'; then
-		objs=$(ls "$root"/obj/std/qfilter/*.o "$root"/obj/std/filters/*.o "$root"/obj/std/rules/*.o 2>/dev/null)
+		objs=$(ls "$root"/obj/std/qfilter/*.o "$root"/obj/std/filters/*.o "$root"/obj/std/rules/*.o "$root"/obj/std/sniff/*.o 2>/dev/null)
 		if [ -n "$objs" ]; then
 			# shellcheck disable=SC2086
 			nm --defined-only $objs 2>/dev/null | awk 'NF == 3 && $2 ~ /^[tT]$/ { print $3 }' | sort -u >"$T/own.names"
