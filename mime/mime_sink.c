@@ -9,6 +9,12 @@
 /* Enough of the head to settle whether a copy is needed: the DOS header,
  * which holds e_lfanew. */
 #define DECIDE_AT 64
+/* Zeros at the start that make a copy worth keeping: ISO 9660 puts its
+ * signature at 32 KB, a fixed VHD its footer at the end (sniff_class.c). */
+#define ZERO_HEAD DECIDE_AT
+/* A compound file ([MS-CFB]: MSI, Office 97): its streams are read from
+ * the copy (sniff_ole.c, which checks the same signature). */
+static const unsigned char ole_signature[8] = { 0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1 };
 
 void qf_mime_sink_init(struct qf_mime_sink *s, const char *dir)
 {
@@ -24,8 +30,15 @@ void qf_mime_sink_init(struct qf_mime_sink *s, const char *dir)
 bool qf_mime_sink_wants_copy(const unsigned char *head, size_t len)
 {
 	uint32_t lfanew;
+	size_t i;
 
 	if (len >= 4 && !memcmp(head, "PK\3\4", 4))
+		return true;
+	if (len >= sizeof ole_signature && !memcmp(head, ole_signature, sizeof ole_signature))
+		return true;
+	for (i = 0; i < ZERO_HEAD && i < len && !head[i]; i++)
+		;
+	if (i == ZERO_HEAD)   /* a disk image's signature lies far in */
 		return true;
 	if (len < DECIDE_AT || memcmp(head, "MZ", 2))
 		return false;

@@ -1,8 +1,9 @@
 /* mime_sink.h: where the decoded bytes of one part go. The sink keeps the
  * first QF_PART_HEAD bytes and the size; it keeps a whole copy in an
  * unlinked temp file only when a filter has to read past the head: a zip
- * archive (to look inside), or an MZ header whose e_lfanew points beyond
- * the head. Memory stays at the head, whatever the part's size. */
+ * archive (to look inside), an MZ header whose e_lfanew points beyond
+ * the head, a compound file (its streams), or content that starts with
+ * zeros (a disk image's far signature). Memory stays at the head, whatever the part's size. */
 #ifndef QF_MIME_SINK_H
 #define QF_MIME_SINK_H
 
