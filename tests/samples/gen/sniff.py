@@ -286,6 +286,10 @@ binaries = {
     'img': ('application/octet-stream', 'usb.dat', raw_img()),
     'pe-as-jpg': ('image/jpeg', 'photo.jpg', PE),
     'zip-plain': ('application/zip', 'files.zip', zip_of('readme.txt', 'hello\n' * 50)),
+    # within the 8 KB an archive entry is looked at: the damage is seen
+    'ole-damaged-zip': ('application/zip', 'docs.zip', zip_of('report.doc', DAMAGED)),
+    # an ELF program under a name the site bans
+    'elf-exe-zip': ('application/zip', 'tools.zip', zip_of('tool.exe', elf())),
 }
 for k, (ct, name, data) in binaries.items():
     w('sniff-%s.eml' % k, message('sniff ' + k, ct, name, data))
