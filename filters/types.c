@@ -1,39 +1,55 @@
 /* types.c: the types filter. For each decoded part:
  *   - ban-ext=: the file name's extension (trailing dots and spaces
- *     dropped, as Windows does); archive members come to this hook as
- *     parts (archive_walk.h), so their names are checked alike;
- *   - ban-types=: the declared type, and the content's type: the sniffed
- *     kind (types_sniff.c) or else libmagic's; a star after the slash
- *     ("image/" "*") bans a whole top-level type, and the executable type
- *     names ban each other;
+ *     dropped, as Windows does), of every name a reader might use;
+ *     archive members come to this hook as parts (archive_walk.h), so
+ *     their names are checked alike;
+ *   - ban-types=: the declared type, the content's real type and the
+ *     part's type classes (sniff_class.h: executable/pe, script/js,
+ *     disk-image/iso, ...); a star after the slash ("script/" "*") bans a
+ *     whole top-level type or family of classes, and the names of one
+ *     executable kind ban each other;
  * each hit is a finding of the policy's types= action (5.7.1).
  *   - content that contradicts the declared type or the extension (an
  *     executable named photo.jpg, a PDF declared text/plain) is logged:
- *     result "mismatch:NAME", a finding with action off. The exe filter
- *     is what refuses executables.
- * libmagic costs milliseconds per part and a 7 MB map per process, so it
- * is loaded only when ban-types= is set and a part is neither a known
- * kind nor plain text, and never run on text. */
-#include <pthread.h>
+ *     result "mismatch:NAME", a finding with action off.
+ * Content that is a program (a native executable, sniff_native.h) is the
+ * exe filter's alone, whatever its name and type: none of this applies
+ * to it unless exe=off (then its classes executable/... count too).
+ * The real type is libmagic's (sniff_magic.c), on the part's head. The
+ * own sniffer (types_sniff.c) is the fast pre-filter before it: text
+ * declared text/ is plain text and never goes to libmagic; a kind whose
+ * leading bytes libmagic reads the same way (PDF, images, executables,
+ * rar, 7z, gzip) is named without it; libmagic (about 1.5 M
+ * instructions a part) runs for zip and compound files, which hold
+ * Office documents and installers, when ban-types= is set, and for
+ * content the sniffer does not know. Its handle is opened by init, so a
+ * broken database makes the filter unavailable (a tempfail). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <magic.h>
-#include "exe_header.h"
 #include "exitcodes.h"
 #include "filter.h"
 #include "part_report.h"
+#include "sniff_class.h"
+#include "sniff_magic.h"
+#include "sniff_native.h"
 #include "types_sniff.h"
 
 #define TYPES_DSN "5.7.1"
 #define EXT_MAX 32
 
 struct types_state {
-	pthread_mutex_t lock;      /* a magic_t is not safe in two threads */
-	magic_t magic;
-	bool magic_tried;
-	char magic_error[200];
+	struct qf_magic *magic;
+};
+
+/* What a part's content is. */
+struct content {
+	bool plain;                    /* text declared text/, no known kind: no libmagic */
+	const struct qf_kind *kind;    /* the sniffed kind, else the one type stands for */
+	char type[256];                /* the real type: sniffed or libmagic's; "" unknown */
+	const struct qf_class *classes[QF_CLASSES_MAX];
+	size_t nclasses;
 };
 
 static bool types_wanted(const struct qf_msg *m)
@@ -49,8 +65,11 @@ static void *types_init(const struct qf_config *cfg, char *err, size_t errlen)
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
-	(void)cfg;
-	pthread_mutex_init(&s->lock, NULL);
+	s->magic = qf_magic_open(err, errlen);
+	if (!s->magic) {
+		free(s);
+		return NULL;
+	}
 	return s;
 }
 
@@ -58,37 +77,8 @@ static void types_fini(void *state)
 {
 	struct types_state *s = state;
 
-	if (s->magic)
-		magic_close(s->magic);
-	pthread_mutex_destroy(&s->lock);
+	qf_magic_close(s->magic);
 	free(s);
-}
-
-/* libmagic's type of the head into type; false when libmagic is broken. */
-static bool magic_type(struct types_state *s, const struct qf_part *p, char *type, size_t len)
-{
-	const char *t = NULL;
-	bool ok;
-
-	pthread_mutex_lock(&s->lock);
-	if (!s->magic_tried) {
-		s->magic_tried = true;
-		s->magic = magic_open(MAGIC_MIME_TYPE | MAGIC_NO_CHECK_COMPRESS | MAGIC_NO_CHECK_ENCODING);
-		if (!s->magic || magic_load(s->magic, NULL) < 0) {
-			snprintf(s->magic_error, sizeof s->magic_error, "libmagic: %s",
-				 s->magic ? magic_error(s->magic) : "magic_open failed");
-			if (s->magic)
-				magic_close(s->magic);
-			s->magic = NULL;
-		}
-	}
-	if (s->magic)
-		t = magic_buffer(s->magic, p->head, p->head_len);
-	ok = t != NULL;
-	snprintf(type, len, "%s", t ? t : s->magic_error[0] ? s->magic_error :
-		 s->magic ? magic_error(s->magic) : "?");
-	pthread_mutex_unlock(&s->lock);
-	return ok;
 }
 
 /* The last extension of name, lowercase, into ext; NULL when there is
@@ -137,10 +127,7 @@ static bool type_banned(char *const *list, const char *type)
 	bool exe = list && *list && qf_types_is_exe_type(type);
 
 	for (; list && *list; list++) {
-		size_t n = strlen(*list);
-		if (!strcasecmp(*list, type))
-			return true;
-		if (n >= 2 && !strcmp(*list + n - 2, "/*") && !strncasecmp(*list, type, n - 1))
+		if (qf_type_banned_by(type, *list))
 			return true;
 		if (exe && qf_types_is_exe_type(*list))
 			return true;
@@ -148,28 +135,40 @@ static bool type_banned(char *const *list, const char *type)
 	return false;
 }
 
+/* The first class of the part that an entry of list names, or NULL. */
+static const struct qf_class *class_banned(char *const *list, const struct content *c)
+{
+	size_t i;
+
+	for (; list && *list; list++)
+		for (i = 0; i < c->nclasses; i++)
+			if (qf_class_banned_by(c->classes[i], *list))
+				return c->classes[i];
+	return NULL;
+}
+
 static void banned(struct qf_msg *m, const char *word, const char *what,
 		   const char *name, const struct qf_part *p, const char *text_fmt)
 {
 	struct qf_result *r = qf_part_report_result(m);
 	bool first = r && (!r->reason || r->action == QF_ACT_OFF);
-	char reason[QF_PART_NAME_BUF + 160];
+	char reason[400];
 
-	snprintf(reason, sizeof reason, "banned %s %.100s: %s (part %u)",
-		 word, what, name, p->index);
+	snprintf(reason, sizeof reason, "banned %s %.100s: %.*s (part %u)",
+		 word, what, 2 * QF_NAME_LOGGED + 8, name, p->index);
 	qf_msg_finding(m, m->policy.types, TYPES_DSN, reason, text_fmt, what);
 	if (first)
 		qf_msg_result(m, "banned:%.100s", what);
 }
 
-/* Content that is a program is the exe filter's, under the policy's exe=
- * action, however it is named: a rule's exe=tempfail or exe=quarantine
- * must not be overridden by the same file's banned name (types=reject).
- * With exe=off the site lets programs through, and names still count. */
-static bool exe_judges(const struct qf_msg *m, const unsigned char *head, size_t len,
-		       uint64_t size, int fd)
+/* Content that is a program (a native executable, sniff_native.h) is the
+ * exe filter's, under the policy's exe= action, however it is named or
+ * declared: a rule's exe=tempfail or exe=quarantine must not be
+ * overridden by the same file's banned name or type (types=reject). With
+ * exe=off the site lets programs through, and names and types still count. */
+static bool exe_judges(const struct qf_msg *m, enum qf_native native)
 {
-	return m->policy.exe != QF_ACT_OFF && qf_exe_header_kind(head, len, size, fd) != QF_EXE_NONE;
+	return m->policy.exe != QF_ACT_OFF && native != QF_NATIVE_NONE;
 }
 
 static bool check_ext(struct qf_msg *m, const struct qf_part *p)
@@ -192,11 +191,66 @@ static bool check_ext(struct qf_msg *m, const struct qf_part *p)
 	return true;
 }
 
-static bool check_types(struct qf_msg *m, struct types_state *s, const struct qf_part *p,
-			const struct qf_kind *kind)
+static void add_class(struct content *c, const struct qf_class *k)
 {
-	char type[256], buf[QF_PART_NAME_BUF];
+	size_t i;
+
+	if (!k || c->nclasses == QF_CLASSES_MAX)
+		return;
+	for (i = 0; i < c->nclasses; i++)
+		if (c->classes[i] == k)
+			return;
+	c->classes[c->nclasses++] = k;
+}
+
+/* The part's real type and classes into c; false (after a tempfail
+ * finding) when libmagic fails on it. */
+static bool content_of(struct qf_msg *m, struct types_state *s, const struct qf_part *p,
+		       const char *ext, enum qf_native native, const struct qf_ole_info *ole,
+		       struct content *c)
+{
+	memset(c, 0, sizeof *c);
+	c->kind = qf_types_sniff(p->head, p->head_len, p->size, p->fd);
+	c->plain = !c->kind && !strncmp(p->content_type, "text/", 5) &&
+		   qf_types_text_like(p->head, p->head_len);
+	if (!c->plain && p->head_len) {
+		if (qf_types_definite(c->kind))
+			snprintf(c->type, sizeof c->type, "%s", c->kind->type);
+		else if ((m->policy.ban_types || !c->kind) &&
+			 !qf_magic_type(s->magic, p->head, p->head_len, c->type, sizeof c->type)) {
+			char reason[300];
+			snprintf(reason, sizeof reason, "libmagic on part %u: %.200s", p->index, c->type);
+			qf_msg_finding(m, QF_ACT_TEMPFAIL, "4.3.0", reason,
+				       "type check unavailable, try again later");
+			return false;
+		}
+		if (!c->kind && c->type[0])
+			c->kind = qf_types_by_declared(c->type);
+	}
+	if (!m->policy.ban_types)
+		return true;
+	/* by content, then by what libmagic says, then by declared type and name */
+	if (!c->plain) {
+		if (native != QF_NATIVE_NONE)
+			add_class(c, qf_class_by_name(qf_native_class(native)));
+		/* a kind named by its first bytes is none of the content classes */
+		if (!qf_types_definite(c->kind))
+			add_class(c, qf_class_by_content(p->head, p->head_len, p->size, p->fd, ole, ext));
+		if (c->type[0])
+			add_class(c, qf_class_by_type(c->type, false));
+	} else if (strcmp(p->content_type, "text/plain"))
+		/* HTML that is an HTML application: our own look, no libmagic */
+		add_class(c, qf_class_by_content(p->head, p->head_len, p->size, p->fd, NULL, ext));
+	add_class(c, qf_class_by_type(p->content_type, true));
+	add_class(c, qf_class_by_ext(ext));
+	return true;
+}
+
+static bool check_types(struct qf_msg *m, const struct qf_part *p, const struct content *c)
+{
+	char buf[32];
 	const char *name = qf_part_report_name(p, buf, sizeof buf);
+	const struct qf_class *k;
 
 	if (!m->policy.ban_types)
 		return false;
@@ -204,35 +258,29 @@ static bool check_types(struct qf_msg *m, struct types_state *s, const struct qf
 		banned(m, "type", p->content_type, name, p, "we don't accept attachments of type %s");
 		return true;
 	}
-	if (kind)
-		snprintf(type, sizeof type, "%s", kind->type);
-	else if (!strncmp(p->content_type, "text/", 5) && qf_types_text_like(p->head, p->head_len))
-		return false;
-	else if (!p->head_len)
-		return false;
-	else if (!magic_type(s, p, type, sizeof type)) {
-		qf_msg_finding(m, QF_ACT_TEMPFAIL, "4.3.0", type,
-			       "type check unavailable, try again later");
+	if (c->type[0] && type_banned(m->policy.ban_types, c->type)) {
+		banned(m, "type", c->type, name, p, "we don't accept attachments of type %s");
 		return true;
 	}
-	if (type_banned(m->policy.ban_types, type)) {
-		banned(m, "type", type, name, p, "we don't accept attachments of type %s");
+	if ((k = class_banned(m->policy.ban_types, c))) {
+		banned(m, "type", k->name, name, p, "we don't accept attachments of type %s");
 		return true;
 	}
 	return false;
 }
 
 /* Declared type or name says one kind, the content another. */
-static void check_mismatch(struct qf_msg *m, const struct qf_part *p,
-			   const struct qf_kind *kind, const char *ext)
+static void check_mismatch(struct qf_msg *m, const struct qf_part *p, const struct content *c,
+			   const char *ext)
 {
 	struct qf_result *r = qf_part_report_result(m);
+	const struct qf_kind *kind = c->kind;
 	const char *t = p->content_type;
 	bool by_type, by_ext;
-	char reason[QF_PART_NAME_BUF + 200], buf[QF_PART_NAME_BUF];
+	char reason[300], buf[32];
 	const char *name = qf_part_report_name(p, buf, sizeof buf);
 
-	if (!kind && (strncmp(t, "text/", 5) || qf_types_text_like(p->head, p->head_len)))
+	if (!kind && (strncmp(t, "text/", 5) || c->plain || !p->head_len))
 		return;
 	if (!kind)          /* binary content declared as text */
 		by_type = true;
@@ -243,8 +291,8 @@ static void check_mismatch(struct qf_msg *m, const struct qf_part *p,
 	by_ext = kind && ext && qf_types_by_ext(ext) && !qf_types_ext_fits(kind, ext);
 	if (!by_type && !by_ext)
 		return;
-	snprintf(reason, sizeof reason, "%s (part %u) declared %.60s is %.60s",
-		 name, p->index, t, kind ? kind->type : "binary");
+	snprintf(reason, sizeof reason, "%.*s (part %u) declared %.60s is %.60s",
+		 QF_NAME_LOGGED, name, p->index, t, c->type[0] ? c->type : kind ? kind->type : "binary");
 	qf_msg_finding(m, QF_ACT_OFF, NULL, reason, "content does not match its type");
 	if (r && !r->result)
 		qf_msg_result(m, "mismatch:%.*s", QF_NAME_LOGGED, name);
@@ -252,15 +300,18 @@ static void check_mismatch(struct qf_msg *m, const struct qf_part *p,
 
 static void types_part(struct qf_msg *m, void *state, const struct qf_part *p)
 {
-	const struct qf_kind *kind = qf_types_sniff(p->head, p->head_len, p->size, p->fd);
 	char extbuf[EXT_MAX];
 	const char *ext = extension(p->filename, extbuf);
+	struct qf_ole_info ole;
+	enum qf_native native = qf_sniff_native(p->head, p->head_len, p->size, p->fd, &ole);
+	struct content c;
 
-	if (exe_judges(m, p->head, p->head_len, p->size, p->fd))
+	if (exe_judges(m, native))
 		return;   /* the exe filter's: see exe_judges */
-	if (check_ext(m, p) || check_types(m, state, p, kind))
+	if (check_ext(m, p) || !content_of(m, state, p, ext, native, &ole, &c) ||
+	    check_types(m, p, &c))
 		return;
-	check_mismatch(m, p, kind, ext);
+	check_mismatch(m, p, &c, ext);
 }
 
 const struct qf_filter qf_filter_types = {

@@ -1,8 +1,11 @@
 /* mime_sink.h: where the decoded bytes of one part go. The sink keeps the
  * first QF_PART_HEAD bytes and the size; it keeps a whole copy in an
- * unlinked temp file only when more than the head has to be read: a
+ * unlinked temp file only when a filter has to read past the head: a
  * container the archive walk opens (archive_sniff.h), which includes any
- * MZ executable (a self-extractor, or an e_lfanew beyond the head). Memory stays at the head, whatever the part's size. */
+ * MZ executable (a self-extractor, or an e_lfanew beyond the head) and
+ * content that starts with zeros (an ISO, a disk image), or a compound
+ * file (its streams: sniff_ole.h). Memory stays at the head, whatever the
+ * part's size. */
 #ifndef QF_MIME_SINK_H
 #define QF_MIME_SINK_H
 

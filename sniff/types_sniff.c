@@ -102,6 +102,11 @@ const struct qf_kind *qf_types_sniff(const unsigned char *head, size_t len,
 	return NULL;
 }
 
+bool qf_types_definite(const struct qf_kind *k)
+{
+	return k && k != &kinds[ZIP] && k != &kinds[OLE];
+}
+
 static bool in_list(const char *const *list, const char *s)
 {
 	for (; *list; list++) {

@@ -19,6 +19,10 @@ struct qf_kind {
  * qf_exe_header_kind), or NULL. */
 const struct qf_kind *qf_types_sniff(const unsigned char *head, size_t len,
 				     uint64_t size, int fd);
+/* Whether libmagic would name the kind by the same leading bytes, so
+ * that its answer is known without asking it: every kind but zip and
+ * compound files, which hold Office documents, jars, MSI packages. */
+bool qf_types_definite(const struct qf_kind *k);
 /* The kind an extension (lowercase, no dot) or a declared type names. */
 const struct qf_kind *qf_types_by_ext(const char *ext);
 const struct qf_kind *qf_types_by_declared(const char *type);

@@ -1,6 +1,7 @@
 /* test_types_sniff.c: what counts as text (qf_types_text_like), byte by
  * byte: every byte value at every place of a block, and only the first
- * 1,024 bytes looked at. */
+ * 1,024 bytes looked at; which kinds the pre-filter names without
+ * libmagic (qf_types_definite). */
 #include <stdbool.h>
 #include "types_sniff.h"
 #include "unit.h"
@@ -33,5 +34,13 @@ int main(void)
 	buf[1024] = 0;
 	CHECK(qf_types_text_like(buf, sizeof buf), "a NUL at byte 1,024 is past what is looked at");
 	CHECK(qf_types_text_like(buf, 0), "nothing is text");
+	/* the pre-filter answers for PDF, not for zip or compound files */
+	CHECK(qf_types_definite(qf_types_sniff((const unsigned char *)"%PDF-1.4\n", 9, 9, -1)),
+	      "a PDF is named without libmagic");
+	CHECK(!qf_types_definite(qf_types_sniff((const unsigned char *)"PK\3\4xxxx", 8, 8, -1)),
+	      "a zip (maybe an Office document) goes to libmagic");
+	CHECK(!qf_types_definite(qf_types_sniff((const unsigned char *)"\320\317\021\340\241\261\032\341", 8, 8, -1)),
+	      "a compound file (maybe an MSI) goes to libmagic");
+	CHECK(!qf_types_definite(NULL), "unknown content goes to libmagic");
 	return unit_done();
 }

@@ -1,0 +1,255 @@
+/* test_sniff.c: the type classes of sniff/: native executables (ELF,
+ * Mach-O thin and universal against Java classes, compound files with a
+ * program stream in a FAT chain and in the mini stream), shortcuts, disk
+ * images, encoded scripts and HTAs, the class names ban-types= uses, and
+ * the compound file reader on 20,000 damaged files (bounded, no crash:
+ * run under ASan by make check-asan). */
+#include <stdint.h>
+#include <stdlib.h>
+#include "mime_sink.h"
+#include "sniff_class.h"
+#include "sniff_native.h"
+#include "sniff_ole.h"
+#include "unit.h"
+
+#define END 0xfffffffeu
+
+static void put32(unsigned char *p, uint32_t v)
+{
+	p[0] = v;
+	p[1] = v >> 8;
+	p[2] = v >> 16;
+	p[3] = v >> 24;
+}
+
+static void put16(unsigned char *p, unsigned v)
+{
+	p[0] = v;
+	p[1] = v >> 8;
+}
+
+static void pe(unsigned char *b)
+{
+	memset(b, 0, 512);
+	b[0] = 'M';
+	b[1] = 'Z';
+	put32(b + 0x3c, 0x80);
+	memcpy(b + 0x80, "PE\0\0\x4c\x01", 6);
+}
+
+static void dir_entry(unsigned char *e, const char *name, int type, uint32_t child,
+		      uint32_t right, uint32_t start, uint32_t size)
+{
+	size_t i, n = strlen(name);
+
+	memset(e, 0, 128);
+	for (i = 0; i < n; i++)
+		e[2 * i] = (unsigned char)name[i];
+	put16(e + 0x40, 2 * (n + 1));
+	e[0x42] = type;
+	put32(e + 0x44, 0xffffffff);
+	put32(e + 0x48, right);
+	put32(e + 0x4c, child);
+	put32(e + 0x74, start);
+	put32(e + 0x78, size);
+}
+
+/* A compound file of 13 sectors after the header: 0 the FAT, 1 the
+ * directory, 2..9 a 4 KB stream, 10 the mini FAT, 11 the mini stream
+ * (one 128-byte stream), 12 spare. big_pe/mini_pe: which holds a PE. */
+static size_t ole(unsigned char *f, bool msi, bool big_pe, bool mini_pe)
+{
+	unsigned char *fat = f + 512, *dir = f + 1024;
+	uint32_t i;
+
+	memset(f, 0, 14 * 512);
+	memcpy(f, "\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", 8);
+	put16(f + 0x18, 0x3e);
+	put16(f + 0x1a, 3);
+	put16(f + 0x1c, 0xfffe);
+	put16(f + 0x1e, 9);
+	put16(f + 0x20, 6);
+	put32(f + 0x2c, 1);          /* FAT sectors */
+	put32(f + 0x30, 1);          /* directory */
+	put32(f + 0x38, 4096);
+	put32(f + 0x3c, 10);         /* mini FAT */
+	put32(f + 0x40, 1);
+	put32(f + 0x44, END);
+	memset(f + 0x4c, 0xff, 109 * 4);
+	put32(f + 0x4c, 0);
+	memset(fat, 0xff, 512);
+	put32(fat, 0xfffffffd);
+	put32(fat + 4, END);
+	for (i = 2; i < 9; i++)
+		put32(fat + 4 * i, i + 1);
+	put32(fat + 4 * 9, END);
+	put32(fat + 4 * 10, END);
+	put32(fat + 4 * 11, END);
+	dir_entry(dir, "Root Entry", 5, 1, 0xffffffff, 11, 128);
+	if (msi)
+		memcpy(dir + 0x50, "\x84\x10\x0c\x00\x00\x00\x00\x00\xc0\x00\x00\x00\x00\x00\x00\x46", 16);
+	dir_entry(dir + 128, "Big", 2, 0xffffffff, 2, 2, 4096);
+	dir_entry(dir + 256, "Small", 2, 0xffffffff, 0xffffffff, 0, 128);
+	memset(f + 1536, 'x', 8 * 512);
+	if (big_pe)
+		pe(f + 1536);
+	put32(f + 11 * 512, 1);                     /* the mini FAT, sector 10 */
+	put32(f + 11 * 512 + 4, END);
+	memset(f + 11 * 512 + 8, 0xff, 504);
+	memset(f + 12 * 512, 'y', 512);             /* the mini stream, sector 11 */
+	if (mini_pe) {
+		unsigned char p[512];
+		pe(p);
+		memcpy(f + 12 * 512, p, 128);
+		put32(f + 12 * 512 + 0x3c, 0x40);       /* PE header within the 128 bytes */
+		memcpy(f + 12 * 512 + 0x40, "PE\0\0", 4);
+	}
+	return 14 * 512;
+}
+
+static void natives(void)
+{
+	unsigned char b[64] = "\177ELF\2\1\1";
+	bool fat;
+
+	CHECK_INT(qf_sniff_native(b, sizeof b, sizeof b, -1, NULL), QF_NATIVE_ELF, "an ELF header");
+	b[6] = 0;
+	CHECK_INT(qf_sniff_native(b, sizeof b, sizeof b, -1, NULL), QF_NATIVE_NONE, "ELF version 0 is none");
+	memcpy(b, "\xcf\xfa\xed\xfe\x07\x00\x00\x01", 8);
+	CHECK(qf_sniff_macho(b, sizeof b, &fat) && !fat, "a thin 64-bit Mach-O, x86_64");
+	memcpy(b, "\xfe\xed\xfa\xce\x00\x00\x00\x12", 8);
+	CHECK(qf_sniff_macho(b, sizeof b, &fat) && !fat, "a thin 32-bit big-endian Mach-O, PowerPC");
+	memcpy(b, "\xcf\xfa\xed\xfe\x99\x00\x00\x00", 8);
+	CHECK(!qf_sniff_macho(b, sizeof b, &fat), "Mach-O magic with an unknown CPU is none");
+	memcpy(b, "\xca\xfe\xba\xbe\x00\x00\x00\x02\x01\x00\x00\x07", 12);
+	CHECK_INT(qf_sniff_native(b, sizeof b, sizeof b, -1, NULL), QF_NATIVE_MACHO_FAT,
+		  "a universal binary with two architectures");
+	memcpy(b, "\xca\xfe\xba\xbe\x00\x00\x00\x34\x0a\x00\x1d\x07", 12);
+	CHECK_INT(qf_sniff_native(b, sizeof b, sizeof b, -1, NULL), QF_NATIVE_NONE,
+		  "a Java class (CAFEBABE, major version 52) is none");
+	CHECK_STR(qf_native_class(QF_NATIVE_MACHO_FAT), "executable/macho", "universal is executable/macho");
+	CHECK_STR(qf_native_word(QF_NATIVE_OLE, true), "msi", "an MSI with a program logs msi:");
+}
+
+static void compound(void)
+{
+	static unsigned char f[14 * 512];
+	struct qf_ole_info o;
+	size_t n;
+	enum qf_native k;
+
+	n = ole(f, true, true, false);
+	k = qf_sniff_native(f, n, n, -1, &o);
+	CHECK_INT(k, QF_NATIVE_OLE, "an MSI whose 4 KB stream is a PE");
+	CHECK(o.msi && !o.damaged, "... its CLSID says MSI, nothing damaged");
+	CHECK_STR(o.stream, "Big", "... the stream is named");
+	n = ole(f, false, false, true);
+	k = qf_sniff_native(f, n, n, -1, &o);
+	CHECK_INT(k, QF_NATIVE_OLE, "a compound file whose mini-stream stream is a PE");
+	CHECK(!o.msi, "... no MSI CLSID");
+	CHECK_STR(o.stream, "Small", "... the small stream is named");
+	n = ole(f, true, false, false);
+	CHECK_INT(qf_sniff_native(f, n, n, -1, &o), QF_NATIVE_NONE, "an MSI without a program stream");
+	CHECK(o.ole && o.msi && !o.damaged, "... is read whole and is an MSI");
+	CHECK(qf_mime_sink_wants_copy(f, 64), "... and a compound file's head asks the MIME sink for a copy");
+	CHECK_STR(qf_class_by_content(f, n, n, -1, &o, NULL)->name, "installer/msi", "... class installer/msi");
+	CHECK_INT(qf_sniff_native(f, 4096, n, -1, &o), QF_NATIVE_NONE, "only the head, no copy");
+	CHECK(o.damaged && o.partial, "... is partial, not a finding");
+	ole(f, false, false, false);
+	put32(f + 512 + 4, 1);       /* the directory's chain points at itself */
+	CHECK_INT(qf_sniff_native(f, n, n, -1, &o), QF_NATIVE_NONE, "a looping directory chain");
+	CHECK(o.damaged && !o.partial, "... is damage");
+}
+
+/* Every structure field overwritten at random: no crash, no hang. */
+static void damaged_files(void)
+{
+	static unsigned char good[14 * 512], f[14 * 512];
+	struct qf_ole_info o;
+	unsigned i, j, found = 0, damage = 0;
+	size_t n = ole(good, true, true, true);
+
+	srand(19);
+	for (i = 0; i < 20000; i++) {
+		memcpy(f, good, n);
+		for (j = 0; j < 1 + (unsigned)rand() % 4; j++) {
+			/* the header, the FAT, the directory, the mini FAT */
+			static const unsigned spans[][2] = { { 0x18, 0x1cc }, { 512, 1024 }, { 1024, 1536 },
+							     { 11 * 512, 12 * 512 } };
+			const unsigned *s = spans[rand() % 4];
+			unsigned at = s[0] + (unsigned)rand() % (s[1] - s[0]);
+			f[at] = rand() % 3 ? (unsigned char)rand() : 0xff;
+		}
+		found += qf_sniff_native(f, n, n, -1, &o) == QF_NATIVE_OLE;
+		damage += o.damaged;
+	}
+	CHECK(found > 0 && damage > 0, "20,000 damaged compound files read, bounded (%u still a program, %u damaged)",
+	      found, damage);
+}
+
+static void classes(void)
+{
+	static unsigned char b[0x9000];
+	const struct qf_class *c;
+
+	memset(b, 0, sizeof b);
+	memcpy(b, "\x4c\0\0\0\x01\x14\x02\0\0\0\0\0\xc0\0\0\0\0\0\0\x46", 20);
+	c = qf_class_by_content(b, 100, 100, -1, NULL, NULL);
+	CHECK(c && !strcmp(c->name, "shortcut/lnk"), "a shortcut by its header and LinkCLSID");
+	b[5] = 0x15;
+	CHECK(!qf_class_by_content(b, 100, 100, -1, NULL, NULL), "another CLSID is no shortcut");
+	memset(b, 0, sizeof b);
+	memcpy(b + 0x8001, "CD001", 5);
+	c = qf_class_by_content(b, sizeof b, sizeof b, -1, NULL, NULL);
+	CHECK(c && !strcmp(c->name, "disk-image/iso"), "ISO 9660: CD001 at 0x8001");
+	CHECK(!qf_class_by_content(b, 8192, sizeof b, -1, NULL, NULL), "... unseen in an 8 KB head without a copy");
+	CHECK(qf_mime_sink_wants_copy(b, 64), "... so zeros at the start ask the MIME sink for a copy");
+	memset(b, 0, sizeof b);
+	memcpy(b + sizeof b - 512, "conectix", 8);
+	c = qf_class_by_content(b, sizeof b, sizeof b, -1, NULL, NULL);
+	CHECK(c && !strcmp(c->name, "disk-image/vhd"), "a fixed VHD by its footer");
+	memcpy(b, "vhdxfile", 8);
+	c = qf_class_by_content(b, 64, sizeof b, -1, NULL, NULL);
+	CHECK(c && !strcmp(c->name, "disk-image/vhdx"), "VHDX by its signature");
+	memset(b, 0, 512);
+	b[446] = 0x80;
+	b[450] = 0x0c;
+	b[510] = 0x55;
+	b[511] = 0xaa;
+	c = qf_class_by_content(b, 512, 512, -1, NULL, NULL);
+	CHECK(c && !strcmp(c->name, "disk-image/raw"), "a master boot record: a raw disk image");
+	b[462] = 0x33;
+	CHECK(!qf_class_by_content(b, 512, 512, -1, NULL, NULL), "a bad partition status byte: no MBR");
+	c = qf_class_by_content((const unsigned char *)"#@~^GQAAAA==\\ko$", 16, 16, -1, NULL, "jse");
+	CHECK(c && !strcmp(c->name, "script/jse"), "an encoded script named .jse");
+	c = qf_class_by_content((const unsigned char *)"#@~^GQAAAA==\\ko$", 16, 16, -1, NULL, NULL);
+	CHECK(c && !strcmp(c->name, "script/vbe"), "... otherwise .vbe");
+	c = qf_class_by_content((const unsigned char *)"<html><HEAD><Hta:Application id=x>", 35, 35, -1, NULL, NULL);
+	CHECK(c && !strcmp(c->name, "script/hta"), "<hta:application> in any case");
+	CHECK(!qf_class_by_content((const unsigned char *)"<html><p>hta:application</p>", 28, 28, -1, NULL, NULL),
+	      "the words outside a tag are not an HTA");
+	CHECK(!strcmp(qf_class_by_ext("cmd")->name, "script/bat"), ".cmd is script/bat");
+	CHECK(!qf_class_by_ext("exe"), "no class by the name .exe: natives go by content");
+	CHECK(!qf_class_by_type("application/x-dosexec", true), "a declared executable type gives no native class");
+	CHECK(!strcmp(qf_class_by_type("application/x-dosexec", false)->name, "executable/pe"),
+	      "libmagic's x-dosexec is executable/pe");
+	CHECK(!strcmp(qf_class_by_type("text/x-msdos-batch", false)->name, "script/bat"),
+	      "libmagic's batch type is script/bat");
+	c = qf_class_by_name("executable/elf");
+	CHECK(qf_class_banned_by(c, "executable/*"), "executable/* bans ELF");
+	CHECK(qf_class_banned_by(c, "application/x-sharedlib"), "... and so does an ELF type name");
+	CHECK(!qf_class_banned_by(c, "script/*"), "script/* does not");
+	CHECK(!qf_class_banned_by(qf_class_by_name("script/js"), "script/jse"), "script/jse is not script/js");
+	CHECK(!qf_type_banned_by("application/zip", "application/zip*"), "no star without the slash");
+	memset(b, 1, 64);
+	CHECK(!qf_mime_sink_wants_copy(b, 64), "other content asks for no copy");
+}
+
+int main(void)
+{
+	natives();
+	compound();
+	damaged_files();
+	classes();
+	return unit_done();
+}
