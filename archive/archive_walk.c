@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <archive.h>
@@ -504,6 +505,11 @@ int qf_archive_walk(struct qf_msg *m, const struct qf_part *p, struct qf_archive
 	int rc;
 
 	if (p->fd < 0 || kind == QF_ARCHIVE_NO)
+		return 0;
+	/* BinHex or uuencode at the start of a text part: the MIME walk
+	 * decoded it as readers do, and its blocks came as parts of their own */
+	if (kind == QF_ARCHIVE_CLOSED && p->content_type && !strncasecmp(p->content_type, "text/", 5) &&
+	    qf_archive_closed_in_text(p->head, p->head_len))
 		return 0;
 	if (!(w = malloc(sizeof *w))) {
 		qf_msg_error(m, QF_EXIT_NOMEM, "archive walk: out of memory");

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "archive_sniff.h"
+#include "sniff_mail.h"
 #include "sniff_ole.h"
 #include "io.h"
 #include "mime_sink.h"
@@ -28,8 +29,10 @@ bool qf_mime_sink_wants_copy(const unsigned char *head, size_t len)
 	/* containers to look into (MZ included: a self-extractor, or an
 	 * e_lfanew beyond the head; content that starts with zeros: an ISO's
 	 * or a disk image's signature lies far in), and compound files,
-	 * whose streams are read from the copy (sniff_ole.c) */
-	return qf_archive_sniff(head, len) != QF_ARCHIVE_NO || qf_sniff_ole_signature(head, len);
+	 * whose streams are read from the copy (sniff_ole.c), and mail
+	 * messages, walked as messages (sniff_mail.c) */
+	return qf_archive_sniff(head, len) != QF_ARCHIVE_NO || qf_sniff_ole_signature(head, len) ||
+	       qf_sniff_mail(head, len);
 }
 
 static int copy_out(struct qf_mime_sink *s, const unsigned char *p, size_t n)

@@ -37,6 +37,7 @@
 #include "mime_reader.h"
 #include "mime_sink.h"
 #include "mime_uu.h"
+#include "sniff_mail.h"
 
 #define FIELD_MAX 8192            /* bytes kept of one Content-* value */
 
@@ -373,6 +374,14 @@ static void leaf_finish(struct walk *w, bool at_boundary)
 		}
 		l->part.decode_error = l->dec.error;
 		emit(w, &l->part, &l->sink);
+		/* a mail message sent as some other type (an .eml or mbox
+		 * file): a recipient's mail program opens it as a message,
+		 * so it is walked as one, one level down (not message/partial:
+		 * a fragment is message-partial='s) */
+		if (w->state != ST_STOP && !l->text && l->sink.fd >= 0 &&
+		    strncasecmp(l->part.content_type, "message/", 8) &&
+		    qf_sniff_mail(l->sink.head, l->sink.head_len))
+			walk_copy(w);
 	}
 	leaf_close(w);
 	if (w->state != ST_STOP)

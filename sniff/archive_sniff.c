@@ -40,17 +40,40 @@ static bool at(const unsigned char *h, size_t len, const struct sig *s)
 static const struct closed {
 	struct sig sig;
 	const char *what;
+	bool in_text;   /* the MIME walk decodes it inside a text part */
 } closed[] = {
-	{ SIG(0, "xar!"), "a xar archive" },
-	{ SIG(0, "ITSF\3\0\0\0"), "a compiled HTML help file (CHM)" },
-	{ SIG(0, "SZDD\210\360\047\063"), "an MS-DOS COMPRESS (SZDD) file" },
-	{ SIG(0, "KWAJ\210\360\047\321"), "an MS-DOS COMPRESS (KWAJ) file" },
-	{ SIG(7, "**ACE**"), "an ACE archive" },
-	{ SIG(20, "\334\247\304\375"), "a zoo archive" },
-	{ SIG(0, "SIT!"), "a StuffIt archive" },
-	{ SIG(0, "StuffIt "), "a StuffIt archive" },
-	{ SIG(0, "(This file must be converted with BinHex"), "a BinHex file" },
+	{ SIG(0, "xar!"), "a xar archive", false },
+	{ SIG(0, "ITSF\3\0\0\0"), "a compiled HTML help file (CHM)", false },
+	{ SIG(0, "SZDD\210\360\047\063"), "an MS-DOS COMPRESS (SZDD) file", false },
+	{ SIG(0, "KWAJ\210\360\047\321"), "an MS-DOS COMPRESS (KWAJ) file", false },
+	{ SIG(7, "**ACE**"), "an ACE archive", false },
+	{ SIG(20, "\334\247\304\375"), "a zoo archive", false },
+	{ SIG(0, "SIT!"), "a StuffIt archive", false },
+	{ SIG(0, "StuffIt "), "a StuffIt archive", false },
+	{ SIG(0, "(This file must be converted with BinHex"), "a BinHex file", true },
 };
+
+/* "begin 644 name": a uuencoded file */
+static bool uu_begin(const unsigned char *h, size_t len)
+{
+	size_t i = 6;
+
+	if (len < 11 || memcmp(h, "begin ", 6))
+		return false;
+	while (i < len && i < 10 && h[i] >= '0' && h[i] <= '7')
+		i++;
+	return i >= 9 && i < len && h[i] == ' ';
+}
+
+const char *qf_archive_closed_in_text(const unsigned char *h, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof closed / sizeof *closed; i++)
+		if (closed[i].in_text && at(h, len, &closed[i].sig))
+			return closed[i].what;
+	return uu_begin(h, len) ? "a uuencoded file" : NULL;
+}
 
 const char *qf_archive_closed(const unsigned char *h, size_t len)
 {
@@ -59,6 +82,8 @@ const char *qf_archive_closed(const unsigned char *h, size_t len)
 	for (i = 0; i < sizeof closed / sizeof *closed; i++)
 		if (at(h, len, &closed[i].sig))
 			return closed[i].what;
+	if (uu_begin(h, len))
+		return "a uuencoded file";
 	/* ARJ: 0x60 0xEA, then a basic header of 1 to 2600 bytes */
 	if (len >= 4 && h[0] == 0x60 && h[1] == 0xea && h[2] + 256 * h[3] >= 1 && h[2] + 256 * h[3] <= 2600)
 		return "an ARJ archive";

@@ -24,5 +24,8 @@ enum qf_archive_kind {
 enum qf_archive_kind qf_archive_sniff(const unsigned char *head, size_t len);
 /* For QF_ARCHIVE_CLOSED: what it is ("an ARJ archive"); else NULL. */
 const char *qf_archive_closed(const unsigned char *head, size_t len);
+/* The same for the closed kinds that the MIME walk decodes when they are
+ * inside a text part (BinHex, uuencode): there they are checked already. */
+const char *qf_archive_closed_in_text(const unsigned char *head, size_t len);
 
 #endif

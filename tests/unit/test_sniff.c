@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include "mime_sink.h"
 #include "sniff_class.h"
+#include "sniff_mail.h"
 #include "sniff_native.h"
 #include "sniff_ole.h"
 #include "unit.h"
@@ -245,11 +246,31 @@ static void classes(void)
 	CHECK(!qf_mime_sink_wants_copy(b, 64), "other content asks for no copy");
 }
 
+#define MAIL(s) qf_sniff_mail((const unsigned char *)(s), sizeof(s) - 1)
+
+/* mail messages sent as attachments; text that only looks like headers */
+static void mail(void)
+{
+	CHECK(MAIL("From: a@example.org\nTo: b@example.com\nSubject: x\n\nbody\n"), "a message");
+	CHECK(MAIL("From a@example.org  Thu Jul 31 13:51:21 2008\nReturn-Path: <a@x>\nSubject: x\n\n"),
+	      "an mbox file");
+	CHECK(MAIL("Received: from x\n\tby y\nMessage-ID: <1@x>\r\n\r\n"), "continuation lines and CRLF");
+	CHECK(MAIL("Subject: x\nContent-Type: text/plain\nX-Long: a"), "a header cut by the end of the head");
+	CHECK(!MAIL("Subject: x\nX-Note: y\n\n"), "no field every message has: not a message");
+	CHECK(!MAIL("From: a@example.org\n\nbody\n"), "one field is not enough");
+	CHECK(!MAIL("Dear Sir: hello\nFrom: me\n"), "prose with a colon is no header line");
+	CHECK(!MAIL("From: a\nnot a header at all\nTo: b\n\n"), "a line that is no header ends it");
+	CHECK(!MAIL(" From: a\nTo: b\n\n"), "a continuation first is no header");
+	CHECK(qf_mime_sink_wants_copy((const unsigned char *)"From: a\nMessage-ID: <1@x>\n\n", 28),
+	      "a message asks the MIME sink for a copy (to be walked)");
+}
+
 int main(void)
 {
 	natives();
 	compound();
 	damaged_files();
 	classes();
+	mail();
 	return unit_done();
 }

@@ -214,5 +214,15 @@ try:
                            ('archive-closed-binhex', 'setup.hqx', 'clam.exe.binhex')]:
         with open(tf + f, 'rb') as fh:
             mail(name, fname, fh.read())
+    # ---- a mail message sent as an attachment of another type (an .eml
+    # or mbox file): a recipient's mail program opens it as a message ----
+    for name, fname, f in [('mime-attached-eml', 'forward.eml', 'clam.mail'),
+                           ('mime-attached-mbox-uu', 'saved.mbox', 'clam.exe.mbox.uu')]:
+        with open(tf + f, 'rb') as fh:
+            mail(name, fname, fh.read())
+    mail('mime-attached-eml-clean', 'forward.eml',
+         b'From: someone@example.org\nTo: rcpt@example.com\nSubject: minutes\n'
+         b'Message-ID: <m1@example.org>\nMIME-Version: 1.0\n'
+         b'Content-Type: text/plain\n\nThe minutes, as promised.\n')
 finally:
     shutil.rmtree(tmp, ignore_errors=True)
