@@ -74,7 +74,7 @@ static DKIM_CBSTAT key_lookup(DKIM *dkim, DKIM_SIGINFO *sig, u_char *buf, size_t
 	}
 	if (!dkim_query_supported((const char *)dkim_sig_gettagvalue(sig, 0, (u_char *)"q"))) {
 		/* the library leaves q= to this callback (RFC 6376 §3.5) */
-		key_error(job, sig, "no supported query method (q=)");
+		key_error(job, sig, "no supported query method in q=");
 		return DKIM_CBSTAT_NOTFOUND;
 	}
 	if (!(keys = dkim_job_keys(job))) {
@@ -561,7 +561,7 @@ static void one_sig(struct dkim_job *job, DKIM *d, DKIM_SIGINFO *s, struct authr
 		return;    /* not verified (prescreen) */
 	if (!dkim_query_supported((const char *)dkim_sig_gettagvalue(s, 0, (u_char *)"q"))) {
 		a->result = AUTHRES_PERMERROR;     /* RFC 6376 §3.5, §6.1.1 */
-		dkim_copy(a->comment, sizeof a->comment, "no supported query method (q=)");
+		dkim_copy(a->comment, sizeof a->comment, "no supported query method in q=");
 	} else if (dup_tags) {
 		a->result = AUTHRES_PERMERROR;     /* RFC 6376 §3.2 */
 		dkim_copy(a->comment, sizeof a->comment, "a tag given twice");

@@ -36,8 +36,9 @@ def documented(sig, q, entry):
         return 'relaxed, WSP ending a last line without CRLF (RFC 6376 3.4.4)'
     # q= listing an unknown method before dns/txt: dkimpy wants q= to be
     # exactly dns/txt; RFC 6376 §3.5 says unrecognized methods MUST be
-    # ignored, so dns/txt is used and the signature verifies.
-    if (sig['dkimpy'] == 'permerror' and q[0] == 'pass' and
+    # ignored, so dns/txt is used and the signature is verified (pass,
+    # or fail when it was changed).
+    if (sig['dkimpy'] == 'permerror' and q[0] in ('pass', 'fail', 'policy') and
             any(t.endswith('-q=http:dns/txt') for t in entry['traits'])):
         return 'q= with an unknown method and dns/txt (RFC 6376 3.5)'
     return None
