@@ -41,6 +41,7 @@ void qf_bodyhash_free(struct dkim_bodyhash *h)
 
 static void flush(struct dkim_bodyhash *h)
 {
+	h->canon_len += h->olen;
 	if (h->olen && EVP_DigestUpdate(h->ctx, h->out, h->olen) != 1)
 		h->unsure = true;   /* reported as "unsure": the library decides */
 	h->olen = 0;
@@ -50,6 +51,7 @@ static void put(struct dkim_bodyhash *h, const char *p, size_t n)
 {
 	if (n >= sizeof h->out) {    /* a long run goes straight to the digest */
 		flush(h);
+		h->canon_len += n;
 		if (EVP_DigestUpdate(h->ctx, p, n) != 1)
 			h->unsure = true;
 		return;
@@ -153,8 +155,10 @@ size_t qf_bodyhash_final(struct dkim_bodyhash *h)
 	unsigned int len = 0;
 
 	h->mdlen = 0;
-	if (h->unsure || h->midline || h->cr || !h->ctx)
+	if (h->unsure || h->cr || !h->ctx)
 		return 0;
+	if (h->midline)
+		line_end(h);         /* the CRLF the RFC adds */
 	if (!h->relaxed && !h->any)
 		put(h, "\r\n", 2);   /* the empty body of "simple" */
 	flush(h);

@@ -9,9 +9,14 @@
  * block only and compares the bh= tag with the digest made here.
  *
  * Only what is certain is hashed here. A body with a bare CR (a CR not
- * before a LF) or without a final line end is left to the library, whose
- * treatment of both differs from the RFC in places: qf_bodyhash_final
- * then says "unsure" and the caller feeds the library the body after all. */
+ * before a LF) is left to the library, whose treatment of it differs from
+ * the RFC in places: qf_bodyhash_final then says "unsure" and the caller
+ * feeds the library the body after all. A body without a final line end
+ * is hashed with the CRLF the RFC adds (libopendkim 2.11 refuses it for
+ * "relaxed": DKIM_STAT_SYNTAX, "CRLF at end of body missing").
+ *
+ * canon_len counts the canonicalized bytes, so that an l= tag can be held
+ * against the length the RFC means (§3.4.5), not the raw one. */
 #ifndef DKIM_BODYHASH_H
 #define DKIM_BODYHASH_H
 
@@ -32,6 +37,7 @@ struct dkim_bodyhash {
 	bool midline;                /* bytes since the last LF */
 	bool any;                    /* a line with content was hashed */
 	uint64_t blanks;             /* empty lines not yet hashed */
+	uint64_t canon_len;          /* canonicalized bytes hashed so far */
 	size_t mdlen;                /* the digest, once final: 0 when unsure */
 	unsigned char md[BODYHASH_MAX];
 	size_t olen;                 /* bytes in out */
@@ -43,8 +49,8 @@ int qf_bodyhash_init(struct dkim_bodyhash *h, bool relaxed, bool sha1);
 /* The body (after the empty line), in pieces of any size. */
 void qf_bodyhash_feed(struct dkim_bodyhash *h, const char *p, size_t n);
 /* The end of the body: the digest into h->md, its length returned (and
- * kept in h->mdlen); 0 when unsure (bare CR, no final line end) or on an
- * OpenSSL failure. */
+ * kept in h->mdlen); 0 when unsure (a bare CR) or on an OpenSSL failure.
+ * A last line without its line end counts as ended. */
 size_t qf_bodyhash_final(struct dkim_bodyhash *h);
 void qf_bodyhash_free(struct dkim_bodyhash *h);
 

@@ -56,6 +56,10 @@ struct dkim_job {
 	bool body_decided;        /* the header block was fed; the body's path chosen */
 	bool hdr_bare_cr;         /* a CR not before a LF in the header block */
 	bool body_ours;           /* the body goes to bh[], not to the library */
+	bool body_counted;        /* an l= tag: the library hashes, bh[] counts lengths */
+	bool lib_body_any;        /* the library got body bytes ... */
+	bool lib_body_ended;      /* ... and the last was a LF */
+	bool has_from;            /* the header block has a From: field */
 	struct dkim_bodyhash *bh; /* one per (canonicalization, hash) in use */
 	size_t nbh;
 	size_t nkeyerr;

@@ -10,7 +10,13 @@
  * The library gets the header block; the body goes to dkim_bodyhash.c
  * (the library's byte-at-a-time canonicalization was most of a signed
  * message's cost), and each bh= is compared here. Bodies that hash
- * leaves alone, and signatures with l=, go to the library whole. */
+ * leaves alone, and signatures with l=, go to the library whole; with
+ * l=, the body is canonicalized here as well, to learn its canonicalized
+ * length (RFC 6376 §3.4.5). A body without a final line end gets the CRLF
+ * the RFC adds (§3.4.3, §3.4.4) wherever it goes: libopendkim 2.11 fails
+ * every signature of the message ("CRLF at end of body missing") when
+ * one uses relaxed and it is not there. The result words come from
+ * dkim_verdict.c. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +29,7 @@
 #include "dkim_int.h"
 #include "dkim_base64.h"
 #include "dkim_name.h"
+#include "dkim_verdict.h"
 #include "domainkeys.h"
 #include <errno.h>
 #include <openssl/x509.h>
@@ -63,6 +70,11 @@ static DKIM_CBSTAT key_lookup(DKIM *dkim, DKIM_SIGINFO *sig, u_char *buf, size_t
 	if (!dkim_ldh_domain(d) || !dkim_ldh_domain(s)) {
 		/* never query names carrying other syntax (CVE-2020-12272) */
 		key_error(job, sig, "invalid d= or s=");
+		return DKIM_CBSTAT_NOTFOUND;
+	}
+	if (!dkim_query_supported((const char *)dkim_sig_gettagvalue(sig, 0, (u_char *)"q"))) {
+		/* the library leaves q= to this callback (RFC 6376 §3.5) */
+		key_error(job, sig, "no supported query method in q=");
 		return DKIM_CBSTAT_NOTFOUND;
 	}
 	if (!(keys = dkim_job_keys(job))) {
@@ -314,13 +326,16 @@ static void free_hashes(struct dkim_job *job)
 }
 
 /* The header block is in the library: the body is hashed here unless a
- * signature has l= (the library counts the signed length) or c= or a=
- * that we do not know, the library stopped, or the header block had a
- * bare CR. At most four kinds: simple or relaxed, sha1 or sha256. */
+ * signature has c= or a= that we do not know, the library stopped, or
+ * the header block had a bare CR. With an l= tag the library reads the
+ * body too (it hashes the signed part); ours then only counts the
+ * canonicalized length (body_counted). At most four kinds: simple or
+ * relaxed, sha1 or sha256. */
 static void choose_body_path(struct dkim_job *job)
 {
 	DKIM_SIGINFO **sigs = NULL;
 	int nsigs = 0, i;
+	bool with_l = false;
 
 	job->body_decided = true;
 	if (!job->dkim_feeding || job->hdr_bare_cr ||
@@ -332,10 +347,8 @@ static void choose_body_path(struct dkim_job *job)
 		bool relaxed, sha1;
 		if (dkim_sig_getflags(sigs[i]) & DKIM_SIGFLAG_IGNORE)
 			continue;
-		if (dkim_sig_gettagvalue(sigs[i], 0, (u_char *)"l")) {
-			free_hashes(job);
-			return;
-		}
+		if (dkim_sig_gettagvalue(sigs[i], 0, (u_char *)"l"))
+			with_l = true;
 		if (!sig_body_kind(sigs[i], &relaxed, &sha1)) {
 			free_hashes(job);    /* the library judges what we cannot read */
 			return;
@@ -348,9 +361,21 @@ static void choose_body_path(struct dkim_job *job)
 		}
 		job->nbh++;
 	}
-	job->body_ours = job->nbh > 0;
-	if (!job->body_ours)
+	job->body_ours = job->nbh > 0 && !with_l;
+	job->body_counted = job->nbh > 0 && with_l;
+	if (!job->nbh)
 		free_hashes(job);
+}
+
+/* body bytes for the library: what it last got is remembered, for the
+ * CRLF that dkim_verify_end adds when the body lacks it */
+static void lib_body(struct dkim_job *job, const char *p, size_t n)
+{
+	if (!n)
+		return;
+	lib_feed(job, p, n);
+	job->lib_body_any = true;
+	job->lib_body_ended = p[n - 1] == '\n';
 }
 
 void dkim_verify_feed(struct dkim_job *job, const char *p, size_t n)
@@ -367,12 +392,11 @@ void dkim_verify_feed(struct dkim_job *job, const char *p, size_t n)
 		if (job->fed == end)
 			choose_body_path(job);
 	}
-	if (!job->body_ours) {
-		lib_feed(job, p, n);
-		return;
-	}
-	for (i = 0; i < job->nbh; i++)
-		qf_bodyhash_feed(&job->bh[i], p, n);
+	if (job->body_ours || job->body_counted)
+		for (i = 0; i < job->nbh; i++)
+			qf_bodyhash_feed(&job->bh[i], p, n);
+	if (!job->body_ours)
+		lib_body(job, p, n);
 }
 
 bool dkim_verify_wants_body(struct dkim_job *job)
@@ -388,6 +412,7 @@ bool dkim_verify_wants_body(struct dkim_job *job)
 		return false;
 	free_hashes(job);       /* unsure: libopendkim reads the body itself */
 	job->body_ours = false;
+	job->lib_body_any = false;
 	return job->dkim_feeding;
 }
 
@@ -423,6 +448,23 @@ static void own_body_hash(struct dkim_job *job, DKIM_SIGINFO *s, unsigned int fl
 								     : DKIM_SIGBH_MISMATCH;
 }
 
+/* Does a signature's l= leave canonicalized body bytes unsigned? Against
+ * the canonicalized length of the whole body (RFC 6376 §3.4.5): what
+ * canonicalization removes (empty lines at the end, WSP for relaxed) is
+ * not unsigned text. Without our count (a bare CR), the library's raw
+ * length decides, which may say partly when it is not. */
+static bool partly_signed(struct dkim_job *job, DKIM *d, DKIM_SIGINFO *s)
+{
+	ssize_t msglen = -1, canonlen = -1, signlen = -1;
+	struct dkim_bodyhash *h = job->body_counted ? hash_for(job, s) : NULL;
+
+	if (dkim_sig_getcanonlen(d, s, &msglen, &canonlen, &signlen) != DKIM_STAT_OK || signlen < 0)
+		return false;
+	if (h && h->mdlen)
+		return h->canon_len > (uint64_t)signlen;
+	return canonlen < msglen;
+}
+
 static enum authres_result sig_result(struct dkim_job *job, DKIM *d, DKIM_SIGINFO *s,
 				      char *comment, size_t clen)
 {
@@ -438,28 +480,13 @@ static enum authres_result sig_result(struct dkim_job *job, DKIM *d, DKIM_SIGINF
 		snprintf(comment, clen, "not verified: too many signatures");
 		return AUTHRES_NEUTRAL;
 	}
-	switch (err) {
-	case DKIM_SIGERROR_OK:
-	case DKIM_SIGERROR_UNKNOWN:
+	if ((r = dkim_sigerror_result(err)) == AUTHRES_NONE) {
 		if ((flags & DKIM_SIGFLAG_PASSED) && bh == DKIM_SIGBH_MATCH)
 			r = AUTHRES_PASS;
 		else if (flags & DKIM_SIGFLAG_PROCESSED)
 			r = AUTHRES_FAIL;
 		else
 			r = AUTHRES_NEUTRAL;
-		break;
-	case DKIM_SIGERROR_BADSIG:
-		r = AUTHRES_FAIL;
-		break;
-	case DKIM_SIGERROR_KEYFAIL:
-		r = AUTHRES_TEMPERROR;
-		break;
-	case DKIM_SIGERROR_KEYTOOSMALL:
-		r = AUTHRES_POLICY;
-		break;
-	default:
-		r = AUTHRES_PERMERROR;
-		break;
 	}
 	if (r == AUTHRES_FAIL && bh == DKIM_SIGBH_MISMATCH)
 		snprintf(comment, clen, "body hash mismatch");
@@ -467,15 +494,11 @@ static enum authres_result sig_result(struct dkim_job *job, DKIM *d, DKIM_SIGINF
 		snprintf(comment, clen, "bad signature");
 	else if (err != DKIM_SIGERROR_OK && err != DKIM_SIGERROR_UNKNOWN)
 		snprintf(comment, clen, "%s", dkim_sig_geterrorstr(err));
-	if (r == AUTHRES_PASS) {
-		ssize_t msglen = -1, canonlen = -1, signlen = -1;
+	if (r == AUTHRES_PASS && partly_signed(job, d, s)) {
 		/* l= honoured by the library: text appended after signing would
-		 * pass, so a partial body is not acceptable here */
-		if (dkim_sig_getcanonlen(d, s, &msglen, &canonlen, &signlen) == DKIM_STAT_OK &&
-		    signlen >= 0 && canonlen < msglen) {
-			snprintf(comment, clen, "body only partly signed, l= tag");
-			r = AUTHRES_POLICY;
-		}
+		 * pass, so a partial body is not acceptable here (RFC 6376 §8.2) */
+		snprintf(comment, clen, "body only partly signed, l= tag");
+		r = AUTHRES_POLICY;
 	}
 	/* a key in testing mode (t=y): a failure means nothing */
 	if (r == AUTHRES_FAIL && (flags & DKIM_SIGFLAG_TESTKEY)) {
@@ -504,7 +527,8 @@ static const char *alg_name(DKIM_SIGINFO *s)
 	}
 }
 
-static void one_sig(struct dkim_job *job, DKIM *d, DKIM_SIGINFO *s, struct authres_sig *a)
+static void one_sig(struct dkim_job *job, DKIM *d, DKIM_SIGINFO *s, struct authres_sig *a,
+		    bool dup_tags)
 {
 	const char *dom = (const char *)dkim_sig_getdomain(s);
 	const char *sel = (const char *)dkim_sig_getselector(s);
@@ -532,6 +556,45 @@ static void one_sig(struct dkim_job *job, DKIM *d, DKIM_SIGINFO *s, struct authr
 		a->result = AUTHRES_PERMERROR;
 		dkim_copy(a->comment, sizeof a->comment, "invalid d=, s= or i=");
 	}
+	/* what makes a signature invalid whatever its hashes say */
+	if (dkim_sig_getflags(s) & DKIM_SIGFLAG_IGNORE)
+		return;    /* not verified (prescreen) */
+	if (!dkim_query_supported((const char *)dkim_sig_gettagvalue(s, 0, (u_char *)"q"))) {
+		a->result = AUTHRES_PERMERROR;     /* RFC 6376 §3.5, §6.1.1 */
+		dkim_copy(a->comment, sizeof a->comment, "no supported query method in q=");
+	} else if (dup_tags) {
+		a->result = AUTHRES_PERMERROR;     /* RFC 6376 §3.2 */
+		dkim_copy(a->comment, sizeof a->comment, "a tag given twice");
+	} else if (!job->has_from) {
+		a->result = AUTHRES_PERMERROR;     /* RFC 6376 §5.4, §6.1.1 */
+		dkim_copy(a->comment, sizeof a->comment, "no From: field to sign");
+	}
+}
+
+/* Is a tag named twice in the message's i-th DKIM-Signature field? The
+ * library makes one signature per field, in order (the caller checks
+ * that the counts agree); it keeps one of the two values and verifies. */
+static bool tag_twice(struct dkim_job *job, size_t nth)
+{
+	size_t i, k = 0, len;
+	bool dup = false;
+	char *text, *colon;
+
+	for (i = 0; i < job->hdr->n; i++) {
+		const struct dkim_field *f = &job->hdr->f[i];
+		if (f->kind != DKIM_HDR_DKIM_SIGNATURE || k++ != nth)
+			continue;
+		if (!(text = dkim_field_read(job->m->fd, f, DKIM_FIELD_MAX, &len, NULL))) {
+			if (errno == ENOMEM)
+				dkim_job_nomem(job, "reading a DKIM-Signature");
+			return false;
+		}
+		if ((colon = memchr(text, ':', len)))
+			dup = !dkim_tags_unique(colon + 1, len - (size_t)(colon + 1 - text));
+		free(text);
+		break;
+	}
+	return dup;
 }
 
 void dkim_verify_end(struct dkim_job *job)
@@ -543,8 +606,15 @@ void dkim_verify_end(struct dkim_job *job)
 
 	if (!d)
 		return;
+	/* a body without its final line end: the CRLF the RFC adds */
+	if (job->dkim_feeding && !job->body_ours && job->lib_body_any && !job->lib_body_ended)
+		lib_feed(job, "\r\n", 2);
 	if (job->dkim_feeding)
 		(void)dkim_chunk(d, NULL, 0);  /* the end marker eom needs */
+	for (i = 0; job->body_counted && i < (int)job->nbh; i++)
+		(void)qf_bodyhash_final(&job->bh[i]);   /* the canonicalized lengths */
+	for (i = 0; i < (int)job->hdr->n; i++)
+		job->has_from |= job->hdr->f[i].kind == DKIM_HDR_FROM;
 	st = dkim_eom(d, NULL);
 	if (dkim_getsiglist(d, &sigs, &nsigs) != DKIM_STAT_OK || nsigs <= 0) {
 		if (st == DKIM_STAT_NOSIG)
@@ -555,7 +625,8 @@ void dkim_verify_end(struct dkim_job *job)
 		return;
 	}
 	for (i = 0; i < nsigs && job->ndkim < sizeof job->dkim / sizeof job->dkim[0]; i++)
-		one_sig(job, d, sigs[i], &job->dkim[job->ndkim++]);
+		one_sig(job, d, sigs[i], &job->dkim[job->ndkim++],
+			(size_t)nsigs == job->ndkim_fields && tag_twice(job, (size_t)i));
 }
 
 void dkim_verify_free(struct dkim_job *job)

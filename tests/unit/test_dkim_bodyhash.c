@@ -167,7 +167,42 @@ int main(void)
 	unsure("a bare CR", "a\rb\n");
 	unsure("a CR at the start of a line", "\rb\n");
 	unsure("CR CR LF", "a\r\r\n");
-	unsure("no final line end", "a\nb");
+	{   /* no final line end: hashed with the CRLF the RFC adds (3.4.3,
+	     * 3.4.4), as the library hashes the body given it with the CRLF */
+		static const struct { const char *what, *body, *ended; } nf[] = {
+			{ "no final line end", "a\nb", "a\nb\n" },
+			{ "no final line end, trailing WSP", "a\nb \t", "a\nb \t\n" },
+			{ "no final line end, a blank last line", "a\n\n  ", "a\n\n  \n" },
+			{ "no final line end, one line", "xyz", "xyz\n" },
+		};
+		for (i = 0; i < sizeof nf / sizeof nf[0]; i++) {
+			int k;
+			for (k = 0; k < 4; k++) {
+				char want[128] = "", got[128];
+				ours(nf[i].body, strlen(nf[i].body), NULL, 0, k & 1, k & 2, got);
+				CHECK(oracle_bh(&o, nf[i].ended, strlen(nf[i].ended), k & 1, k & 2, want, sizeof want) &&
+				      !strcmp(got, want), "%s, %s: hashed as if it ended in CRLF", nf[i].what,
+				      kind_name(k & 1, k & 2));
+			}
+		}
+	}
+	{   /* the canonicalized length, for l= */
+		struct dkim_bodyhash *h = malloc(sizeof *h);
+		static const struct { const char *body; bool relaxed; unsigned len; } cl[] = {
+			{ "a  b \n\n\n", true, 5 },  { "a  b \n\n\n", false, 7 },
+			{ "", true, 0 }, { "", false, 2 }, { "\n \n", true, 0 }, { "x", false, 3 },
+		};
+		for (i = 0; h && i < sizeof cl / sizeof cl[0]; i++) {
+			if (qf_bodyhash_init(h, cl[i].relaxed, false) < 0)
+				break;
+			qf_bodyhash_feed(h, cl[i].body, strlen(cl[i].body));
+			qf_bodyhash_final(h);
+			CHECK_INT(h->canon_len, cl[i].len, "canonicalized length of body %zu, %s", i,
+				  cl[i].relaxed ? "relaxed" : "simple");
+			qf_bodyhash_free(h);
+		}
+		free(h);
+	}
 	unsure("a final CR without LF", "a\r");
 	{   /* a CR at the end of one piece, text at the start of the next */
 		size_t cut[1] = { 2 };

@@ -134,3 +134,34 @@ w('dkim-pass-barecr.eml', sign(base.replace(b'-- \nJoe', b'-- \rJoe'), b'rsa', k
 w('dkim-pass-header-cr.eml', sign(base.replace(b'MIME-Version: 1.0\n', b'MIME-Version: 1.0\nX-Odd: a\rb\n'), b'rsa', key))
 w('dkim-nofinal-simple.eml', sign(base.rstrip(b'\n'), b'rsa', key, canon=(b'simple', b'simple')))
 w('dkim-nofinal-relaxed.eml', sign(base.rstrip(b'\n'), b'rsa', key))
+# issue 22: l= equal to the canonicalized body length, the raw body longer
+# only by what canonicalization removes (empty lines at the end, trailing
+# WSP under relaxed): the whole body is signed (RFC 6376 §3.4.5)
+w('dkim-pass-l-whole.eml', sign(base, b'rsa', key, length=True))
+w('dkim-pass-l-whole-simple.eml', sign(base, b'rsa', key, canon=(b'simple', b'simple'), length=True))
+# no final line end, a relaxed and a simple signature: both pass (§3.4.3,
+# §3.4.4 add the CRLF; libopendkim alone failed both)
+nofinal = base.rstrip(b'\n')
+w('dkim-nofinal-two.eml', lf(dkim.DKIM(crlf(sign(nofinal, b'rsa', key, canon=(b'simple', b'simple')))).sign(
+    b'rsa', b'example.net', key, canonicalize=(b'relaxed', b'relaxed'), include_headers=HDRS)) +
+    sign(nofinal, b'rsa', key, canon=(b'simple', b'simple')))
+w('dkim-nofinal-relaxed-l.eml', sign(nofinal, b'rsa', key, length=True))
+
+# issue 21.8: valid signatures naming a query method we do not use, and a
+# message without From: (signed before it was removed)
+class QDKIM(dkim.DKIM):
+    q = b'dns/txt'
+    def gen_header(self, fields, *a, **kw):
+        return super().gen_header([(k, self.q if k == b'q' else v) for k, v in fields], *a, **kw)
+
+def qsign(msg, q):
+    d = QDKIM(crlf(msg))
+    d.q = q
+    return lf(d.sign(b'rsa', b'example.net', key, include_headers=HDRS)) + msg
+
+w('dkim-permerror-q-http.eml', qsign(base, b'http'))
+w('dkim-permerror-q-option.eml', qsign(base, b'dns/odd'))
+w('dkim-pass-q-list.eml', qsign(base, b'http:dns/txt'))   # unknown methods are ignored (§3.5)
+w('dkim-permerror-nofrom.eml', good.replace(b'From: Joe Sender <joe@example.net>\n', b''))
+# a tag given twice makes the tag-list invalid (RFC 6376 §3.2)
+w('dkim-permerror-duptag.eml', good.replace(b'DKIM-Signature: v=1;', b'DKIM-Signature: v=1; q=dns/txt;', 1))
