@@ -78,9 +78,20 @@ void qf_engine_init_all(struct qf_engine *e)
 {
 	size_t i;
 
-	for (i = 0; i < e->nfilters; i++)
-		if (e->filters[i])
-			qf_engine_state(e, i);
+	for (i = 0; i < e->nfilters; i++) {
+		const struct qf_filter *f = e->filters[i];
+		char err[512] = "";
+		void *state = f ? qf_engine_state(e, i) : NULL;
+
+		if (!state || !f->preload || !f->init)
+			continue;
+		errno = 0;
+		if (f->preload(state, err, sizeof err) < 0) {
+			/* as a failed init: qfilterd does not start with it */
+			e->init_nomem[i] = errno == ENOMEM;
+			e->init_error[i] = strdup(*err ? err : "loading failed");
+		}
+	}
 }
 
 void qf_engine_close(struct qf_engine *e)

@@ -31,7 +31,8 @@ int qf_engine_open(struct qf_engine *e, const struct qf_filter *const *filters, 
  * over (it is freed with the engine, or here on failure). */
 int qf_engine_open_config(struct qf_engine *e, const struct qf_filter *const *filters, size_t nfilters,
 			  struct qf_config *cfg, char *err, size_t errlen);
-/* Initialises every filter now (qfilterd); failures are kept per filter. */
+/* Initialises every filter now, and has each preload what it would load
+ * at a message's first need (qfilterd); failures are kept per filter. */
 void qf_engine_init_all(struct qf_engine *e);
 /* In a qfilterd worker, after the fork: each filter's start hook. A
  * failure is logged; the filter retries when a message needs it. */

@@ -55,6 +55,12 @@ struct qf_filter {
 	 * the filter makes such things when a message first needs them, and
 	 * also retries there after a failure here. 0, or -1 with err. */
 	int (*start)(void *state, char *err, size_t errlen);
+	/* qfilterd, in the master at start and at reload, after init: load
+	 * now what a single-message process loads only when a message first
+	 * needs it (libmagic's database), so that a resident engine has it
+	 * in memory for every worker and a broken one fails the start, not
+	 * a message. 0, or -1 with err (the start or reload fails). */
+	int (*preload)(void *state, char *err, size_t errlen);
 	void (*fini)(void *state);
 	/* Called for every decoded leaf part when present; the chain walks
 	 * the MIME structure once for all filters that have this hook. */

@@ -40,7 +40,9 @@
 #define EXT_MAX 32
 
 struct types_state {
-	struct qf_magic *magic;
+	struct qf_magic *magic;    /* magic_of() */
+	bool magic_tried;
+	char magic_error[200];
 };
 
 /* What a part's content is. */
@@ -65,19 +67,35 @@ static void *types_init(const struct qf_config *cfg, char *err, size_t errlen)
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
-	s->magic = qf_magic_open(err, errlen);
-	if (!s->magic) {
-		free(s);
-		return NULL;
-	}
 	return s;
+}
+
+/* libmagic's handle: opened by preload in qfilterd, else when a part
+ * first needs it (a plain text message never does: 0.3 M instructions
+ * saved per message in process). NULL with err after a failure, which is
+ * not retried within the process. */
+static struct qf_magic *magic_of(struct types_state *s, char *err, size_t errlen)
+{
+	if (!s->magic && !s->magic_tried) {
+		s->magic_tried = true;
+		s->magic = qf_magic_open(s->magic_error, sizeof s->magic_error);
+	}
+	if (!s->magic)
+		snprintf(err, errlen, "%s", s->magic_error);
+	return s->magic;
+}
+
+static int types_preload(void *state, char *err, size_t errlen)
+{
+	return magic_of(state, err, errlen) ? 0 : -1;
 }
 
 static void types_fini(void *state)
 {
 	struct types_state *s = state;
 
-	qf_magic_close(s->magic);
+	if (s->magic)
+		qf_magic_close(s->magic);
 	free(s);
 }
 
@@ -203,6 +221,21 @@ static void add_class(struct content *c, const struct qf_class *k)
 	c->classes[c->nclasses++] = k;
 }
 
+/* libmagic's type of the part into c->type; false after a tempfail
+ * finding when libmagic cannot be had or fails on it. */
+static bool magic_type(struct qf_msg *m, struct types_state *s, const struct qf_part *p,
+		       struct content *c)
+{
+	struct qf_magic *mg = magic_of(s, c->type, sizeof c->type);
+	char reason[300];
+
+	if (mg && qf_magic_type(mg, p->head, p->head_len, c->type, sizeof c->type))
+		return true;
+	snprintf(reason, sizeof reason, "type of part %u: %.200s", p->index, c->type);
+	qf_msg_finding(m, QF_ACT_TEMPFAIL, "4.3.0", reason, "type check unavailable, try again later");
+	return false;
+}
+
 /* The part's real type and classes into c; false (after a tempfail
  * finding) when libmagic fails on it. */
 static bool content_of(struct qf_msg *m, struct types_state *s, const struct qf_part *p,
@@ -216,14 +249,8 @@ static bool content_of(struct qf_msg *m, struct types_state *s, const struct qf_
 	if (!c->plain && p->head_len) {
 		if (qf_types_definite(c->kind))
 			snprintf(c->type, sizeof c->type, "%s", c->kind->type);
-		else if ((m->policy.ban_types || !c->kind) &&
-			 !qf_magic_type(s->magic, p->head, p->head_len, c->type, sizeof c->type)) {
-			char reason[300];
-			snprintf(reason, sizeof reason, "libmagic on part %u: %.200s", p->index, c->type);
-			qf_msg_finding(m, QF_ACT_TEMPFAIL, "4.3.0", reason,
-				       "type check unavailable, try again later");
+		else if ((m->policy.ban_types || !c->kind) && !magic_type(m, s, p, c))
 			return false;
-		}
 		if (!c->kind && c->type[0])
 			c->kind = qf_types_by_declared(c->type);
 	}
@@ -318,6 +345,7 @@ const struct qf_filter qf_filter_types = {
 	.name = "types",
 	.wanted = types_wanted,
 	.init = types_init,
+	.preload = types_preload,
 	.fini = types_fini,
 	.part = types_part,
 	.message = qf_part_report_clean,

@@ -349,6 +349,14 @@ QFILTER_CONF=$W/h.conf qf h-kept "$W/exe.eml"
 check "...and the running configuration keeps serving (31)" bash -c "[ $RC = 31 ] && ! grep -q 'cannot serve' '$W/h-kept.err'"
 kill $H; wait $H
 
+# --- resident means loaded: qfilterd loads libmagic's database at start
+# (the types filter's preload), and a broken one stops the start
+printf 'daemon unix:%s/m.sock\n' "$W" >"$W/m.conf"
+MAGIC=/nonexistent timeout 20 "$QF_BIN/qfilterd" -c "$W/m.conf" 2>"$W/m.log"; RC=$?
+check "qfilterd with a libmagic database that does not load: does not start (111)" rc_is 111 m
+check "...with one error line naming the types filter" \
+	bash -c "grep -c '^qfilterd: error: filter types cannot start: libmagic: ' '$W/m.log' | grep -qx 1 && ! [ -S '$W/m.sock' ]"
+
 unset QFILTER_CONF
 echo "$PASS passed, $FAIL failed${SKIP:+, $SKIP skipped}"
 [ "$FAIL" = 0 ]
