@@ -51,6 +51,8 @@ static const struct closed {
 	{ SIG(0, "SIT!"), "a StuffIt archive", false },
 	{ SIG(0, "StuffIt "), "a StuffIt archive", false },
 	{ SIG(0, "(This file must be converted with BinHex"), "a BinHex file", true },
+	{ SIG(8, "\031\004\000\020"), "a Symbian installer (SIS)", false },
+	{ SIG(0, "\172\032\040\020"), "a Symbian installer (SIS)", false },
 };
 
 /* "begin 644 name": a uuencoded file */

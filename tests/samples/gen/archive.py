@@ -211,7 +211,8 @@ try:
     for name, fname, f in [('archive-closed-arj', 'a.arj', 'clam.arj'),
                            ('archive-closed-chm', 'help.chm', 'clam.chm'),
                            ('archive-closed-szdd', 'setup.ex_', 'clam.exe.szdd'),
-                           ('archive-closed-binhex', 'setup.hqx', 'clam.exe.binhex')]:
+                           ('archive-closed-binhex', 'setup.hqx', 'clam.exe.binhex'),
+                           ('archive-closed-sis', 'app.sis', 'clam.sis')]:
         with open(tf + f, 'rb') as fh:
             mail(name, fname, fh.read())
     # ---- a mail message sent as an attachment of another type (an .eml
