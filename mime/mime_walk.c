@@ -36,6 +36,7 @@
 #include "mime_limits.h"
 #include "mime_reader.h"
 #include "mime_sink.h"
+#include "mime_datauri.h"
 #include "mime_uu.h"
 #include "sniff_mail.h"
 
@@ -68,6 +69,10 @@ struct leaf {
 	bool message;               /* an encoded message/rfc822: walked, not handed on */
 	struct qf_mime_uu uu;
 	struct qf_mime_sink usink;  /* the uuencoded block being decoded */
+	bool page;                  /* HTML or SVG: scanned for data: URIs */
+	struct qf_datauri du;
+	struct qf_mime_sink dsink;  /* the data: URI payload being decoded */
+	char dwhere[300];           /* "a data: URI in page.html" */
 };
 
 struct walk {
@@ -228,6 +233,53 @@ static int on_uu(void *arg, enum qf_uu_event ev, const unsigned char *p, size_t 
 	return w->state == ST_STOP ? -1 : 0;
 }
 
+/* A part of its own for each data: URI in an HTML or SVG part: what a
+ * browser hands the recipient who follows the link ("HTML smuggling"). */
+static int on_datauri(void *arg, enum qf_uu_event ev, const unsigned char *p, size_t n,
+		      bool damaged)
+{
+	struct walk *w = arg;
+	struct leaf *l = &w->leaf;
+	struct qf_part vp;
+
+	switch (ev) {
+	case QF_UU_BEGIN:
+		qf_mime_sink_init(&l->dsink, w->dir);
+		return 0;
+	case QF_UU_DATA:
+		if (qf_mime_sink_write(&l->dsink, p, n) < 0) {
+			fail(w, QF_EXIT_WRITE, "keeping a part's copy");
+			return -1;
+		}
+		return 0;
+	case QF_UU_END:
+		break;
+	}
+	if (!l->dsink.size) {
+		qf_mime_sink_free(&l->dsink);
+		return 0;
+	}
+	if (w->m->mime.parts >= w->max_parts) {
+		w->m->mime.too_many_parts = true;
+		stop(w);
+		return -1;
+	}
+	memset(&vp, 0, sizeof vp);
+	vp.index = ++w->m->mime.parts;
+	vp.depth = l->part.depth;
+	vp.content_type = l->du.type[0] ? l->du.type : "application/octet-stream";
+	if (l->part.filename)
+		snprintf(l->dwhere, sizeof l->dwhere, "a data: URI in %.200s", l->part.filename);
+	else
+		snprintf(l->dwhere, sizeof l->dwhere, "a data: URI in part %u", l->part.index);
+	vp.container = l->dwhere;
+	vp.encoding = l->du.base64 ? "base64" : "x-percent";
+	vp.decode_error = damaged;
+	emit(w, &vp, &l->dsink);
+	qf_mime_sink_free(&l->dsink);
+	return w->state == ST_STOP ? -1 : 0;
+}
+
 static void leaf_start(struct walk *w, struct qf_mime_fields *f, const char *ctype,
 		       bool message)
 {
@@ -258,6 +310,10 @@ static void leaf_start(struct walk *w, struct qf_mime_fields *f, const char *cty
 	l->text = !strncmp(l->part.content_type, "text/", 5);
 	if (l->text)
 		qf_mime_uu_init(&l->uu, on_uu, w);
+	qf_mime_sink_init(&l->dsink, w->dir);
+	l->page = qf_datauri_wanted(l->part.content_type, l->part.filename);
+	if (l->page)
+		qf_datauri_init(&l->du, on_datauri, w);
 	w->leaf_open = true;
 	w->state = ST_BODY;
 }
@@ -274,6 +330,8 @@ static void leaf_decoded(struct walk *w, const unsigned char *p, size_t n)
 	}
 	if (l->text)
 		qf_mime_uu_feed(&l->uu, p, n);
+	if (l->page)
+		qf_datauri_feed(&l->du, p, n);
 }
 
 /* Decodes n encoded bytes of the leaf; past the head of a part that no
@@ -285,7 +343,7 @@ static void leaf_decoded(struct walk *w, const unsigned char *p, size_t n)
 static void leaf_take(struct walk *w, const unsigned char *p, size_t n)
 {
 	struct leaf *l = &w->leaf;
-	bool may_count = !l->text && qf_decoder_can_count(&l->dec);
+	bool may_count = !l->text && !l->page && qf_decoder_can_count(&l->dec);
 	size_t step;
 
 	while (n && w->state != ST_STOP) {
@@ -324,6 +382,7 @@ static void leaf_close(struct walk *w)
 
 	qf_mime_sink_free(&l->sink);
 	qf_mime_sink_free(&l->usink);
+	qf_mime_sink_free(&l->dsink);
 	qf_mime_fields_free(&l->f);
 	w->leaf_open = false;
 }
@@ -364,6 +423,8 @@ static void leaf_finish(struct walk *w, bool at_boundary)
 		leaf_decoded(w, w->out, qf_decoder_finish(&l->dec, w->out));
 	if (w->state != ST_STOP && l->text)
 		qf_mime_uu_finish(&l->uu);
+	if (w->state != ST_STOP && l->page)
+		qf_datauri_finish(&l->du);
 	if (w->state != ST_STOP && l->message)
 		walk_copy(w);
 	else if (w->state != ST_STOP) {

@@ -221,6 +221,16 @@ try:
                            ('mime-attached-mbox-uu', 'saved.mbox', 'clam.exe.mbox.uu')]:
         with open(tf + f, 'rb') as fh:
             mail(name, fname, fh.read())
+    # ---- HTML smuggling: a page whose link hands over a program ----
+    with open(tf + 'clam.exe.html', 'rb') as fh:
+        mail('mime-html-datauri', 'invoice.html', fh.read(), 'text/html')
+    png = bytes.fromhex('89504e470d0a1a0a0000000d4948445200000001000000010806000000'
+                        '1f15c4890000000d49444154789c63000100000500010d0a2db40000000049454e44ae426082')
+    import base64 as b64
+    mail('mime-html-datauri-clean', 'letter.html',
+         ('<html><body><p>Dear customer,</p><img alt="logo" src="data:image/png;base64,%s">'
+          '<a href="data:text/plain,thank%%20you">note</a></body></html>\n'
+          % b64.b64encode(png).decode()).encode(), 'text/html')
     mail('mime-attached-eml-clean', 'forward.eml',
          b'From: someone@example.org\nTo: rcpt@example.com\nSubject: minutes\n'
          b'Message-ID: <m1@example.org>\nMIME-Version: 1.0\n'
