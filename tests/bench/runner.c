@@ -4,7 +4,10 @@
  *
  *   runner PLAN OUTDIR ROUNDS
  *
- * PLAN: blocks of lines (# comments):
+ * PLAN: blocks of lines (# comments), after an optional
+ *   alternate          every odd round runs the configurations in the
+ *                      reverse order (a before/after pair, each next to
+ *                      its twin, then takes turns at running first)
  *   config NAME        starts a configuration
  *   msg FILE           fd 0 (the message), opened afresh for every run
  *   env FILE           fd 1 (the envelope)
@@ -30,6 +33,8 @@
 #include <unistd.h>
 
 #define MAXWORDS 64
+
+static int alternate;
 
 struct config {
 	char *name, *msg, *env;
@@ -75,6 +80,10 @@ static size_t load(const char *path, struct config **out, unsigned rounds)
 		if (!*p || *p == '#')
 			continue;
 		w = strtok_r(p, " \t", &save);
+		if (!strcmp(w, "alternate") && !cur) {
+			alternate = 1;
+			continue;
+		}
 		if (!strcmp(w, "config")) {
 			c = realloc(c, (n + 1) * sizeof *c);
 			if (!c)
@@ -189,7 +198,7 @@ static double rank(const double *v, unsigned n, double p)
 int main(int argc, char **argv)
 {
 	struct config *c;
-	size_t n, i;
+	size_t n, i, j;
 	unsigned rounds, r, fd;
 	int bad = 0;
 
@@ -226,9 +235,11 @@ int main(int argc, char **argv)
 	/* Round r runs a configuration of N runs when floor(r*N/R) steps:
 	 * its runs are spread over the whole bench, not bunched at the start. */
 	for (r = 0; r < rounds; r++)
-		for (i = 0; i < n; i++)
+		for (j = 0; j < n; j++) {
+			i = alternate && r % 2 ? n - 1 - j : j;
 			if ((unsigned long)(r + 1) * c[i].runs / rounds != (unsigned long)r * c[i].runs / rounds)
 				run(&c[i]);
+		}
 	for (i = 0; i < n; i++) {
 		unsigned k = c[i].done;
 		qsort(c[i].ms, k, sizeof *c[i].ms, by_double);
