@@ -147,6 +147,10 @@ static int parse_type(const char *ctype, struct qf_mime_fields *f, bool first)
 		    !says_octet_stream(ctype)) {
 			f->invalid = true;
 			f->content_type = strdup("text/plain");
+			/* "multipart; boundary=B", a quoted type: RFC 2045 says
+			 * text/plain, readers that guess see parts */
+			if (strcasestr(ctype, "multipart") || strcasestr(ctype, "boundary"))
+				ambiguous(f, "a Content-Type that does not parse, naming a multipart or boundary");
 		} else if (asprintf(&f->content_type, "%s/%s", type, sub) < 0)
 			f->content_type = NULL;
 		/* a value that was there but could not be copied is out of
@@ -156,7 +160,11 @@ static int parse_type(const char *ctype, struct qf_mime_fields *f, bool first)
 			rc = -1;
 		else
 			lower(f->content_type);
-		if (f->content_type && !strncmp(f->content_type, "multipart/", 10)) {
+		/* "multipart/; boundary=B", "; boundary=B", "x-multipart/mixed",
+		 * a quoted type: readers guess multipart from the boundary */
+		if (f->content_type && boundary && strncmp(f->content_type, "multipart/", 10))
+			ambiguous(f, "a boundary on a Content-Type that is not multipart");
+		else if (f->content_type && !strncmp(f->content_type, "multipart/", 10)) {
 			if (nboundary > 1)
 				ambiguous(f, "two boundary parameters");
 			else if (!f->boundary)

@@ -55,6 +55,7 @@ struct level {
 	size_t blen;
 	unsigned depth;      /* of the container */
 	bool digest;         /* multipart/digest: parts default to message/rfc822 */
+	bool seen;           /* a delimiter of this boundary came */
 };
 
 
@@ -436,10 +437,11 @@ static void leaf_finish(struct walk *w, bool at_boundary)
 		l->part.decode_error = l->dec.error;
 		emit(w, &l->part, &l->sink);
 		/* a mail message sent as some other type (an .eml or mbox
-		 * file): a recipient's mail program opens it as a message,
-		 * so it is walked as one, one level down (not message/partial:
-		 * a fragment is message-partial='s) */
-		if (w->state != ST_STOP && !l->text && l->sink.fd >= 0 &&
+		 * file, or a text part named like one): a recipient's mail
+		 * program opens it as a message, so it is walked as one, one
+		 * level down (not message/partial: a fragment is
+		 * message-partial='s) */
+		if (w->state != ST_STOP && (!l->text || l->part.filename) && l->sink.fd >= 0 &&
 		    strncasecmp(l->part.content_type, "message/", 8) &&
 		    qf_sniff_mail(l->sink.head, l->sink.head_len))
 			walk_copy(w);
@@ -501,13 +503,21 @@ static int push(struct walk *w, const char *boundary, bool digest)
 	l->blen = boundary ? strlen(boundary) : 0;
 	l->depth = w->depth;
 	l->digest = digest;
+	l->seen = false;
 	w->nlev++;
 	return 0;
 }
 
+/* A multipart whose boundary never came has no parts for the walk, but
+ * Python's email package (and others) then read its body as the content
+ * of one part, decoded by its Content-Transfer-Encoding. */
 static void pop(struct walk *w)
 {
-	free(w->lev[--w->nlev].boundary);
+	struct level *l = &w->lev[--w->nlev];
+
+	if (l->boundary && !l->seen)
+		ambiguous(w, "%s", "a multipart whose boundary never appears");
+	free(l->boundary);
 }
 
 static bool is_message(const char *ct)
@@ -543,8 +553,16 @@ static void headers_end(struct walk *w)
 	     w->default_rfc822 ? "message/rfc822" : "text/plain";
 	if (!strcmp(ct, "message/partial"))
 		w->m->mime.partial = true;
+	/* the header of a message that lies elsewhere, then whatever the
+	 * sender put after it, which RFC 2046 says to ignore and some readers
+	 * (ripmime) decode as that message's content */
+	if (!strcmp(ct, "message/external-body"))
+		ambiguous(w, "%s", "a message/external-body part");
 	if (!strncmp(ct, "multipart/", 10)) {
 		w->any_multipart = true;
+		/* RFC 2045 6.4: none; readers that honour it read one part */
+		if (qf_decoder_cte(f.encoding) != QF_CTE_IDENTITY)
+			ambiguous(w, "a multipart with Content-Transfer-Encoding %s", f.encoding);
 		if (f.boundary) {
 			if (push(w, f.boundary, !strcmp(ct, "multipart/digest")) == 0)
 				w->state = ST_SKIP;      /* the preamble */
@@ -656,6 +674,7 @@ static void on_boundary(struct walk *w, size_t lvl, bool closing)
 			w->m->mime.broken = true;    /* an inner multipart never closed */
 		pop(w);
 	}
+	w->lev[lvl].seen = true;
 	if (closing) {
 		pop(w);
 		w->state = ST_SKIP;                  /* the epilogue */
@@ -790,6 +809,15 @@ static void body_line(struct walk *w, const unsigned char *p, size_t n)
 
 /* ---- the walk ---- */
 
+/* A line of a preamble or an epilogue that is a part's header: some
+ * readers (ripmime) take what follows the close delimiter for a part. */
+static void outside_line(struct walk *w, const unsigned char *p, size_t n)
+{
+	if ((n >= 13 && !strncasecmp((const char *)p, "Content-Type:", 13)) ||
+	    (n >= 26 && !strncasecmp((const char *)p, "Content-Transfer-Encoding:", 26)))
+		ambiguous(w, "%s", "a part's header outside the parts (preamble or epilogue)");
+}
+
 static void walk_run(struct walk *w)
 {
 	const unsigned char *p;
@@ -819,6 +847,11 @@ static void walk_run(struct walk *w)
 			if (rd(w, qf_mime_reader_line(&w->rd, &p, &n)) <= 0)
 				break;
 			header_line(w, p, n, at_bol);
+		} else if (w->state == ST_SKIP && w->any_multipart) {
+			if (rd(w, qf_mime_reader_line(&w->rd, &p, &n)) <= 0)
+				break;
+			if (at_bol)
+				outside_line(w, p, n);
 		} else {
 			if (rd(w, qf_mime_reader_body(&w->rd, &p, &n)) <= 0)
 				break;
