@@ -413,6 +413,17 @@ def hostile(g):
             else:
                 m[at:at] = b'\n'
         g.add('hostile', 'mutant', bytes(m))
+    # --- (red team) a multipart read as one part: with an encoding, or a
+    # boundary that never comes; Content-Types that readers guess at
+    for sub in (b'mixed', b'alternative', b'x'):
+        inner = g.boundary()
+        mp('multipart-b64-' + sub.decode(), [g.text(), b'Content-Type: multipart/' + sub + b'; boundary="' + inner +
+                                            b'"\nContent-Transfer-Encoding: base64\n\n' + b64(PE)])
+    for ct in (b'multipart/; boundary="%s"', b'; boundary="%s"', b'"multipart/mixed"; boundary="%s"',
+               b'x-multipart/mixed; boundary="%s"', b'multipart; boundary="%s"'):
+        b = g.boundary()
+        g.add('hostile', 'odd-top-ct', g.top(b'odd ct', b'Content-Type: ' + (ct % b) + b'\n') + b'\n' +
+              b'--' + b + b'\n' + exe() + b'--' + b + b'--\n')
 
 
 def cases(seed=19):
