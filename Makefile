@@ -34,11 +34,8 @@ CPPFLAGS += -D_GNU_SOURCE -DQF_VERSION='"$(VERSION)"' -DQF_BINDIR='"$(BINDIR)"'
 ALL_INC := $(addprefix -I,$(LAYERS))
 # the folders before each one, itself included
 below = $(if $(filter $1,$(firstword $2)),$1,$(firstword $2) $(call below,$1,$(wordlist 2,99,$2)))
-# Includes that still reach up, to be removed (issue 18): the MIME walk,
-# the archive walk and the DKIM stack still take the message context
-# (engine/msg.h) and hand on struct qf_part (engine/filter.h).
-UP_mime = rules engine
-UP_archive = rules engine
+# Includes that still reach up, to be removed (issue 18): the DKIM
+# stack still takes the message context (engine/msg.h).
 UP_dkim = rules engine
 # -I flags for a source file: by its folder; tests and programs get all
 INC = $(if $(filter $(LAYERS),$(firstword $(subst /, ,$1))),$(addprefix -I,$(call below,$(firstword $(subst /, ,$1)),$(LAYERS)) $(UP_$(firstword $(subst /, ,$1)))),$(ALL_INC))
@@ -120,7 +117,7 @@ $(BIN)/%: $(OBJ)/qfilter/%.o $(OBJ)/libqf.a
 # all the front may use: a link error means it reached for something heavy.
 FRONT_SRC = qfilter/qfilter.c qmail/client_env.c lib/action.c lib/config.c daemon/daemon_client.c qmail/deadline.c \
 	daemon/daemon_proto.c qmail/deliver.c qmail/envelope.c qmail/exitcodes.c \
-	qmail/external.c lib/io.c lib/log.c engine/msg.c qmail/spool.c engine/outcome_finish.c
+	qmail/external.c lib/clock.c lib/io.c lib/log.c engine/msg.c qmail/spool.c engine/outcome_finish.c
 ifeq ($(FRONT_CC),)
 $(BIN)/qfilter: $(OBJ)/qfilter/qfilter.o $(OBJ)/libqf.a
 	@mkdir -p $(BIN)

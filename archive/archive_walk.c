@@ -21,6 +21,7 @@
 #include "archive_tnef.h"
 #include "archive_walk.h"
 #include "archive_zipdir.h"
+#include "clock.h"
 #include "exitcodes.h"
 #include "mime_sink.h"
 
@@ -29,8 +30,9 @@
 #define TNEF_MAX (16ULL << 20)   /* a TNEF stream is read into memory: at most this */
 
 struct awalk {
-	struct qf_msg *m;
 	struct qf_archive_budget *b;
+	int64_t deadline_ms;
+	struct qf_walk_error *err;
 	qf_archive_fn fn;
 	void *arg;
 	const struct qf_part *top;   /* the MIME part the walk began in */
@@ -72,7 +74,7 @@ bool qf_archive_wanted(const struct qf_part *p)
 
 static void hand_on(struct awalk *w, struct qf_part *p)
 {
-	if (w->fn(w->m, p, w->arg) || w->m->error_exit)
+	if (w->fn(p, w->arg))
 		w->stop = true;
 }
 
@@ -99,12 +101,16 @@ static void problem(struct awalk *w, const char *where, unsigned level, const ch
 	hand_on(w, &p);
 }
 
+/* The walk stops at its first error, which is the one reported. */
 static void error(struct awalk *w, int code, const char *what)
 {
-	qf_msg_error(w->m, code, "archive walk: %s: %s", what,
-		     code == QF_EXIT_TIMEOUT ? "timeout" : strerror(errno));
 	w->rc = -1;
 	w->stop = true;
+	if (w->err->exit)
+		return;
+	w->err->exit = code;
+	snprintf(w->err->text, sizeof w->err->text, "archive walk: %s: %s", what,
+		 code == QF_EXIT_TIMEOUT ? "timeout" : strerror(errno));
 }
 
 /* The longest read the bounds allow now; 0 with why set when none. */
@@ -113,7 +119,7 @@ static size_t room(struct awalk *w, struct box *box, const char *name, char *why
 	uint64_t left = QF_ARCHIVE_MAX_BYTES - w->b->bytes;
 	uint64_t ratio = box->packed * QF_ARCHIVE_RATIO + QF_ARCHIVE_RATIO_FREE;
 
-	if (qf_msg_expired(w->m)) {
+	if (qf_expired(w->deadline_ms)) {
 		error(w, QF_EXIT_TIMEOUT, name);
 		return 0;
 	}
@@ -424,7 +430,11 @@ static void walk_tnef(struct awalk *w, int fd, uint64_t size, const char *where,
 		return;
 	}
 	if (!(buf = malloc(size ? size : 1))) {
-		qf_msg_error(w->m, QF_EXIT_NOMEM, "archive walk: TNEF: out of memory");
+		if (!w->err->exit) {
+			w->err->exit = QF_EXIT_NOMEM;
+			snprintf(w->err->text, sizeof w->err->text,
+				 "archive walk: TNEF: out of memory");
+		}
 		w->rc = -1;
 		w->stop = true;
 		return;
@@ -497,13 +507,14 @@ static void container_walk(struct awalk *w, int fd, uint64_t packed, const char 
 		archive_read_free(a);
 }
 
-int qf_archive_walk(struct qf_msg *m, const struct qf_part *p, struct qf_archive_budget *b,
-		    qf_archive_fn fn, void *arg)
+int qf_archive_walk(const struct qf_part *p, struct qf_archive_budget *b, const char *dir,
+		    int64_t deadline_ms, qf_archive_fn fn, void *arg, struct qf_walk_error *err)
 {
 	struct awalk *w;
 	enum qf_archive_kind kind = qf_archive_sniff(p->head, p->head_len);
 	int rc;
 
+	memset(err, 0, sizeof *err);
 	if (p->fd < 0 || kind == QF_ARCHIVE_NO)
 		return 0;
 	/* BinHex or uuencode at the start of a text part: the MIME walk
@@ -512,15 +523,17 @@ int qf_archive_walk(struct qf_msg *m, const struct qf_part *p, struct qf_archive
 	    qf_archive_closed_in_text(p->head, p->head_len))
 		return 0;
 	if (!(w = malloc(sizeof *w))) {
-		qf_msg_error(m, QF_EXIT_NOMEM, "archive walk: out of memory");
+		err->exit = QF_EXIT_NOMEM;
+		snprintf(err->text, sizeof err->text, "archive walk: out of memory");
 		return -1;
 	}
-	w->m = m;
 	w->b = b;
+	w->deadline_ms = deadline_ms;
+	w->err = err;
 	w->fn = fn;
 	w->arg = arg;
 	w->top = p;
-	w->dir = m->cfg ? m->cfg->spool : NULL;
+	w->dir = dir;
 	w->stop = false;
 	w->rc = 0;
 	if (p->filename && *p->filename)

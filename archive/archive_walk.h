@@ -17,7 +17,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
-#include "filter.h"
+#include "mime_part.h"
 
 #define QF_ARCHIVE_MAX_DEPTH 4                /* archive levels looked into */
 #define QF_ARCHIVE_MAX_ENTRIES 10000          /* members, all archives of a message */
@@ -33,17 +33,21 @@ struct qf_archive_budget {
 	uint64_t bytes;
 };
 
-/* Hands one member on; returns true to stop (a refusal already stands). */
-typedef bool (*qf_archive_fn)(struct qf_msg *m, const struct qf_part *member, void *arg);
+/* Hands one member on; returns true to stop (a refusal already stands,
+ * or trouble of the caller's own). */
+typedef bool (*qf_archive_fn)(const struct qf_part *member, void *arg);
 
 /* Whether p is worth a walk: its content was kept (p->fd) and starts like
  * a container. */
 bool qf_archive_wanted(const struct qf_part *p);
 
 /* Walks the container in p->fd (its offset is changed), calling fn for
- * each member, depth first (a member before the members inside it).
- * Returns 0, or -1 after qf_msg_error() (a temp file, a timeout). */
-int qf_archive_walk(struct qf_msg *m, const struct qf_part *p, struct qf_archive_budget *b,
-		    qf_archive_fn fn, void *arg);
+ * each member, depth first (a member before the members inside it),
+ * within b, with the members' copies in dir (NULL: $TMPDIR or /tmp),
+ * until deadline_ms (qf_now_ms() time; 0 = none). Returns 0 (also when
+ * fn or a bound stopped it), or -1 with err's exit code and text (out of
+ * memory, a temp file, the deadline). */
+int qf_archive_walk(const struct qf_part *p, struct qf_archive_budget *b, const char *dir,
+		    int64_t deadline_ms, qf_archive_fn fn, void *arg, struct qf_walk_error *err);
 
 #endif

@@ -3,7 +3,12 @@
  * each part hook, and so does every member of the archives among them
  * (archive_walk.h), under one budget per message; whole-message hooks run
  * after it. Once a finding refuses the message outright (reject, drop),
- * later filters are skipped: their work could not change the outcome. */
+ * later filters are skipped: their work could not change the outcome.
+ *
+ * The walks know no message context: this file is their adapter. It
+ * hands them the spool, the policy's limits, the temp dir and the
+ * deadline, answers their "stop now?" from the findings so far, and turns
+ * their errors into qf_msg_error(). */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,8 +19,10 @@
 #include "exitcodes.h"
 #include "filter.h"
 #include "log.h"
+#include "mime_walk.h"
 
 struct walk {
+	struct qf_msg *m;
 	bool *active;      /* filters with a part hook that run */
 	void **state;
 	struct qf_archive_budget budget;   /* what the archive walks spent */
@@ -45,20 +52,53 @@ static void hooks(struct qf_msg *m, const struct qf_part *p, struct walk *w)
 	m->current = (size_t)-1;
 }
 
-static bool each_member(struct qf_msg *m, const struct qf_part *p, void *arg)
+static const char *temp_dir(const struct qf_msg *m)
 {
-	hooks(m, p, arg);
-	return worst_so_far(m) >= QF_ACT_REJECT;
+	return m->cfg ? m->cfg->spool : NULL;
 }
 
-static void each_part(struct qf_msg *m, const struct qf_part *p, void *arg)
+static bool each_member(const struct qf_part *p, void *arg)
 {
 	struct walk *w = arg;
 
+	hooks(w->m, p, w);
+	return w->m->error_exit || worst_so_far(w->m) >= QF_ACT_REJECT;
+}
+
+static int each_part(const struct qf_part *p, void *arg)
+{
+	struct walk *w = arg;
+	struct qf_msg *m = w->m;
+	struct qf_walk_error err;
+
 	hooks(m, p, w);
 	/* once refused, what the archive holds cannot change the outcome */
-	if (!m->error_exit && worst_so_far(m) < QF_ACT_REJECT && qf_archive_wanted(p))
-		qf_archive_walk(m, p, &w->budget, each_member, w);
+	if (!m->error_exit && worst_so_far(m) < QF_ACT_REJECT && qf_archive_wanted(p) &&
+	    qf_archive_walk(p, &w->budget, temp_dir(m), m->deadline_ms, each_member, w, &err) < 0)
+		qf_msg_error(m, err.exit, "%s", err.text);
+	return m->error_exit ? -1 : 0;
+}
+
+/* The MIME walk asks after each part: a refusal that stands ends it. */
+static bool refused(void *arg)
+{
+	const struct walk *w = arg;
+
+	return worst_so_far(w->m) >= QF_ACT_REJECT;
+}
+
+static void mime_walk(struct qf_msg *m, struct walk *w)
+{
+	const struct qf_mime_walk_in in = {
+		.fd = m->fd, .size = m->size,
+		.max_parts = m->policy.max_parts, .max_depth = m->policy.max_depth,
+		.dir = temp_dir(m), .deadline_ms = m->deadline_ms,
+		.each = each_part, .stop = refused, .arg = w,
+	};
+	struct qf_walk_error err;
+
+	if (qf_mime_walk(&in, &m->mime, &err) < 0 && err.exit)
+		qf_msg_error(m, err.exit, "%s", err.text);
 }
 
 static enum qf_action worst_so_far(const struct qf_msg *m)
@@ -135,7 +175,7 @@ void qf_chain_run(struct qf_msg *m)
 	const struct qf_engine *e = m->engine;
 	bool active[e->nfilters ? e->nfilters : 1];
 	void *state[e->nfilters ? e->nfilters : 1];
-	struct walk w = { active, state, { 0, 0 } };
+	struct walk w = { m, active, state, { 0, 0 } };
 	bool walk = false;
 	size_t i;
 	int64_t t;
@@ -172,7 +212,7 @@ void qf_chain_run(struct qf_msg *m)
 	}
 	m->current = (size_t)-1;
 	if (walk && !m->error_exit)
-		qf_mime_walk(m, each_part, &w);
+		mime_walk(m, &w);
 	for (i = 0; i < e->nfilters; i++) {
 		const struct qf_filter *f = e->filters[i];
 		if (!m->results[i].ran || !state[i] || !f->message)

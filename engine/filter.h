@@ -11,35 +11,11 @@
 #define QF_FILTER_H
 
 #include <stdbool.h>
+#include "mime_part.h"
 #include "msg.h"
 
-#define QF_PART_HEAD 8192   /* decoded bytes of each part kept for sniffing */
-
-/* One leaf part of the message, decoded, as the MIME walk gives it, or
- * one member of an archive inside such a part (archive_walk.h): every
- * part hook sees both alike. */
-struct qf_part {
-	unsigned index;            /* 1-based, depth-first order; a member has its MIME part's */
-	unsigned depth;            /* 0: the message itself is the leaf */
-	unsigned level;            /* 0: a MIME part; 1: a member of an archive in one; 2: ... */
-	const char *container;     /* a member's archives, "b.zip in a.7z"; NULL for a MIME part */
-	const char *unchecked;     /* why the content could not be read whole (encrypted,
-	                              damaged, truncated, over a limit: "truncated entry
-	                              setup.exe"), or NULL; what was read is still here */
-	const char *content_type;  /* declared "type/subtype", lowercase */
-	const char *filename;      /* Content-Disposition filename, else Content-Type name, else NULL */
-	const char *const *names;  /* every name a mail reader might save the part under (both
-	                              headers, every copy, every parameter): filename first */
-	size_t nnames;
-	const char *encoding;      /* declared Content-Transfer-Encoding, lowercase, or NULL */
-	bool uuencoded;            /* a "begin NNN name" block found inside a text part */
-	bool decode_error;         /* the encoding was damaged; content is what could be decoded */
-	const unsigned char *head; /* the first head_len decoded bytes */
-	size_t head_len;           /* at most QF_PART_HEAD */
-	uint64_t size;             /* decoded size of the whole part */
-	int fd;                    /* whole decoded content, seekable, when the walk kept it
-	                              (containers and MZ, up to QF_PART_COPY_MAX); else -1 */
-};
+/* struct qf_part, what every part hook sees (a MIME part or an archive's
+ * member), is the walks' product: mime/mime_part.h. */
 
 struct qf_filter {
 	const char *name;          /* as in logs, headers and qfilter-test */
@@ -68,12 +44,5 @@ struct qf_filter {
 	/* Called once per message, after the walk. */
 	void (*message)(struct qf_msg *m, void *state);
 };
-
-/* The MIME walk (mime_walk.c): parses m->fd once and calls each(part)
- * for every leaf in depth-first order, within m->policy's max-parts and
- * max-depth; fills m->mime. Returns 0, or -1 after qf_msg_error(). */
-int qf_mime_walk(struct qf_msg *m,
-		 void (*each)(struct qf_msg *m, const struct qf_part *p, void *arg),
-		 void *arg);
 
 #endif

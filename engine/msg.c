@@ -3,26 +3,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include "exitcodes.h"
 #include "log.h"
 #include "msg.h"
-
-int64_t qf_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-int64_t qf_now_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
 
 int qf_msg_ms_left(const struct qf_msg *m)
 {
@@ -38,7 +21,7 @@ int qf_msg_ms_left(const struct qf_msg *m)
 
 bool qf_msg_expired(const struct qf_msg *m)
 {
-	return m->deadline_ms && qf_now_ms() >= m->deadline_ms;
+	return qf_expired(m->deadline_ms);
 }
 
 static struct qf_result *current(struct qf_msg *m)

@@ -11,7 +11,9 @@
 #include <stddef.h>
 #include "config.h"
 #include "client_env.h"
+#include "clock.h"
 #include "envelope.h"
+#include "mime_walk.h"
 #include "policy.h"
 
 struct qf_header {
@@ -35,19 +37,6 @@ struct qf_result {
 	char *reason;        /* for the log: what was found and where */
 	double ms;
 	bool ran;
-};
-
-/* MIME structure as seen by the walk (filled by qf_mime_walk). */
-struct qf_mime_stats {
-	unsigned parts;          /* leaf parts seen */
-	unsigned depth;          /* deepest nesting seen */
-	uint64_t largest_part;   /* decoded bytes of the largest leaf */
-	bool too_many_parts;     /* the walk stopped at policy max-parts */
-	bool too_deep;           /* the walk stopped at policy max-depth */
-	bool broken;             /* the parser had to guess (missing boundary, bad encoding) */
-	bool partial;            /* a message/partial fragment was seen */
-	char ambiguous[160];     /* what mail readers could read two ways, or "": the first one */
-	bool walked;
 };
 
 /* The reply to a message over a size limit, from the core (max-size,
@@ -77,7 +66,7 @@ struct qf_msg {
 	struct qf_result *results;     /* one per filter of the registry */
 	size_t nresults;
 	size_t current;                /* index of the filter running now */
-	struct qf_mime_stats mime;
+	struct qf_mime_stats mime;     /* the MIME walk's summary (mime_walk.h) */
 	struct dkim_hdr *hdr;          /* the header block's fields, scanned once
 	                                  by the chain; NULL until then */
 
@@ -120,9 +109,5 @@ void qf_msg_warn(struct qf_msg *m, const char *fmt, ...)
  * there is no deadline). Use for poll() and socket timeouts. */
 int qf_msg_ms_left(const struct qf_msg *m);
 bool qf_msg_expired(const struct qf_msg *m);
-/* CLOCK_MONOTONIC in ms; in µs for the filters' times (qfilter-test
- * shows them to the microsecond) */
-int64_t qf_now_ms(void);
-int64_t qf_now_us(void);
 
 #endif

@@ -68,15 +68,16 @@ static void size_message(struct qf_msg *m, void *state)
 		too_big(m, m->policy.size, "size");
 	else if (m->mime.too_deep) {
 		snprintf(reason, sizeof reason, "MIME nesting deeper than %u levels",
-			 qf_mime_max_depth(&m->policy));
+			 qf_mime_max_depth(m->policy.max_depth));
 		qf_msg_finding(m, QF_ACT_REJECT, SIZE_DSN, reason,
 			       "MIME structure nested too deeply");
 		qf_msg_result(m, "too-deep:%u", m->mime.depth);
 	} else if (m->mime.too_many_parts) {
 		snprintf(reason, sizeof reason, "more than %u MIME parts",
-			 qf_mime_max_parts(&m->policy));
+			 qf_mime_max_parts(m->policy.max_parts));
 		qf_msg_finding(m, QF_ACT_REJECT, SIZE_DSN, reason,
-			       "too many MIME parts (the limit is %u)", qf_mime_max_parts(&m->policy));
+			       "too many MIME parts (the limit is %u)",
+			       qf_mime_max_parts(m->policy.max_parts));
 		qf_msg_result(m, "too-many-parts:%u", m->mime.parts);
 	}
 	if (m->mime.ambiguous[0]) {

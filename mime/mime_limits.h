@@ -3,19 +3,17 @@
 #ifndef QF_MIME_LIMITS_H
 #define QF_MIME_LIMITS_H
 
-#include "policy.h"
-
 #define QF_MIME_MAX_PARTS 1000
 #define QF_MIME_MAX_DEPTH 30
 
-static inline unsigned qf_mime_max_parts(const struct qf_policy *p)
+static inline unsigned qf_mime_max_parts(unsigned set)
 {
-	return p->max_parts ? p->max_parts : QF_MIME_MAX_PARTS;
+	return set ? set : QF_MIME_MAX_PARTS;
 }
 
-static inline unsigned qf_mime_max_depth(const struct qf_policy *p)
+static inline unsigned qf_mime_max_depth(unsigned set)
 {
-	return p->max_depth ? p->max_depth : QF_MIME_MAX_DEPTH;
+	return set ? set : QF_MIME_MAX_DEPTH;
 }
 
 #endif

@@ -3,18 +3,19 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "clock.h"
 #include "io.h"
 #include "mime_reader.h"
 
 #define CHECK_TIME_EVERY (1 << 20)
 
 void qf_mime_reader_open(struct qf_mime_reader *r, int fd, uint64_t size, unsigned char *window,
-			 const struct qf_msg *m)
+			 int64_t deadline_ms)
 {
 	memset(r, 0, sizeof *r);
 	r->fd = fd;
 	r->size = size;
-	r->m = m;
+	r->deadline_ms = deadline_ms;
 	r->bol = true;
 	r->buf = window;
 }
@@ -56,7 +57,7 @@ static int fill(struct qf_mime_reader *r)
 	r->unchecked += got;
 	if (r->unchecked >= CHECK_TIME_EVERY) {
 		r->unchecked = 0;
-		if (r->m && qf_msg_expired(r->m))
+		if (qf_expired(r->deadline_ms))
 			return QF_MIME_READ_TIMEOUT;
 	}
 	return 1;

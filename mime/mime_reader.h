@@ -8,13 +8,12 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include "msg.h"
 
 #define QF_MIME_WINDOW (64 * 1024)
 
 struct qf_mime_reader {
 	int fd;
-	const struct qf_msg *m;   /* for its deadline */
+	int64_t deadline_ms;      /* qf_now_ms() time; 0 = none */
 	uint64_t off;             /* file offset of buf[len] */
 	unsigned char *buf;
 	size_t pos, len;
@@ -28,7 +27,7 @@ struct qf_mime_reader {
 };
 
 /* The read calls return 1, 0 at the end, QF_MIME_READ_ERROR (errno) or
- * QF_MIME_READ_TIMEOUT (m's deadline passed). */
+ * QF_MIME_READ_TIMEOUT (the deadline passed). */
 #define QF_MIME_READ_ERROR (-1)
 #define QF_MIME_READ_TIMEOUT (-2)
 
@@ -37,7 +36,7 @@ struct qf_mime_reader {
  * QF_MIME_WINDOW bytes. */
 #define QF_MIME_SIZE_UNKNOWN UINT64_MAX
 void qf_mime_reader_open(struct qf_mime_reader *r, int fd, uint64_t size, unsigned char *window,
-			 const struct qf_msg *m);
+			 int64_t deadline_ms);
 /* The next line with its newline, or a window-sized piece of a longer one. */
 int qf_mime_reader_line(struct qf_mime_reader *r, const unsigned char **p, size_t *n);
 /* Whether the line at the read position starts with "--" (1 or 0). */

@@ -12,7 +12,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include "filter.h"
+#include "mime_part.h"
 
 #define QF_PART_COPY_MAX (64ULL << 20)  /* bytes of a part's copy on disk */
 

@@ -2,7 +2,7 @@
  *
  * Why not GMime's parser: it builds the whole tree in memory, one object
  * per part, so a message of a million empty parts costs hundreds of MB
- * before any limit can apply. This walk reads m->fd through a 64 KB
+ * before any limit can apply. This walk reads the spool through a 64 KB
  * window, keeps a stack of open multipart boundaries no deeper than
  * max-depth (no recursion), decodes each leaf as it streams past and
  * hands it on at its end. Memory is the window, the stack and one part's
@@ -15,11 +15,11 @@
  * Lenient like mail readers: a line starting with "--boundary" of any
  * open multipart ends the current part (innermost first); text after the
  * close delimiter is skipped; a missing close delimiter or damaged
- * encoding marks m->mime.broken and the walk goes on with its best guess.
+ * encoding marks the summary broken and the walk goes on with its best guess.
  * Where readers could take the structure another way (a header line that
  * is no header, two different Content-Types, text after a delimiter, a
  * bare CR, ...: qfilter.conf(5), AMBIGUOUS MIME) the first such place is
- * recorded in m->mime.ambiguous, for the size filter to report; the walk
+ * recorded in its ambiguous, for the size filter to report; the walk
  * still goes on with its reading. File names are not guessed at: every
  * one a reader might use goes with the part (struct qf_part's names). */
 #include <errno.h>
@@ -30,14 +30,13 @@
 #include <string.h>
 #include <strings.h>
 #include "exitcodes.h"
-#include "filter.h"
 #include "mime_decode.h"
 #include "mime_header.h"
-#include "mime_limits.h"
 #include "mime_reader.h"
 #include "mime_sink.h"
 #include "mime_datauri.h"
 #include "mime_uu.h"
+#include "mime_walk.h"
 #include "sniff_mail.h"
 
 #define FIELD_MAX 8192            /* bytes kept of one Content-* value */
@@ -77,12 +76,12 @@ struct leaf {
 };
 
 struct walk {
-	struct qf_msg *m;
-	void (*each)(struct qf_msg *m, const struct qf_part *p, void *arg);
-	void *arg;
+	const struct qf_mime_walk_in *in;
+	struct qf_mime_stats *st;
+	struct qf_walk_error *err;
 	struct qf_mime_reader rd;
 	enum state state;
-	int rc;                     /* -1 after qf_msg_error() */
+	int rc;                     /* -1 after an error (err) or the caller's -1 */
 	struct level *lev;
 	size_t nlev, maxlev;
 	/* the entity whose headers are being read */
@@ -113,7 +112,7 @@ static void ambiguous(struct walk *w, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 static void ambiguous(struct walk *w, const char *fmt, ...)
 {
-	struct qf_mime_stats *st = &w->m->mime;
+	struct qf_mime_stats *st = w->st;
 	va_list ap;
 	int n;
 
@@ -130,22 +129,26 @@ static void stop(struct walk *w)
 	w->state = ST_STOP;
 }
 
+/* The walk stops at its first error, which is the one reported. */
 static void fail(struct walk *w, int code, const char *what)
 {
-	qf_msg_error(w->m, code, "mime walk: %s: %s", what, strerror(errno));
 	w->rc = -1;
 	stop(w);
+	if (w->err->exit)
+		return;
+	w->err->exit = code;
+	if (code == QF_EXIT_TIMEOUT)
+		snprintf(w->err->text, sizeof w->err->text, "mime walk: timeout");
+	else
+		snprintf(w->err->text, sizeof w->err->text, "mime walk: %s: %s", what,
+			 strerror(errno));
 }
 
-/* Once a finding refuses the message outright, the rest cannot matter. */
-static bool refused(const struct qf_msg *m)
+/* The caller's answer: once a finding refuses the message outright, the
+ * rest cannot matter. */
+static bool caller_stops(const struct walk *w)
 {
-	size_t i;
-
-	for (i = 0; i < m->nresults; i++)
-		if (m->results[i].reason && m->results[i].action >= QF_ACT_REJECT)
-			return true;
-	return false;
+	return w->in->stop && w->in->stop(w->in->arg);
 }
 
 /* ---- reading ---- */
@@ -153,11 +156,9 @@ static bool refused(const struct qf_msg *m)
 /* A reader's answer: < 0 is an error, recorded here. */
 static int rd(struct walk *w, int rc)
 {
-	if (rc == QF_MIME_READ_TIMEOUT) {
-		qf_msg_error(w->m, QF_EXIT_TIMEOUT, "mime walk: timeout");
-		w->rc = -1;
-		stop(w);
-	} else if (rc < 0)
+	if (rc == QF_MIME_READ_TIMEOUT)
+		fail(w, QF_EXIT_TIMEOUT, NULL);
+	else if (rc < 0)
 		fail(w, QF_EXIT_READ, "reading the spooled message");
 	return rc;
 }
@@ -166,8 +167,6 @@ static int rd(struct walk *w, int rc)
 
 static void emit(struct walk *w, struct qf_part *p, struct qf_mime_sink *s)
 {
-	struct qf_msg *m = w->m;
-
 	if (qf_mime_sink_end(s) < 0) {
 		fail(w, QF_EXIT_WRITE, "keeping a part's copy");
 		return;
@@ -177,14 +176,13 @@ static void emit(struct walk *w, struct qf_part *p, struct qf_mime_sink *s)
 	p->size = s->size;
 	p->fd = s->fd;
 	if (p->decode_error)
-		m->mime.broken = true;
-	if (p->size > m->mime.largest_part)
-		m->mime.largest_part = p->size;
-	w->each(m, p, w->arg);
-	if (m->error_exit) {
+		w->st->broken = true;
+	if (p->size > w->st->largest_part)
+		w->st->largest_part = p->size;
+	if (w->in->each(p, w->in->arg) < 0) {
 		w->rc = -1;
 		stop(w);
-	} else if (refused(m))
+	} else if (caller_stops(w))
 		stop(w);
 }
 
@@ -214,13 +212,13 @@ static int on_uu(void *arg, enum qf_uu_event ev, const unsigned char *p, size_t 
 		qf_mime_sink_free(&l->usink);
 		return 0;
 	}
-	if (w->m->mime.parts >= w->max_parts) {
-		w->m->mime.too_many_parts = true;
+	if (w->st->parts >= w->max_parts) {
+		w->st->too_many_parts = true;
 		stop(w);
 		return -1;
 	}
 	memset(&vp, 0, sizeof vp);
-	vp.index = ++w->m->mime.parts;
+	vp.index = ++w->st->parts;
 	vp.depth = l->part.depth;
 	vp.content_type = "application/octet-stream";
 	vp.filename = l->uu.name[0] ? l->uu.name : NULL;
@@ -260,13 +258,13 @@ static int on_datauri(void *arg, enum qf_uu_event ev, const unsigned char *p, si
 		qf_mime_sink_free(&l->dsink);
 		return 0;
 	}
-	if (w->m->mime.parts >= w->max_parts) {
-		w->m->mime.too_many_parts = true;
+	if (w->st->parts >= w->max_parts) {
+		w->st->too_many_parts = true;
 		stop(w);
 		return -1;
 	}
 	memset(&vp, 0, sizeof vp);
-	vp.index = ++w->m->mime.parts;
+	vp.index = ++w->st->parts;
 	vp.depth = l->part.depth;
 	vp.content_type = l->du.type[0] ? l->du.type : "application/octet-stream";
 	if (l->part.filename)
@@ -286,15 +284,15 @@ static void leaf_start(struct walk *w, struct qf_mime_fields *f, const char *cty
 {
 	struct leaf *l = &w->leaf;
 
-	if (!message && w->m->mime.parts >= w->max_parts) {
-		w->m->mime.too_many_parts = true;
+	if (!message && w->st->parts >= w->max_parts) {
+		w->st->too_many_parts = true;
 		qf_mime_fields_free(f);
 		stop(w);
 		return;
 	}
 	memset(&l->part, 0, sizeof l->part);
 	l->f = *f;
-	l->part.index = message ? 0 : ++w->m->mime.parts;
+	l->part.index = message ? 0 : ++w->st->parts;
 	l->part.depth = w->depth;
 	l->part.content_type = l->f.content_type ? l->f.content_type : ctype;
 	l->part.filename = l->f.filename;
@@ -388,26 +386,24 @@ static void leaf_close(struct walk *w)
 	w->leaf_open = false;
 }
 
-static int walk_fd(struct qf_msg *m,
-		   void (*each)(struct qf_msg *m, const struct qf_part *p, void *arg),
-		   void *arg, int fd, uint64_t size, unsigned depth);
+static int walk_fd(const struct qf_mime_walk_in *in, struct qf_mime_stats *st,
+		   struct qf_walk_error *err, int fd, uint64_t size, unsigned depth);
 
 /* The decoded copy of an encoded message/rfc822, walked one level down. */
 static void walk_copy(struct walk *w)
 {
 	struct qf_mime_sink *s = &w->leaf.sink;
-	struct qf_msg *m = w->m;
 
 	if (qf_mime_sink_end(s) < 0) {
 		fail(w, QF_EXIT_WRITE, "keeping a part's copy");
 		return;
 	}
 	if (s->copied < s->size || w->leaf.dec.error)
-		m->mime.broken = true;
-	if (walk_fd(m, w->each, w->arg, s->fd, QF_MIME_SIZE_UNKNOWN, w->leaf.part.depth + 1) < 0) {
+		w->st->broken = true;
+	if (walk_fd(w->in, w->st, w->err, s->fd, QF_MIME_SIZE_UNKNOWN, w->leaf.part.depth + 1) < 0) {
 		w->rc = -1;
 		stop(w);
-	} else if (m->mime.too_deep || m->mime.too_many_parts || refused(m))
+	} else if (w->st->too_deep || w->st->too_many_parts || caller_stops(w))
 		stop(w);
 }
 
@@ -470,8 +466,8 @@ static void begin_entity(struct walk *w, unsigned depth, bool default_rfc822)
 	w->any_header = false;
 	w->depth = depth;
 	w->default_rfc822 = default_rfc822;
-	if (depth > w->m->mime.depth)
-		w->m->mime.depth = depth;
+	if (depth > w->st->depth)
+		w->st->depth = depth;
 	w->state = ST_HEADERS;
 }
 
@@ -480,7 +476,7 @@ static int push(struct walk *w, const char *boundary, bool digest)
 	struct level *l;
 
 	if (w->depth + 1 > w->max_depth) {
-		w->m->mime.too_deep = true;
+		w->st->too_deep = true;
 		stop(w);
 		return -1;
 	}
@@ -546,13 +542,13 @@ static void headers_end(struct walk *w)
 		return;
 	}
 	if (f.invalid)
-		w->m->mime.broken = true;
+		w->st->broken = true;
 	if (f.ambiguous[0])
 		ambiguous(w, "%s", f.ambiguous);
 	ct = f.content_type ? f.content_type :
 	     w->default_rfc822 ? "message/rfc822" : "text/plain";
 	if (!strcmp(ct, "message/partial"))
-		w->m->mime.partial = true;
+		w->st->partial = true;
 	/* the header of a message that lies elsewhere, then whatever the
 	 * sender put after it, which RFC 2046 says to ignore and some readers
 	 * (ripmime) decode as that message's content */
@@ -569,14 +565,14 @@ static void headers_end(struct walk *w)
 			qf_mime_fields_free(&f);
 			return;
 		}
-		w->m->mime.broken = true;        /* no boundary: a leaf, as GMime does */
+		w->st->broken = true;        /* no boundary: a leaf, as GMime does */
 	} else if (is_message(ct)) {
 		if (w->depth + 1 > w->max_depth) {
-			w->m->mime.too_deep = true;
+			w->st->too_deep = true;
 			qf_mime_fields_free(&f);
 			stop(w);
 		} else if (qf_decoder_cte(f.encoding) != QF_CTE_IDENTITY) {
-			w->m->mime.broken = true;
+			w->st->broken = true;
 			leaf_start(w, &f, ct, true);
 		} else {
 			if (push(w, NULL, false) == 0)
@@ -671,7 +667,7 @@ static void on_boundary(struct walk *w, size_t lvl, bool closing)
 		return;
 	while (w->nlev > lvl + 1) {
 		if (w->lev[w->nlev - 1].boundary)
-			w->m->mime.broken = true;    /* an inner multipart never closed */
+			w->st->broken = true;    /* an inner multipart never closed */
 		pop(w);
 	}
 	w->lev[lvl].seen = true;
@@ -700,7 +696,7 @@ static void field_append(struct walk *w, const unsigned char *p, size_t n)
 	have = w->flen[w->cur][k];
 	take = have + n > FIELD_MAX ? FIELD_MAX - have : n;
 	if (take < n) {
-		w->m->mime.broken = true;
+		w->st->broken = true;
 		ambiguous(w, "a %s header longer than %d bytes", field_names[w->cur], FIELD_MAX);
 	}
 	if (!take && w->field[w->cur][k])
@@ -768,7 +764,7 @@ static void header_line(struct walk *w, const unsigned char *p, size_t n, bool a
 			return;
 		/* the body started without the empty line, or a line that
 		 * some readers skip and others take for the body: a guess */
-		w->m->mime.broken = true;
+		w->st->broken = true;
 		ambiguous(w, "a header line without a name");
 		headers_end(w);
 		body_line(w, p, n);
@@ -784,7 +780,7 @@ static void header_line(struct walk *w, const unsigned char *p, size_t n, bool a
 			break;
 		}
 		if (w->ncopy[i])         /* a second one: compared when the headers end */
-			w->m->mime.broken = true;
+			w->st->broken = true;
 		w->ncopy[i]++;
 		w->cur = (int)i;
 		break;
@@ -866,7 +862,7 @@ static void walk_run(struct walk *w)
 	end_entity(w, false);
 	while (w->nlev) {
 		if (w->lev[w->nlev - 1].boundary)
-			w->m->mime.broken = true;    /* no close delimiter */
+			w->st->broken = true;    /* no close delimiter */
 		pop(w);
 	}
 }
@@ -888,9 +884,8 @@ static void walk_release(struct walk *w)
 }
 
 /* One message (the spooled one, or a decoded one inside it) from fd. */
-static int walk_fd(struct qf_msg *m,
-		   void (*each)(struct qf_msg *m, const struct qf_part *p, void *arg),
-		   void *arg, int fd, uint64_t size, unsigned depth)
+static int walk_fd(const struct qf_mime_walk_in *in, struct qf_mime_stats *st,
+		   struct qf_walk_error *err, int fd, uint64_t size, unsigned depth)
 {
 	/* not calloc: out[] is a 64 KB scratch buffer that need not be
 	 * zeroed (it was a tenth of a clean message's instructions), and
@@ -899,19 +894,20 @@ static int walk_fd(struct qf_msg *m,
 	int rc;
 
 	if (!w) {
-		qf_msg_error(m, QF_EXIT_NOMEM, "mime walk: out of memory");
+		err->exit = QF_EXIT_NOMEM;
+		snprintf(err->text, sizeof err->text, "mime walk: out of memory");
 		return -1;
 	}
 	if (w == spare)
 		spare = NULL;
 	memset(w, 0, offsetof(struct walk, leaf));
-	qf_mime_reader_open(&w->rd, fd, size, w->window, m);
-	w->m = m;
-	w->each = each;
-	w->arg = arg;
-	w->max_parts = qf_mime_max_parts(&m->policy);
-	w->max_depth = qf_mime_max_depth(&m->policy);
-	w->dir = m->cfg ? m->cfg->spool : NULL;
+	qf_mime_reader_open(&w->rd, fd, size, w->window, in->deadline_ms);
+	w->in = in;
+	w->st = st;
+	w->err = err;
+	w->max_parts = qf_mime_max_parts(in->max_parts);
+	w->max_depth = qf_mime_max_depth(in->max_depth);
+	w->dir = in->dir;
 	begin_entity(w, depth, false);
 	walk_run(w);
 	rc = w->rc;
@@ -923,14 +919,14 @@ static int walk_fd(struct qf_msg *m,
 	return rc;
 }
 
-int qf_mime_walk(struct qf_msg *m,
-		 void (*each)(struct qf_msg *m, const struct qf_part *p, void *arg),
-		 void *arg)
+int qf_mime_walk(const struct qf_mime_walk_in *in, struct qf_mime_stats *st,
+		 struct qf_walk_error *err)
 {
 	int rc;
 
-	memset(&m->mime, 0, sizeof m->mime);
-	rc = walk_fd(m, each, arg, m->fd, m->size, 0);
-	m->mime.walked = rc == 0;
+	memset(st, 0, sizeof *st);
+	memset(err, 0, sizeof *err);
+	rc = walk_fd(in, st, err, in->fd, in->size, 0);
+	st->walked = rc == 0;
 	return rc;
 }

@@ -3,8 +3,10 @@
 # build: a file in a folder is compiled with the include path of that
 # folder and the ones before it only. Here a probe that includes a header
 # of a higher layer must fail to compile with a folder's flags, and one
-# that includes its own layer's header must compile. Also: the thin front
-# (bin/qfilter) links no filtering library.
+# that includes its own layer's header must compile. The same at link
+# level: no object of a folder takes a symbol that a higher folder defines
+# (but for the folders still listed as UP_ in the Makefile). Also: the thin
+# front (bin/qfilter) links no filtering library.
 root=$(cd "$(dirname "$0")/.." && pwd)
 . "$root/tests/lib/tap.sh"
 cd "$root" || exit 1
@@ -25,7 +27,8 @@ done <<'EOT'
 lib io.h envelope.h
 qmail envelope.h msg.h
 sniff exe_header.h mime_sink.h
-archive archive_walk.h clamd.h
+mime mime_walk.h msg.h
+archive archive_walk.h msg.h
 rules policy.h msg.h
 engine msg.h clamd.h
 filters filter.h daemon_proto.h
@@ -35,6 +38,62 @@ EOT
 for f in $(sed -n 's/^UP_\([a-z]*\) = .*/\1/p' Makefile); do
 	echo "# still reaching up: $f/ -> $(sed -n "s/^UP_$f = //p" Makefile)"
 done
+
+# Symbols: which objects of the library use a symbol that a higher layer
+# defines, from the build products of $BIN (obj/std for bin, obj/asan for
+# bin-asan). edges OBJ... prints "folder/object -> folder: symbol", the
+# folder of an object being the directory it is in.
+LAYERS=$(sed -n 's/^LAYERS = //p' Makefile)
+edges() {
+	{ nm -A -g --defined-only "$@" | sed 's/^/D /'; nm -A -u "$@" | sed 's/^/U /'; } 2>/dev/null |
+	awk -v layers="$LAYERS" '
+		BEGIN { n = split(layers, l, " "); for (i = 1; i <= n; i++) rank[l[i]] = i }
+		{
+			line = substr($0, 3); c = index(line, ":")
+			path = substr(line, 1, c - 1); k = split(substr(line, c + 1), f, " ")
+			sym = f[k]; d = split(path, dir, "/"); folder = dir[d - 1]
+			obj = dir[d]; sub(/\.o$/, "", obj)
+			if ($1 == "D") { def[sym] = folder; next }
+			if ((sym in def) && rank[def[sym]] > rank[folder])
+				print folder "/" obj " -> " def[sym] ": " sym
+		}' | sort -u
+}
+case $(basename "$BIN") in
+bin) OBJ=$root/obj/std ;;
+bin-asan) OBJ=$root/obj/asan ;;
+*) OBJ= ;;
+esac
+objs=()
+for l in $LAYERS; do
+	for o in "$OBJ/$l"/*.o; do [ -f "$o" ] && objs+=("$o"); done
+done
+if [ -z "$OBJ" ]; then
+	skip "symbol edges: no known object folder for $BIN (bin: obj/std, bin-asan: obj/asan)"
+elif [ ${#objs[@]} = 0 ]; then
+	skip "symbol edges: no objects in $OBJ (make all, or make ASAN=1 all, first)"
+else
+	# the check itself: a mime/ object that calls the engine is caught
+	mkdir -p "$W/mime"
+	printf 'void qf_msg_error(void);\nvoid qf_probe(void) { qf_msg_error(); }\n' >"$W/mime/probe.c"
+	if cc -c -o "$W/mime/probe.o" "$W/mime/probe.c" 2>/dev/null; then
+		edges "${objs[@]}" "$W/mime/probe.o" | grep -qx 'mime/probe -> engine: qf_msg_error' &&
+			ok "symbol edges: a mime/ object calling qf_msg_error (engine/) is found" ||
+			bad "symbol edges: a mime/ object calling qf_msg_error (engine/) is not found"
+	else
+		bad "symbol edges: the probe object does not compile"
+	fi
+	# folders still listed as UP_ may reach up until they are gone
+	allowed=$(sed -n 's/^UP_\([a-z]*\) = .*/\1/p' Makefile | paste -sd'|')
+	up=$(edges "${objs[@]}")
+	wrong=$(printf '%s\n' "$up" | grep -vE "^(${allowed:-.^})/" | grep .)
+	printf '%s\n' "$up" | grep -E "^(${allowed:-.^})/" | sed 's/^/# still reaching up (symbol): /'
+	if [ -n "$wrong" ]; then
+		bad "symbol edges: objects use symbols of a higher layer"
+		printf '%s\n' "$wrong" | sed 's/^/#   /'
+	else
+		ok "symbol edges: no object uses a higher layer's symbol (${#objs[@]} objects, ${allowed:-no} exception)"
+	fi
+fi
 if [ -x "$BIN/qfilter" ]; then
 	libs=$(ldd "$BIN/qfilter" 2>&1)
 	case $libs in

@@ -12,6 +12,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 #include "archive_walk.h"
+#include "filter.h"
 
 extern const struct qf_filter qf_filter_exe, qf_filter_types;
 
@@ -21,11 +22,11 @@ static void *state[NHOOKS];
 static struct qf_config cfg;
 static unsigned seen;
 
-static bool member(struct qf_msg *m, const struct qf_part *p, void *arg)
+static bool member(const struct qf_part *p, void *arg)
 {
+	struct qf_msg *m = arg;
 	size_t i;
 
-	(void)arg;
 	if (p->head_len > QF_PART_HEAD || p->head_len > p->size || !p->level ||
 	    p->level > QF_ARCHIVE_MAX_DEPTH + 1 || !p->container || !p->content_type ||
 	    (!p->filename && !p->unchecked))
@@ -42,6 +43,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct qf_result results[NHOOKS];
 	struct qf_archive_budget budget = { 0, 0 };
+	struct qf_walk_error werr;
 	struct qf_part p;
 	struct qf_msg m;
 	char err[200];
@@ -75,7 +77,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	p.size = size;
 	p.fd = fd;
 	seen = 0;
-	if (qf_archive_walk(&m, &p, &budget, member, NULL) == 0 &&
+	if (qf_archive_walk(&p, &budget, NULL, 0, member, &m, &werr) == 0 &&
 	    (budget.entries > QF_ARCHIVE_MAX_ENTRIES || budget.bytes > QF_ARCHIVE_MAX_BYTES ||
 	     seen > 3 * budget.entries + 4))
 		abort();

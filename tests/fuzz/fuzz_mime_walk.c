@@ -10,6 +10,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 #include "filter.h"
+#include "mime_walk.h"
 
 extern const struct qf_filter qf_filter_exe, qf_filter_types;
 
@@ -18,8 +19,9 @@ static const struct qf_filter *const hooks[] = { &qf_filter_exe, &qf_filter_type
 static void *state[NHOOKS];
 static struct qf_config cfg;
 
-static void each(struct qf_msg *m, const struct qf_part *p, void *arg)
+static int each(const struct qf_part *p, void *arg)
 {
+	struct qf_msg *m = arg;
 	size_t i;
 
 	if (p->head_len > QF_PART_HEAD || p->head_len > p->size || !p->index ||
@@ -32,11 +34,14 @@ static void each(struct qf_msg *m, const struct qf_part *p, void *arg)
 		m->current = i;
 		hooks[i]->part(m, state[i], p);
 	}
+	return m->error_exit ? -1 : 0;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct qf_result results[NHOOKS];
+	struct qf_mime_walk_in in;
+	struct qf_walk_error werr;
 	struct qf_msg m;
 	char err[200];
 	size_t i;
@@ -65,7 +70,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (qf_list_add(&m.policy.ban_types, "application/x-tar") < 0 ||
 	    qf_list_add(&m.policy.ban_ext, "scr") < 0)
 		abort();
-	qf_mime_walk(&m, each, NULL);
+	in = (struct qf_mime_walk_in){ .fd = fd, .size = size, .max_parts = m.policy.max_parts,
+				       .max_depth = m.policy.max_depth, .each = each, .arg = &m };
+	if (qf_mime_walk(&in, &m.mime, &werr) < 0 && !werr.exit && !m.error_exit)
+		abort();   /* -1 says why, or it is the caller's */
 	if (m.mime.parts > m.policy.max_parts || m.mime.depth > m.policy.max_depth)
 		abort();
 	for (i = 0; i < NHOOKS; i++) {

@@ -74,15 +74,20 @@ static int oracle(const uint8_t *data, size_t size)
 	return found;
 }
 
-static void each(struct qf_msg *m, const struct qf_part *p, void *arg)
+static int each(const struct qf_part *p, void *arg)
 {
+	struct qf_msg *m = arg;
+
 	m->current = 0;
 	qf_filter_exe.part(m, exe_state, p);
+	return m->error_exit ? -1 : 0;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct qf_result result;
+	struct qf_mime_walk_in in;
+	struct qf_walk_error werr;
 	struct qf_msg m;
 	char err[200];
 	int fd;
@@ -107,7 +112,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	m.policy.exe = QF_ACT_TAG;   /* a finding does not end the walk */
 	m.policy.max_parts = 200;
 	m.policy.max_depth = 20;
-	qf_mime_walk(&m, each, NULL);
+	in = (struct qf_mime_walk_in){ .fd = fd, .size = size, .max_parts = m.policy.max_parts,
+				       .max_depth = m.policy.max_depth, .each = each, .arg = &m };
+	if (qf_mime_walk(&in, &m.mime, &werr) < 0 && werr.exit)
+		qf_msg_error(&m, werr.exit, "%s", werr.text);
 	if (!m.error_exit && !result.reason && !m.mime.ambiguous[0] && !m.mime.partial &&
 	    !m.mime.too_deep && !m.mime.too_many_parts && oracle(data, size))
 		abort();

@@ -4,9 +4,9 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include "filter.h"
 #include "mime_decode.h"
 #include "mime_reader.h"
+#include "mime_walk.h"
 #include "unit.h"
 
 struct seen {
@@ -21,12 +21,12 @@ struct seen {
 static struct seen parts[2000];
 static unsigned nparts;
 
-static void record(struct qf_msg *m, const struct qf_part *p, void *arg)
+static int record(const struct qf_part *p, void *arg)
 {
 	struct seen *s;
 
 	if (nparts >= sizeof parts / sizeof parts[0])
-		return;
+		return 0;
 	s = &parts[nparts++];
 	memset(s, 0, sizeof *s);
 	s->index = p->index;
@@ -40,26 +40,22 @@ static void record(struct qf_msg *m, const struct qf_part *p, void *arg)
 	s->uu = p->uuencoded;
 	s->bad = p->decode_error;
 	s->fd = p->fd >= 0;
+	return 0;
 }
 
-static struct qf_result result = { .filter = "test" };
-static struct qf_msg msg;
+static struct qf_mime_stats stats;
 
 static int walk_fd(int fd)
 {
+	struct qf_mime_walk_in in = { .fd = fd, .each = record };
+	struct qf_walk_error err;
+	struct stat st;
 	int rc;
 
-	struct stat st;
-
-	memset(&msg, 0, sizeof msg);
-	qf_policy_default(&msg.policy);
-	msg.fd = fd;
 	if (fstat(fd, &st) == 0)
-		msg.size = (uint64_t)st.st_size;   /* what the spool would say */
-	msg.results = &result;
-	msg.nresults = 1;
+		in.size = (uint64_t)st.st_size;   /* what the spool would say */
 	nparts = 0;
-	rc = qf_mime_walk(&msg, record, NULL);
+	rc = qf_mime_walk(&in, &stats, &err);
 	close(fd);
 	return rc;
 }
@@ -82,11 +78,11 @@ static void simple(void)
 	CHECK_STR(parts[0].type, "text/plain", "default type");
 	CHECK_INT(parts[0].size, 6, "body with its final newline");
 	CHECK_INT(parts[0].depth, 0, "depth 0");
-	CHECK(msg.mime.walked && !msg.mime.broken, "walked, not broken");
+	CHECK(stats.walked && !stats.broken, "walked, not broken");
 
 	CHECK_INT(WALK("From someone Sat Nov 21\nContent-Type: image/gif\n\nGIF89a"), 0, "mbox From line");
 	CHECK_STR(parts[0].type, "image/gif", "header after the From line counts");
-	CHECK(!msg.mime.broken, "From line is no damage");
+	CHECK(!stats.broken, "From line is no damage");
 }
 
 static void multipart(void)
@@ -108,9 +104,9 @@ static void multipart(void)
 	CHECK_STR(parts[1].enc, "base64", "encoding given");
 	CHECK_STR(parts[2].head, "a=bc", "quoted-printable with a soft break");
 	CHECK_INT(parts[1].depth, 1, "depth 1");
-	CHECK_INT(msg.mime.depth, 1, "stats depth");
-	CHECK(!msg.mime.broken, "well-formed");
-	CHECK_INT(msg.mime.largest_part, 5, "largest part");
+	CHECK_INT(stats.depth, 1, "stats depth");
+	CHECK(!stats.broken, "well-formed");
+	CHECK_INT(stats.largest_part, 5, "largest part");
 
 	CHECK_INT(WALK("Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\n"
 		       "Content-Type: text/plain\r\n\r\nxy\r\n--b--\r\n"), 0, "CRLF walks");
@@ -146,7 +142,7 @@ static void nested(void)
 	CHECK_INT(nparts, 1, "the message is walked, not handed on");
 	CHECK(nparts == 1 && !memcmp(parts[0].head, "MZ", 2) && parts[0].depth == 2,
 	      "its part decoded, one level down");
-	CHECK(msg.mime.broken, "an encoded message/rfc822 is noted");
+	CHECK(stats.broken, "an encoded message/rfc822 is noted");
 	CHECK_INT(parts[0].index, 1, "numbered from 1");
 }
 
@@ -183,10 +179,10 @@ static void broken(void)
 		       "Content-Type: application/octet-stream\nContent-Transfer-Encoding: base64\n\n"
 		       "!!!not base64!!!\n====\n"), 0, "bad base64 walks");
 	CHECK(nparts == 1 && parts[0].bad, "damaged part noted");
-	CHECK(msg.mime.broken, "missing close delimiter is broken");
+	CHECK(stats.broken, "missing close delimiter is broken");
 
 	CHECK_INT(WALK("Content-Type: multipart/mixed\n\n--x\n\nhi\n"), 0, "multipart without boundary");
-	CHECK(nparts == 1 && msg.mime.broken, "a leaf, broken");
+	CHECK(nparts == 1 && stats.broken, "a leaf, broken");
 
 	CHECK_INT(WALK("Content-Type: multipart/mixed; boundary=b\n\n--b\nContent-Type: text/plain\n"
 		       "--b\nContent-Type: image/png\n--b--\n"), 0, "headers without bodies");
@@ -194,7 +190,7 @@ static void broken(void)
 
 	CHECK_INT(WALK("Content-Type: text/plain; charset=\"x-no-such\"\nContent-Type: image/gif\n"
 		       "this is not a header\n\nbody\n"), 0, "bad charset, duplicate type, non-header");
-	CHECK(nparts == 1 && !strcmp(parts[0].type, "text/plain") && msg.mime.broken, "first type stands");
+	CHECK(nparts == 1 && !strcmp(parts[0].type, "text/plain") && stats.broken, "first type stands");
 
 	CHECK_INT(WALK("Content-Type: text\n\nx"), 0, "invalid type");
 	CHECK_STR(parts[0].type, "text/plain", "invalid type is text/plain");
@@ -206,8 +202,8 @@ static void broken(void)
 		n += sprintf(m + n, "Content-Type: multipart/mixed; boundary=\"d%zu\"\n\n--d%zu\n", i, i);
 	n += sprintf(m + n, "Content-Type: text/plain\n\nbottom\n");
 	CHECK_INT(walk(m, n), 0, "200 levels walk");
-	CHECK(msg.mime.too_deep && nparts == 0, "too deep, nothing handed on");
-	CHECK_INT(msg.mime.depth, 30, "stopped at max-depth");
+	CHECK(stats.too_deep && nparts == 0, "too deep, nothing handed on");
+	CHECK_INT(stats.depth, 30, "stopped at max-depth");
 	free(m);
 
 	/* 1001 tiny parts */
@@ -217,7 +213,7 @@ static void broken(void)
 		n += sprintf(m + n, "--p\n\n%zu\n", i);
 	n += sprintf(m + n, "--p--\n");
 	CHECK_INT(walk(m, n), 0, "1001 parts walk");
-	CHECK(msg.mime.too_many_parts && nparts == 1000 && msg.mime.parts == 1000, "stopped at 1000");
+	CHECK(stats.too_many_parts && nparts == 1000 && stats.parts == 1000, "stopped at 1000");
 	free(m);
 }
 
@@ -253,7 +249,7 @@ static void window_edges(void)
 			m[n++] = i % 40 == 39 ? '\n' : (i % 400 < 2 ? '-' : 'a');
 		n += sprintf(m + n, "\n--w\n\nZ\n--w--\n");
 		if (walk(m, n) != 0 || nparts != 2 || parts[0].size != body ||
-		    parts[1].size != 1 || parts[1].head[0] != 'Z' || msg.mime.broken)
+		    parts[1].size != 1 || parts[1].head[0] != 'Z' || stats.broken)
 			bad++;
 	}
 	CHECK_INT(bad, 0, "part sizes exact with the boundary at each offset around the window");
@@ -295,7 +291,7 @@ static void body_runs(void)
 		}
 		if (ftruncate(fd, 0) < 0 || pwrite(fd, b, len, 0) != (ssize_t)len)
 			break;
-		qf_mime_reader_open(&r, fd, len, window, NULL);
+		qf_mime_reader_open(&r, fd, len, window, 0);
 		while (qf_mime_reader_body(&r, &p, &n) == 1) {
 			runs++;
 			if (n == 0 || p != window + pos || n != body_run_expected(b, len, pos) ||
