@@ -1,21 +1,11 @@
-/* dkim_author.c: see dkim_author.h. GMime is used without g_mime_init()
- * (see filters/mime_header.c): the address parser needs its parser
- * options and, for RFC 2047 display names, the charset map. */
-#include <pthread.h>
+/* dkim_author.c: see dkim_author.h. GMime's address parser, started as
+ * mime/mime_gmime.h says. */
 #include <stdio.h>
 #include <string.h>
 #include <gmime/gmime.h>
 #include "dkim_author.h"
+#include "mime_gmime.h"
 #include "dkim_name.h"
-
-static pthread_once_t gmime_once = PTHREAD_ONCE_INIT;
-static GMimeParserOptions *gmime_opts;
-
-static void gmime_start(void)
-{
-	g_mime_charset_map_init();
-	gmime_opts = g_mime_parser_options_new();
-}
 
 struct walk {
 	int (*each)(const char *addr, void *arg);
@@ -53,9 +43,8 @@ int dkim_author_each(const char *value, size_t len,
 	InternetAddressList *list;
 	char *copy;
 
-	pthread_once(&gmime_once, gmime_start);
 	copy = g_strndup(value, len);
-	list = internet_address_list_parse(gmime_opts, copy);
+	list = internet_address_list_parse(qf_gmime_options(), copy);
 	g_free(copy);
 	if (!list)
 		return 0;

@@ -2,7 +2,6 @@
  * (LF line ends; DKIM_LIBFLAGS_FIXCRLF makes them the CRLF that DKIM
  * canonicalizes, as qmail-remote does on the wire). */
 #include <errno.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +13,7 @@
 #include "dkim_name.h"
 #include "exitcodes.h"
 #include "log.h"
+#include "mime_gmime.h"
 #include "sign.h"
 
 #define SIGN_CHUNK 65536
@@ -87,17 +87,6 @@ void sign_lib_close(void *lib)
 		dkim_close(lib);
 }
 
-static pthread_once_t gmime_once = PTHREAD_ONCE_INIT;
-static GMimeParserOptions *gmime_opts;
-
-/* what the address parser needs of GMime, not g_mime_init() (see
- * mime_header.c) */
-static void gmime_start(void)
-{
-	g_mime_charset_map_init();
-	gmime_opts = g_mime_parser_options_new();
-}
-
 /* the first mailbox of a list, groups entered */
 static InternetAddressMailbox *first_mailbox(InternetAddressList *l)
 {
@@ -141,8 +130,7 @@ static int from_domain(int fd, const struct dkim_field *f, char *out)
 		if (*p == '\r' || *p == '\n')
 			*p = ' ';
 	value = strchr(text, ':');
-	pthread_once(&gmime_once, gmime_start);
-	if (value && (l = internet_address_list_parse(gmime_opts, value + 1))) {
+	if (value && (l = internet_address_list_parse(qf_gmime_options(), value + 1))) {
 		if ((mb = first_mailbox(l)))
 			domain_of(internet_address_mailbox_get_idn_addr(mb), out);
 		g_object_unref(l);

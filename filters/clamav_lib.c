@@ -4,7 +4,6 @@
  * filter's init, the first time a message needs it, and its functions
  * resolved with dlsym. The header still gives the types and constants. */
 #include <dlfcn.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,8 +29,7 @@ struct qf_clamav_lib {
 };
 
 /* libclamav's own start-up is process-wide: once, even when qfilterd
- * builds a new engine on SIGHUP while the old one still scans. */
-static pthread_mutex_t clamav_lib_init_lock = PTHREAD_MUTEX_INITIALIZER;
+ * builds a new engine on SIGHUP (in the master, one thread: no lock). */
 static int clamav_lib_init_done;
 static cl_error_t clamav_lib_init_rc;
 
@@ -73,13 +71,11 @@ static int clamav_lib_resolve(struct qf_clamav_lib *lib, char *err, size_t errle
 
 static cl_error_t clamav_lib_init_once(struct qf_clamav_lib *lib)
 {
-	pthread_mutex_lock(&clamav_lib_init_lock);
 	if (!clamav_lib_init_done) {
 		lib->set_clcb_msg(clamav_lib_log);
 		clamav_lib_init_rc = lib->init(CL_INIT_DEFAULT);
 		clamav_lib_init_done = 1;
 	}
-	pthread_mutex_unlock(&clamav_lib_init_lock);
 	return clamav_lib_init_rc;
 }
 

@@ -5,27 +5,14 @@
  * copies that differ, comments, parameters given twice, boundaries that
  * GMime decodes and others do not. Those checks are a scan for a few
  * characters, not a second parse. */
-#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <gmime/gmime.h>
+#include "mime_gmime.h"
 #include "mime_header.h"
-
-static pthread_once_t gmime_once = PTHREAD_ONCE_INIT;
-static GMimeParserOptions *gmime_opts;
-
-/* Not g_mime_init(): it registers some fifty GObject types and starts
- * gpgme, and its references pull GIO, gpgme and their shared objects
- * into the program (a third of a clean message's cost in start-up). The
- * header-value parsers need only parser options and the charset map. */
-static void gmime_start(void)
-{
-	g_mime_charset_map_init();
-	gmime_opts = g_mime_parser_options_new();
-}
 
 static void lower(char *s)
 {
@@ -133,7 +120,7 @@ static bool says_octet_stream(const char *v)
 
 static int parse_type(const char *ctype, struct qf_mime_fields *f, bool first)
 {
-	GMimeContentType *ct = g_mime_content_type_parse(gmime_opts, ctype);
+	GMimeContentType *ct = g_mime_content_type_parse(qf_gmime_options(), ctype);
 	const char *type = g_mime_content_type_get_media_type(ct);
 	const char *sub = g_mime_content_type_get_media_subtype(ct);
 	const char *boundary, *name;
@@ -184,7 +171,7 @@ static int parse_type(const char *ctype, struct qf_mime_fields *f, bool first)
 
 static int parse_disposition(const char *disp, struct qf_mime_fields *f, bool first)
 {
-	GMimeContentDisposition *d = g_mime_content_disposition_parse(gmime_opts, disp);
+	GMimeContentDisposition *d = g_mime_content_disposition_parse(qf_gmime_options(), disp);
 	const char *filename;
 	unsigned n;
 	int rc = 0;
@@ -271,8 +258,6 @@ int qf_mime_fields_parse(const struct qf_mime_raw *raw, struct qf_mime_fields *f
 	size_t i;
 
 	memset(f, 0, sizeof *f);
-	if (raw->nctype || raw->ndisp)
-		pthread_once(&gmime_once, gmime_start);
 	for (i = 0; i < raw->ndisp; i++) {
 		if (parse_disposition(raw->disp[i], f, i == 0) < 0)
 			goto nomem;

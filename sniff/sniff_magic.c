@@ -1,7 +1,6 @@
 /* sniff_magic.c: see sniff_magic.h. */
 #include <errno.h>
 #include <fcntl.h>
-#include <pthread.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -14,8 +13,7 @@
 #define MAGIC_FILES 4      /* components of $MAGIC used */
 
 struct qf_magic {
-	pthread_mutex_t lock;      /* a magic_t is not safe in two threads */
-	magic_t magic;
+	magic_t magic;             /* one thread per process: no lock */
 	void *map[MAGIC_FILES];    /* the compiled databases, mapped for the handle's life */
 	size_t len[MAGIC_FILES];
 	size_t n;
@@ -136,7 +134,6 @@ struct qf_magic *qf_magic_open(char *err, size_t errlen)
 		free(mg);
 		return NULL;
 	}
-	pthread_mutex_init(&mg->lock, NULL);
 	return mg;
 }
 
@@ -145,13 +142,11 @@ bool qf_magic_type(struct qf_magic *mg, const void *buf, size_t len, char *type,
 	const char *t;
 	bool ok;
 
-	pthread_mutex_lock(&mg->lock);
 	t = magic_buffer(mg->magic, buf, len);
 	ok = t != NULL;
 	if (!t)
 		t = magic_error(mg->magic);
 	snprintf(type, typelen, "%s", t ? t : "libmagic failed");
-	pthread_mutex_unlock(&mg->lock);
 	return ok;
 }
 
@@ -161,6 +156,5 @@ void qf_magic_close(struct qf_magic *mg)
 		return;
 	magic_close(mg->magic);
 	unmap_all(mg);
-	pthread_mutex_destroy(&mg->lock);
 	free(mg);
 }
