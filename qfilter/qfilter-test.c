@@ -204,7 +204,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "qfilter-test: bad sender or recipient (exit %d)\n", rc);
 		return rc;
 	}
-	qf_client_from_env(&client);
+	qf_client_from_env(&client, engine.cfg.helo_env);
 	qf_process(&engine, &spool, &env, &client, 0, true, &m, &d);
 	if (json)
 		print_json(&m, &d);
