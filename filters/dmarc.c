@@ -231,6 +231,8 @@ static void dmarc_message(struct qf_msg *m, void *state)
 	/* the aggregate-report row (RFC 7489 appendix C): header_from, the
 	 * record's domain, p, pct, the disposition asked for, what we did,
 	 * the DKIM and SPF alignment; ip= is in the line already */
+	if (!out.policy)
+		out.pct = 0;   /* no record: no pct either */
 	qf_msg_result(m, "%s:from=%s,domain=%s,p=%s,pct=%d,disposition=%s,action=%s,dkim=%s,spf=%s",
 		      auth_dmarc_result_name(out.result), *from ? from : "-",
 		      *out.record_domain ? out.record_domain : "-",

@@ -94,3 +94,11 @@ arc = b''.join(h.replace(b'\r\n', b'\n') for h in arcset) + listed
 w('auth-arc-pass.eml', arc)
 # ... and one changed after the list sealed it
 w('auth-arc-fail.eml', arc.replace(b'\nHello.\n', b'\nHello, changed.\n'))
+# ... one whose seal no longer matches the ARC-Authentication-Results
+# it sealed (the AMS still does: AAR is not in its h=)
+w('auth-arc-badseal.eml', arc.replace(b'dkim=pass header.d=example.net;\n  spf=pass', b'dkim=pass header.d=example.net;\n  spf=fail', 1))
+# ... and a second hop that seals the first chain again (i=2, cv=pass)
+hop2 = b'Authentication-Results: lists.example.com; arc=pass\n' + arc
+arcset2 = dkim.arc_sign(hop2, b'arc', b'lists.example.com', arckey, b'lists.example.com',
+                        include_headers=[b'from', b'to', b'subject', b'date', b'message-id'])
+w('auth-arc-two.eml', b''.join(h.replace(b'\r\n', b'\n') for h in arcset2) + hop2)
