@@ -1,12 +1,13 @@
 /* auth_dmarc.c: see auth_dmarc.h. libopendmarc parses the record, finds
  * the organizational domain and judges alignment; the look-ups and the
- * pct= sampling are ours. */
+ * pct= sampling are ours, and so is the alignment (see aligned()). */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/types.h>
+#include <sys/stat.h>
 #include <sys/socket.h>
 #include <netinet/in.h>
 #include <unbound.h>
@@ -22,6 +23,45 @@
 int opendmarc_get_tld(u_char *domain, u_char *tld, size_t tld_len);
 
 static bool psl_loaded;
+static char psl_path[MAXPATHLEN];
+
+/* The list into libopendmarc's table (some 20 M instructions): only when
+ * a message first needs an organizational domain, or at a qfilterd
+ * worker's start. */
+static int load_psl(char *err, size_t errlen)
+{
+	OPENDMARC_LIB_T lib;
+
+	if (psl_loaded)
+		return 0;
+	if (!psl_path[0]) {
+		snprintf(err, errlen, "public suffix list: not opened");
+		return -1;
+	}
+	memset(&lib, 0, sizeof lib);
+	lib.tld_type = OPENDMARC_TLD_TYPE_MOZILLA;
+	memcpy(lib.tld_source_file, psl_path, strlen(psl_path) + 1);
+	errno = 0;
+	if (opendmarc_policy_library_init(&lib) != DMARC_PARSE_OKAY) {
+		snprintf(err, errlen, "public suffix list %s: cannot be read", psl_path);
+		return -1;
+	}
+	psl_loaded = true;
+	return 0;
+}
+
+/* the organizational domain of d (RFC 7489 §3.2): 0, or -1 (no list) */
+static int org_domain(const char *d, u_char *out, size_t outlen, bool *nolist)
+{
+	char err[300];
+
+	*out = 0;
+	if (load_psl(err, sizeof err) < 0) {
+		*nolist = true;
+		return -1;
+	}
+	return opendmarc_get_tld((u_char *)d, out, outlen) == 0 && *out ? 0 : -1;
+}
 
 const char *auth_dmarc_result_name(enum auth_dmarc_result r)
 {
@@ -35,36 +75,25 @@ const char *auth_dmarc_policy_name(enum auth_dmarc_policy p)
 	return (unsigned)p < sizeof names / sizeof names[0] ? names[p] : "";
 }
 
-int auth_dmarc_open(const char *psl, char *err, size_t errlen)
+int auth_dmarc_open(const char *psl, bool now, char *err, size_t errlen)
 {
-	OPENDMARC_LIB_T lib;
-	FILE *f;
+	struct stat st;
 
 	if (psl_loaded)
 		return 0;
-	memset(&lib, 0, sizeof lib);
 	/* libopendmarc would take a missing file for "no list" and then
 	 * judge every domain its own organizational domain: refuse that */
-	if (!(f = fopen(psl, "r"))) {
-		snprintf(err, errlen, "public suffix list %s: %s", psl, strerror(errno));
+	if (stat(psl, &st) < 0 || !S_ISREG(st.st_mode)) {
+		snprintf(err, errlen, "public suffix list %s: %s", psl,
+			 errno ? strerror(errno) : "not a file");
 		return -1;
 	}
-	fclose(f);
-	lib.tld_type = OPENDMARC_TLD_TYPE_MOZILLA;
-	if (strlen(psl) >= sizeof lib.tld_source_file) {
+	if (strlen(psl) >= sizeof psl_path) {
 		snprintf(err, errlen, "public suffix list: path too long");
-		errno = EINVAL;
 		return -1;
 	}
-	memcpy(lib.tld_source_file, psl, strlen(psl) + 1);
-	if (opendmarc_policy_library_init(&lib) != DMARC_PARSE_OKAY) {
-		snprintf(err, errlen, "public suffix list %s: cannot be read", psl);
-		if (!errno)
-			errno = EINVAL;
-		return -1;
-	}
-	psl_loaded = true;
-	return 0;
+	memcpy(psl_path, psl, strlen(psl) + 1);
+	return now ? load_psl(err, errlen) : 0;
 }
 
 enum found { FOUND, ABSENT, TROUBLE, NOMEM };
@@ -106,24 +135,26 @@ static enum found lookup(struct dkim_keys *keys, int timeout_ms, const char *dom
 	return n == 1 ? FOUND : ABSENT;
 }
 
-static int dkim_outcome(int r)
+/* Identifier alignment (RFC 7489 §3.1): strict, the same name; relaxed,
+ * the same organizational domain. Ours rather than libopendmarc 1.4's
+ * opendmarc_policy_check_alignment, which in strict mode compares the
+ * organizational domain of the other name with the From: domain (so that
+ * mail.example.org passes strict alignment with example.org). */
+static bool aligned(const char *from, const char *d, bool strict, bool *nolist)
 {
-	switch ((enum authres_result)r) {
-	case AUTHRES_PASS: return DMARC_POLICY_DKIM_OUTCOME_PASS;
-	case AUTHRES_TEMPERROR: return DMARC_POLICY_DKIM_OUTCOME_TMPFAIL;
-	case AUTHRES_NONE: return DMARC_POLICY_DKIM_OUTCOME_NONE;
-	default: return DMARC_POLICY_DKIM_OUTCOME_FAIL;
-	}
-}
+	u_char a[256], b[256], c[256];
+	size_t dl = strlen(d);
 
-static int spf_outcome(int r)
-{
-	switch ((enum auth_spf_result)r) {
-	case AUTH_SPF_PASS: return DMARC_POLICY_SPF_OUTCOME_PASS;
-	case AUTH_SPF_FAIL: case AUTH_SPF_SOFTFAIL: return DMARC_POLICY_SPF_OUTCOME_FAIL;
-	case AUTH_SPF_TEMPERROR: return DMARC_POLICY_SPF_OUTCOME_TMPFAIL;
-	default: return DMARC_POLICY_SPF_OUTCOME_NONE;
-	}
+	if (dl && d[dl - 1] == '.')
+		dl--;
+	if (strlen(from) == dl && !strncasecmp(from, d, dl))
+		return true;
+	if (strict || dl >= sizeof b)
+		return false;
+	memcpy(b, d, dl);
+	b[dl] = 0;
+	return org_domain(from, a, sizeof a, nolist) == 0 && org_domain((char *)b, c, sizeof c, nolist) == 0 &&
+	       !strcasecmp((char *)a, (char *)c);
 }
 
 static enum auth_dmarc_policy from_lib(int p)
@@ -140,8 +171,8 @@ void auth_dmarc_run(struct dkim_keys *keys, int timeout_ms, const struct auth_dm
 	char rec[DMARC_RECORD_MAX], org[256] = "", from[256];
 	enum found f;
 	size_t i;
-	int st, p = 0, sp = 0, pct = 100, da = 0, sa = 0;
-	bool temp = false;
+	int st, p = 0, sp = 0, pct = 100, adkim = 0, aspf = 0;
+	bool temp = false, nolist = false;
 
 	memset(out, 0, sizeof *out);
 	if (!in->from_domain || !*in->from_domain || strlen(in->from_domain) >= sizeof from) {
@@ -159,9 +190,10 @@ void auth_dmarc_run(struct dkim_keys *keys, int timeout_ms, const struct auth_dm
 	snprintf(out->record_domain, sizeof out->record_domain, "%s", from);
 	if (f == ABSENT) {
 		/* the organizational domain's record, when it is another */
-		if (opendmarc_get_tld((u_char *)from, (u_char *)org, sizeof org) != 0 || !*org ||
-		    !strcasecmp(org, from)) {
-			out->result = AUTH_DMARC_NONE;
+		if (org_domain(from, (u_char *)org, sizeof org, &nolist) < 0 || !strcasecmp(org, from)) {
+			out->result = nolist ? AUTH_DMARC_TEMPERROR : AUTH_DMARC_NONE;
+			if (nolist)
+				snprintf(out->comment, sizeof out->comment, "no public suffix list");
 			return;
 		}
 		out->comment[0] = 0;
@@ -195,30 +227,28 @@ void auth_dmarc_run(struct dkim_keys *keys, int timeout_ms, const struct auth_dm
 		snprintf(out->comment, sizeof out->comment, "%s", opendmarc_policy_status_to_str(st));
 		goto done;
 	}
-	for (i = 0; i < in->ndkim; i++) {
-		if (!in->dkim[i].d || !*in->dkim[i].d)
-			continue;
-		/* a d= that is no domain is not aligned: skipped, as the library does */
-		(void)opendmarc_policy_store_dkim(pctx, (u_char *)in->dkim[i].d, (u_char *)in->dkim[i].s,
-						  dkim_outcome(in->dkim[i].result), NULL);
-		temp |= in->dkim[i].result == AUTHRES_TEMPERROR;
-	}
-	if (in->spf >= 0 && in->spf_domain && *in->spf_domain) {
-		(void)opendmarc_policy_store_spf(pctx, (u_char *)in->spf_domain, spf_outcome(in->spf),
-						 in->spf_helo ? DMARC_POLICY_SPF_ORIGIN_HELO
-							      : DMARC_POLICY_SPF_ORIGIN_MAILFROM, NULL);
-		temp |= in->spf == AUTH_SPF_TEMPERROR;
-	}
-	st = opendmarc_get_policy_to_enforce(pctx);
-	opendmarc_policy_fetch_alignment(pctx, &da, &sa);
+	opendmarc_policy_fetch_adkim(pctx, &adkim);
+	opendmarc_policy_fetch_aspf(pctx, &aspf);
 	opendmarc_policy_fetch_p(pctx, &p);
 	opendmarc_policy_fetch_sp(pctx, &sp);
 	opendmarc_policy_fetch_pct(pctx, &pct);
-	out->dkim_aligned = da == DMARC_POLICY_DKIM_ALIGNMENT_PASS;
-	out->spf_aligned = sa == DMARC_POLICY_SPF_ALIGNMENT_PASS;
+	for (i = 0; i < in->ndkim; i++) {
+		if (!in->dkim[i].d || !aligned(from, in->dkim[i].d, adkim == DMARC_RECORD_A_STRICT, &nolist))
+			continue;
+		out->dkim_aligned |= in->dkim[i].result == AUTHRES_PASS;
+		temp |= in->dkim[i].result == AUTHRES_TEMPERROR;
+	}
+	if (in->spf >= 0 && in->spf_domain && aligned(from, in->spf_domain, aspf == DMARC_RECORD_A_STRICT, &nolist)) {
+		out->spf_aligned = in->spf == AUTH_SPF_PASS;
+		temp |= in->spf == AUTH_SPF_TEMPERROR;
+	}
 	out->policy = from_lib(out->subdomain && sp != DMARC_RECORD_P_UNSPECIFIED ? sp : p);
 	out->pct = pct;
-	if (st == DMARC_POLICY_PASS) {
+	if (nolist && !out->dkim_aligned && !out->spf_aligned) {
+		/* alignment could not be judged: never a guess */
+		out->result = AUTH_DMARC_TEMPERROR;
+		snprintf(out->comment, sizeof out->comment, "no public suffix list");
+	} else if (out->dkim_aligned || out->spf_aligned) {
 		out->result = AUTH_DMARC_PASS;
 		out->disposition = AUTH_DMARC_P_NONE;
 	} else if (temp) {

@@ -24,9 +24,11 @@ enum auth_dmarc_policy {
 };
 const char *auth_dmarc_policy_name(enum auth_dmarc_policy p);   /* "none", ... */
 
-/* Loads the public suffix list once per process (libopendmarc keeps it
- * in a global table). 0, or -1 with err. */
-int auth_dmarc_open(const char *psl, char *err, size_t errlen);
+/* Names the public suffix list, once per process (libopendmarc keeps it
+ * in a global table), and checks that it is there; now: loads it at once
+ * (a qfilterd worker's start), else the first message that needs an
+ * organizational domain does. 0, or -1 with err. */
+int auth_dmarc_open(const char *psl, bool now, char *err, size_t errlen);
 
 struct auth_dmarc_dkim {
 	const char *d, *s;

@@ -49,15 +49,15 @@ static void *dmarc_init(const struct qf_config *cfg, char *err, size_t errlen)
 	return st;
 }
 
-/* the public suffix list: read once, by the first message that needs it
- * (a qfilterd worker: at its start) */
-static int dmarc_open(struct dmarc_state *st, char *err, size_t errlen)
+/* the public suffix list: named and checked by the first message, read
+ * by the first that needs it (a qfilterd worker: at its start) */
+static int dmarc_open(struct dmarc_state *st, bool now, char *err, size_t errlen)
 {
 	const char *psl = st->cfg->public_suffix_list ? st->cfg->public_suffix_list : QF_PSL_DEFAULT;
 
-	if (st->opened)
+	if (st->opened && !now)
 		return 0;
-	if (auth_dmarc_open(psl, err, errlen) < 0)
+	if (auth_dmarc_open(psl, now, err, errlen) < 0)
 		return -1;
 	st->opened = true;
 	return 0;
@@ -65,7 +65,7 @@ static int dmarc_open(struct dmarc_state *st, char *err, size_t errlen)
 
 static int dmarc_start(void *state, char *err, size_t errlen)
 {
-	return dmarc_open(state, err, errlen);
+	return dmarc_open(state, true, err, errlen);
 }
 
 static void dmarc_fini(void *state)
@@ -172,7 +172,7 @@ static void dmarc_message(struct qf_msg *m, void *state)
 		return;
 	if (from_domain(m, from, sizeof from) < 0)
 		return;
-	if (dmarc_open(st, err, sizeof err) < 0) {
+	if (dmarc_open(st, false, err, sizeof err) < 0) {
 		/* no list: alignment and the organizational domain cannot be judged */
 		qf_msg_warn(m, "dmarc: %s", err);
 		memset(&out, 0, sizeof out);
