@@ -193,7 +193,7 @@ if R=$(rules per '* dmarc-fail=off' 'to=strict@example.com dmarc-fail=reject'); 
 else bad "qfilter-rules compiles per-recipient dmarc-fail="; fi
 run m-quar "$G/auth-from-org.eml" bounce@mail.example.org 192.0.2.1 "$D" "quarantine $T/q-def"
 check "p=quarantine with strict aspf: mail.example.org does not align, the default quarantines" \
-	bash -c "[ $RC = 0 ] && [ ! -e '$T/m-quar/message' ] && ls '$T/q-def/new/' | grep -q . && grep -q 'dmarc="fail:from=example.org,domain=example.org,p=quarantine' '$T/m-quar.err'"
+	bash -c "[ $RC = 0 ] && [ ! -e '$T/m-quar/message' ] && ls '$T/q-def/new/' | grep -q . && grep -q 'dmarc=\"fail:from=example.org,domain=example.org,p=quarantine' '$T/m-quar.err'"
 check "strict aspf: the same domain aligns" expect m-strict "$G/auth-from-org.eml" bounce@example.org 192.0.2.1 'dmarc=pass header\.from=example\.org policy\.dmarc=quarantine' "$D"
 check "a subdomain without its own record: the organizational domain's sp=none applies, no action" \
 	expect m-sp "$G/auth-from-sub-org.eml" joe@sub.example.org 192.0.2.1 'dmarc=fail header\.from=sub\.example\.org policy\.dmarc=none' "$D"
