@@ -169,7 +169,8 @@ int dkim_resolver_new(const struct qf_config *cfg, struct dkim_resolver **out,
 	}
 	r->cfg = cfg;
 	dkim_keycache_init(&r->cache);
-	if (!(cfg && cfg->dkim_keys) && make_ub(r, err, errlen) < 0) {
+	/* keys from a file need no DNS; SPF and DMARC still do */
+	if ((!(cfg && cfg->dkim_keys) || (cfg && (cfg->spf || cfg->dmarc))) && make_ub(r, err, errlen) < 0) {
 		int e = errno;
 		free(r);
 		errno = e;

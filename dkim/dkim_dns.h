@@ -37,7 +37,7 @@ struct ub_ctx;
 
 struct dkim_resolver {
 	const struct qf_config *cfg;
-	struct ub_ctx *ub;        /* NULL with a dkim-keys file */
+	struct ub_ctx *ub;        /* NULL with a dkim-keys file (unless SPF or DMARC is on) */
 	bool thread_checked;      /* a thread for libunbound's worker can be made */
 	bool set_up;              /* libunbound set up its caches (first query) */
 	bool file_known;          /* the key file's identity below is set */

@@ -65,6 +65,10 @@ static int dmarc_open(struct dmarc_state *st, bool now, char *err, size_t errlen
 
 static int dmarc_start(void *state, char *err, size_t errlen)
 {
+	struct dmarc_state *st = state;
+
+	if (!st->cfg || !st->cfg->dmarc)
+		return 0;   /* no DMARC configured: no list in memory */
 	return dmarc_open(state, true, err, errlen);
 }
 

@@ -46,8 +46,14 @@ static int spf_make(struct spf_state *st, char *err, size_t errlen)
 	return auth_spf_new(st->cfg->authserv_id, &st->spf, err, errlen);
 }
 
+/* a qfilterd worker: libspf2's server before the first message, when
+ * the configuration asks for SPF at all */
 static int spf_start(void *state, char *err, size_t errlen)
 {
+	struct spf_state *st = state;
+
+	if (!st->cfg || !(st->cfg->spf || st->cfg->dmarc))
+		return 0;
 	return spf_make(state, err, errlen);
 }
 
