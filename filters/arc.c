@@ -15,7 +15,7 @@
 
 static bool arc_wanted(const struct qf_msg *m)
 {
-	return m->cfg && m->cfg->arc && m->policy.dkim_verify && !m->client.relay;
+	return m->cfg && m->cfg->arc && auth_wanted(m);
 }
 
 static void arc_message(struct qf_msg *m, void *state)

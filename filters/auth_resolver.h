@@ -10,6 +10,10 @@
 /* The dkim filter's resolver, made when missing; NULL with the reason
  * warned (a temperror result for the caller). *nomem: for want of memory. */
 struct dkim_resolver *auth_resolver(struct qf_msg *m, const char *who, bool *nomem);
+/* Whether the spf, arc and dmarc filters judge this message at all:
+ * dkim=verify (their header is the dkim filter's), not a relay client,
+ * and a client address (it came over SMTP). */
+bool auth_wanted(const struct qf_msg *m);
 /* Appends one resinfo to the Authentication-Results header the dkim
  * filter added. 0, -1 (out of memory, recorded). */
 int auth_resinfo_add(struct qf_msg *m, char *resinfo);

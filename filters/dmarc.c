@@ -32,7 +32,7 @@ struct dmarc_state {
 
 static bool dmarc_wanted(const struct qf_msg *m)
 {
-	return m->cfg && m->cfg->dmarc && m->policy.dkim_verify && !m->client.relay;
+	return m->cfg && m->cfg->dmarc && auth_wanted(m);
 }
 
 static void *dmarc_init(const struct qf_config *cfg, char *err, size_t errlen)

@@ -19,11 +19,18 @@ struct spf_state {
 	struct auth_spf *spf;     /* libspf2's server: made when first needed */
 };
 
-/* Mail from relay clients is ours to send, not to judge; the header it
- * goes into is the dkim filter's. */
+/* Mail from relay clients is ours to send, not to judge, and mail that
+ * did not come over SMTP (no TCPREMOTEIP: qmail-inject, a .qmail
+ * forward) has no client to judge; the header it goes into is the dkim
+ * filter's. */
+bool auth_wanted(const struct qf_msg *m)
+{
+	return m->policy.dkim_verify && !m->client.relay && m->client.remote_ip && *m->client.remote_ip;
+}
+
 static bool spf_wanted(const struct qf_msg *m)
 {
-	return m->cfg && (m->cfg->spf || m->cfg->dmarc) && m->policy.dkim_verify && !m->client.relay;
+	return m->cfg && (m->cfg->spf || m->cfg->dmarc) && auth_wanted(m);
 }
 
 static void *spf_init(const struct qf_config *cfg, char *err, size_t errlen)

@@ -120,6 +120,9 @@ check "received-spf yes: a Received-SPF: field (RFC 7208 9.1)" \
 check "... for our own verdicts too (void look-ups)" \
 	expect s-rspf2 "$NET" joe@voids.example.net 192.0.2.1 'Received-SPF: permerror \(more than 2 void DNS look-ups\)' "$SPF" "received-spf yes"
 check "without it, none" hasnt s-pass "$NET" 'Received-SPF'
+run s-local "$NET" joe@example.net "" "$SPF" "dmarc yes"
+check "no TCPREMOTEIP (qmail-inject, a forward): neither spf= nor dmarc=" \
+	bash -c "[ $RC = 0 ] && ! grep -qE 'spf=|dmarc=' '$T/s-local/message'"
 : >"$T/empty-keys"
 check "DKIM keys from a file (dkim-keys): SPF still looks up DNS" expect s-keyfile "$NET" joe@example.net 192.0.2.1 'spf=pass ' "$SPF" "dkim-keys $T/empty-keys"
 check "spf off (the default): no spf=, no look-up" expect s-off "$NET" joe@example.net 192.0.2.1 "$AR dkim=none; domainkeys=none\$"
