@@ -18,7 +18,9 @@ PKGS = gmime-3.0 libmagic opendkim libcrypto libarchive libunbound
 # Read when the Makefile is read: every target that first installs the
 # packages (deps) builds in a sub-make, which reads them again afterwards.
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) libclamav 2>/dev/null)
-PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcdb -ldl
+# libspf2 and libopendmarc have no .pc file: named here (Debian's
+# libspf2-dev, libopendmarc-dev); -lresolv for the DNS answer parser
+PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lopendmarc -lspf2 -lresolv -lcdb -ldl
 NEED_PACKAGES ?= tests/lib/need-packages
 # A compile without the libraries' flags fails on a missing header deep
 # inside; say instead what is missing.
@@ -29,7 +31,7 @@ WARN = -Wall -Wextra -Werror -Wno-unused-parameter
 # a file is compiled with the include path of its own folder and the
 # folders before it only, so an include that reaches up does not build.
 # qfilter/ holds the programs, which may use every layer.
-LAYERS = lib qmail sniff mime archive dkim rules engine filters daemon
+LAYERS = lib qmail sniff mime archive dkim auth rules engine filters daemon
 CPPFLAGS += -D_GNU_SOURCE -DQF_VERSION='"$(VERSION)"' -DQF_BINDIR='"$(BINDIR)"'
 ALL_INC := $(addprefix -I,$(LAYERS))
 # the folders before each one, itself included
@@ -53,7 +55,8 @@ CFLAGS += -std=gnu11 $(WARN) $(PKG_CFLAGS)
 STATIC ?= 1
 STATIC_LIBS = -lgmime-3.0 -lgobject-2.0 -lglib-2.0 -lpcre2-8 -lffi -lidn2 -lunistring \
 	-lmagic -larchive -lnettle -lxml2 -lbz2 -llzma -lz -lzstd -llz4 -lacl \
-	-lopendkim -lbsd -lmd -ldb -lunbound -levent -lhogweed -lgmp -lssl -lcrypto -lcdb
+	-lopendkim -lopendmarc -lspf2 -lbsd -lmd -ldb -lunbound -levent -lhogweed -lgmp -lssl -lcrypto -lcdb \
+	-lresolv
 
 ifeq ($(ASAN),1)
   VARIANT = asan

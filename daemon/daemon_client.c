@@ -205,7 +205,8 @@ static int send_request(int sock, const struct qf_config *cfg, const struct qf_s
 	if (put_client(q->remote_ip, &q->has_remote_ip, c->remote_ip) < 0 ||
 	    put_client(q->remote_host, &q->has_remote_host, c->remote_host) < 0 ||
 	    put_client(q->auth_user, &q->has_auth_user, c->auth_user) < 0 ||
-	    put_client(q->ppid, &q->has_ppid, c->ppid) < 0) {
+	    put_client(q->ppid, &q->has_ppid, c->ppid) < 0 ||
+	    put_client(q->helo, &q->has_helo, c->helo) < 0) {
 		*why = "an environment value is too long to pass on";
 		goto done;
 	}

@@ -117,15 +117,16 @@ int qf_proto_request_encode(const struct qf_request *r, unsigned char **out, siz
 	unsigned char zero[QF_PROTO_HEAD] = { 0 };
 	unsigned flags = (r->truncated ? QF_PROTO_REQ_TRUNCATED : 0) | (r->relay ? QF_PROTO_REQ_RELAY : 0) |
 			 (r->errfd ? QF_PROTO_REQ_ERRFD : 0);
-	const char *s[4] = { opt(r->has_remote_ip, r->remote_ip), opt(r->has_remote_host, r->remote_host),
-			     opt(r->has_auth_user, r->auth_user), opt(r->has_ppid, r->ppid) };
+	const char *s[5] = { opt(r->has_remote_ip, r->remote_ip), opt(r->has_remote_host, r->remote_host),
+			     opt(r->has_auth_user, r->auth_user), opt(r->has_ppid, r->ppid),
+			     opt(r->has_helo, r->helo) };
 	int i;
 
 	if (!r->envelope || r->envlen == 0 || r->envlen > QF_ENVELOPE_MAX) {
 		errno = EINVAL;
 		return -1;
 	}
-	for (i = 0; i < 4; i++)
+	for (i = 0; i < 5; i++)
 		if (s[i] && strlen(s[i]) > QF_PROTO_STR_MAX) {
 			errno = EINVAL;
 			return -1;
@@ -136,7 +137,7 @@ int qf_proto_request_encode(const struct qf_request *r, unsigned char **out, siz
 	put_u32(&w, r->ms_left);
 	put_u64(&w, r->sent_ms);
 	put_str(&w, r->envelope, r->envlen, QF_ENVELOPE_MAX);
-	for (i = 0; i < 4; i++)
+	for (i = 0; i < 5; i++)
 		put_cstr(&w, s[i], QF_PROTO_STR_MAX);
 	return finish(&w, 'Q', flags, out, outlen);
 }
@@ -283,7 +284,8 @@ int qf_proto_request_decode(const unsigned char *body, size_t len, unsigned flag
 	    get_cstr(&r, q->remote_ip, QF_PROTO_STR_MAX, &q->has_remote_ip) < 0 ||
 	    get_cstr(&r, q->remote_host, QF_PROTO_STR_MAX, &q->has_remote_host) < 0 ||
 	    get_cstr(&r, q->auth_user, QF_PROTO_STR_MAX, &q->has_auth_user) < 0 ||
-	    get_cstr(&r, q->ppid, QF_PROTO_STR_MAX, &q->has_ppid) < 0)
+	    get_cstr(&r, q->ppid, QF_PROTO_STR_MAX, &q->has_ppid) < 0 ||
+	    get_cstr(&r, q->helo, QF_PROTO_STR_MAX, &q->has_helo) < 0)
 		return -1;
 	if (r.pos != r.len) {
 		*why = "trailing bytes after the request";

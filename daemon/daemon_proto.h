@@ -6,7 +6,7 @@
  *                    version u16, flags u16, body length u32
  *   request body:    received u64, size u64, ms_left u32, sent_ms u64,
  *                    then the strings envelope, remote_ip, remote_host,
- *                    auth_user, ppid
+ *                    auth_user, ppid, helo
  *                    flags: 1 truncated, 2 relay, 4 the client writes a
  *                    refusal's text to its errfd (it exits 82)
  *                    with it, by SCM_RIGHTS: the spooled message
@@ -29,7 +29,7 @@
 #include <stdint.h>
 #include "envelope.h"
 
-#define QF_PROTO_VERSION 2
+#define QF_PROTO_VERSION 3
 #define QF_PROTO_HEAD 12
 #define QF_PROTO_STR_MAX 1024          /* client strings (TCPREMOTEHOST, ...) */
 #define QF_PROTO_REQUEST_MAX (QF_ENVELOPE_MAX + 8192)
@@ -63,7 +63,8 @@ struct qf_request {
 	char remote_host[QF_PROTO_STR_MAX + 1];
 	char auth_user[QF_PROTO_STR_MAX + 1];
 	char ppid[QF_PROTO_STR_MAX + 1];
-	bool has_remote_ip, has_remote_host, has_auth_user, has_ppid;
+	char helo[QF_PROTO_STR_MAX + 1];
+	bool has_remote_ip, has_remote_host, has_auth_user, has_ppid, has_helo;
 };
 
 struct qf_answer_result {

@@ -217,7 +217,8 @@ static void serve_message(struct qf_engine *e, int conn, const struct qf_request
 	struct qf_spool sp = { spoolfd, q->size, q->received, q->truncated, false };
 	struct qf_client client = {
 		opt(q->has_remote_ip, (char *)q->remote_ip), opt(q->has_remote_host, (char *)q->remote_host),
-		opt(q->has_auth_user, (char *)q->auth_user), opt(q->has_ppid, (char *)q->ppid), q->relay
+		opt(q->has_auth_user, (char *)q->auth_user), opt(q->has_ppid, (char *)q->ppid), q->relay,
+		opt(q->has_helo, (char *)q->helo)
 	};
 	struct qf_outcome_log l;
 	struct qf_envelope env;

@@ -234,6 +234,29 @@ char *authres_format(const char *authserv_id,
 	return b.s;
 }
 
+char *authres_method(const char *method, const char *result, const char *comment,
+		     const struct authres_prop *props, size_t nprops)
+{
+	struct sbuf b = { 0 };
+	size_t i;
+
+	sb_put(&b, ";", 1);
+	sb_fold(&b);
+	sb_str(&b, method);
+	sb_put(&b, "=", 1);
+	sb_str(&b, result);
+	if (comment)
+		sb_comment(&b, comment);
+	for (i = 0; i < nprops; i++)
+		if (props[i].value)
+			sb_prop(&b, props[i].name, props[i].value, props[i].address);
+	if (b.nomem) {
+		free(b.s);
+		return NULL;
+	}
+	return b.s;
+}
+
 /* --- reading --- */
 
 /* Skips CFWS from p: whitespace, line ends and nested comments with

@@ -36,6 +36,19 @@ char *authres_format(const char *authserv_id,
 		     const struct authres_sig *dkim, size_t ndkim,
 		     const struct authres_sig *dk, size_t ndk);
 
+/* One resinfo of another method (spf=, dmarc=, arc=; RFC 8601 names):
+ * ";\n\tmethod=result (comment) name=value ...", to append to the value
+ * authres_format gave; folded and quoted the same way. Props with a NULL
+ * or empty value are left out; address: a local@domain value may stay
+ * unquoted. malloc'd, or NULL on ENOMEM. */
+struct authres_prop {
+	const char *name;     /* "smtp.mailfrom", "header.from", "policy.dmarc" */
+	const char *value;
+	bool address;
+};
+char *authres_method(const char *method, const char *result, const char *comment,
+		     const struct authres_prop *props, size_t nprops);
+
 /* Parses the authserv-id at the start of an A-R field's value (after the
  * colon): CFWS, comments and a quoted-string are understood. Copies it to
  * id (NUL-terminated, cut to idlen) and returns its length, or -1 when

@@ -169,7 +169,8 @@ int dkim_resolver_new(const struct qf_config *cfg, struct dkim_resolver **out,
 	}
 	r->cfg = cfg;
 	dkim_keycache_init(&r->cache);
-	if (!(cfg && cfg->dkim_keys) && make_ub(r, err, errlen) < 0) {
+	/* keys from a file need no DNS; SPF and DMARC still do */
+	if ((!(cfg && cfg->dkim_keys) || (cfg && (cfg->spf || cfg->dmarc))) && make_ub(r, err, errlen) < 0) {
 		int e = errno;
 		free(r);
 		errno = e;
@@ -320,8 +321,7 @@ static int64_t now_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* joins the character-strings of one TXT rdata into buf */
-static enum dkim_key_status txt_join(const unsigned char *rd, size_t rdlen, char *buf, size_t len)
+enum dkim_key_status dkim_dns_txt_join(const unsigned char *rd, size_t rdlen, char *buf, size_t len)
 {
 	size_t i = 0, n = 0;
 
@@ -339,16 +339,16 @@ static enum dkim_key_status txt_join(const unsigned char *rd, size_t rdlen, char
 	return DKIM_KEY_FOUND;
 }
 
-static enum dkim_key_status dns_lookup(struct dkim_resolver *rs, const char *name, int timeout_ms,
-				       char *buf, size_t len, int64_t *expires,
-				       char *err, size_t errlen)
+/* Sends one query and waits for its answer, at most timeout_ms: FOUND
+ * with *out (whatever its rcode; ub_resolve_free it), else the trouble. */
+static enum dkim_key_status resolve(struct dkim_resolver *rs, const char *name, int rrtype,
+				    int timeout_ms, struct ub_result **out, char *err, size_t errlen)
 {
 	struct query *q;
-	struct ub_result *res;
 	int64_t deadline = now_ms() + timeout_ms;
-	enum dkim_key_status st;
-	int id, r, i, pick = 0;
+	int id, r;
 
+	*out = NULL;
 	if (!rs->ub) {
 		snprintf(err, errlen, "no resolver");
 		return DKIM_KEY_TEMPFAIL;
@@ -365,7 +365,7 @@ static enum dkim_key_status dns_lookup(struct dkim_resolver *rs, const char *nam
 		bool first = !rs->set_up;
 		if (first)
 			setup_guard(true, old);
-		r = ub_resolve_async(rs->ub, name, 16 /* TXT */, 1 /* IN */, q, query_done, &id);
+		r = ub_resolve_async(rs->ub, name, rrtype, 1 /* IN */, q, query_done, &id);
 		if (first)
 			setup_guard(false, old);
 		if (r == 0)
@@ -401,15 +401,29 @@ static enum dkim_key_status dns_lookup(struct dkim_resolver *rs, const char *nam
 			return r == UB_NOMEM ? DKIM_KEY_NOMEM : DKIM_KEY_TEMPFAIL;
 		}
 	}
-	res = q->result;
+	*out = q->result;
 	r = q->err;
 	free(q);
 	if (r != 0) {
-		if (res)
-			ub_resolve_free(res);
+		if (*out)
+			ub_resolve_free(*out);
+		*out = NULL;
 		snprintf(err, errlen, "%s: %s", name, ub_strerror(r));
 		return r == UB_NOMEM ? DKIM_KEY_NOMEM : DKIM_KEY_TEMPFAIL;
 	}
+	return DKIM_KEY_FOUND;
+}
+
+static enum dkim_key_status dns_lookup(struct dkim_resolver *rs, const char *name, int timeout_ms,
+				       char *buf, size_t len, int64_t *expires,
+				       char *err, size_t errlen)
+{
+	struct ub_result *res;
+	enum dkim_key_status st;
+	int i, pick = 0;
+
+	if ((st = resolve(rs, name, 16 /* TXT */, timeout_ms, &res, err, errlen)) != DKIM_KEY_FOUND)
+		return st;
 	if (res->rcode == 3 /* NXDOMAIN */) {
 		snprintf(err, errlen, "%s: no such name", name);
 		st = DKIM_KEY_ABSENT;
@@ -427,12 +441,53 @@ static enum dkim_key_status dns_lookup(struct dkim_resolver *rs, const char *nam
 				pick = i;
 				break;
 			}
-		st = txt_join((const unsigned char *)res->data[pick], (size_t)res->len[pick], buf, len);
+		st = dkim_dns_txt_join((const unsigned char *)res->data[pick], (size_t)res->len[pick], buf, len);
 		if (st == DKIM_KEY_TOOBIG)
 			snprintf(err, errlen, "the key record of %s is too long", name);
 		*expires = now_ms() / 1000 + (res->ttl < DKIM_KEY_TTL_MAX ? res->ttl : DKIM_KEY_TTL_MAX);
 	}
 	ub_resolve_free(res);
+	return st;
+}
+
+/* The time one look-up of k may wait: one slow look-up may not eat the
+ * time of the others (DKIM_DNS_LOOKUP_MS each, DKIM_DNS_BUDGET_MS for
+ * all of a message), and DNS trouble may take only half of the time the
+ * message has left, so that it ends as a temperror result, not as a
+ * timeout of the message. 0: none left. */
+static int lookup_ms(const struct dkim_keys *k, int timeout_ms)
+{
+	timeout_ms /= 2;
+	if (timeout_ms > DKIM_DNS_LOOKUP_MS)
+		timeout_ms = DKIM_DNS_LOOKUP_MS;
+	if (timeout_ms > DKIM_DNS_BUDGET_MS - k->spent_ms)
+		timeout_ms = DKIM_DNS_BUDGET_MS - k->spent_ms;
+	return timeout_ms > 0 ? timeout_ms : 0;
+}
+
+enum dkim_key_status dkim_dns_query(struct dkim_keys *k, const char *name, int rrtype,
+				    int timeout_ms, struct ub_result **out, char *err, size_t errlen)
+{
+	unsigned max = k->max_lookups ? k->max_lookups : DKIM_DNS_MAX_LOOKUPS;
+	enum dkim_key_status st;
+	int64_t t0;
+
+	*out = NULL;
+	if (!k->r || !k->r->ub) {
+		snprintf(err, errlen, "no resolver%s", k->r ? " (dkim-keys is a file)" : "");
+		return DKIM_KEY_TEMPFAIL;
+	}
+	if (++k->lookups > max) {
+		snprintf(err, errlen, "too many DNS look-ups in one message");
+		return DKIM_KEY_TEMPFAIL;
+	}
+	if (!(timeout_ms = lookup_ms(k, timeout_ms))) {
+		snprintf(err, errlen, "%s: DNS time for this message used up", name);
+		return DKIM_KEY_TEMPFAIL;
+	}
+	t0 = now_ms();
+	st = resolve(k->r, name, rrtype, timeout_ms, out, err, errlen);
+	k->spent_ms += (int)(now_ms() - t0);
 	return st;
 }
 
@@ -493,18 +548,8 @@ enum dkim_key_status dkim_keys_lookup(struct dkim_keys *k, const char *selector,
 	if (file) {
 		st = file_lookup(file, name, buf, len, err, errlen);
 	} else {
-		/* one slow look-up may not eat the time of the others: a lookup
-		 * gets at most DKIM_DNS_LOOKUP_MS, and all of them
-		 * DKIM_DNS_BUDGET_MS; and DNS trouble may take only half of the
-		 * time the message has left, so that it ends as dkim=temperror,
-		 * not as a timeout of the message */
 		int64_t t0 = now_ms();
-		timeout_ms /= 2;
-		if (timeout_ms > DKIM_DNS_LOOKUP_MS)
-			timeout_ms = DKIM_DNS_LOOKUP_MS;
-		if (timeout_ms > DKIM_DNS_BUDGET_MS - k->spent_ms)
-			timeout_ms = DKIM_DNS_BUDGET_MS - k->spent_ms;
-		if (timeout_ms <= 0) {
+		if (!(timeout_ms = lookup_ms(k, timeout_ms))) {
 			snprintf(err, errlen, "%s: DNS time for this message used up", name);
 			return DKIM_KEY_TEMPFAIL;
 		}

@@ -37,7 +37,7 @@ struct ub_ctx;
 
 struct dkim_resolver {
 	const struct qf_config *cfg;
-	struct ub_ctx *ub;        /* NULL with a dkim-keys file */
+	struct ub_ctx *ub;        /* NULL with a dkim-keys file (unless SPF or DMARC is on) */
 	bool thread_checked;      /* a thread for libunbound's worker can be made */
 	bool set_up;              /* libunbound set up its caches (first query) */
 	bool file_known;          /* the key file's identity below is set */
@@ -56,6 +56,7 @@ void dkim_resolver_free(struct dkim_resolver *r);
 struct dkim_keys {
 	struct dkim_resolver *r;
 	unsigned lookups;
+	unsigned max_lookups;     /* 0: DKIM_DNS_MAX_LOOKUPS */
 	int spent_ms;             /* waiting for DNS, this message */
 };
 
@@ -70,6 +71,18 @@ enum dkim_key_status dkim_keys_lookup(struct dkim_keys *k, const char *selector,
  * selector and domain), from the cache when it was decoded before, else
  * by decode() and kept. A new reference (EVP_PKEY_free it), or NULL when
  * decode() gives none. */
+/* Any query (rrtype: 1 A, 28 AAAA, 15 MX, 12 PTR, 16 TXT) through the
+ * resolver, counted in k like a key look-up and within its time. FOUND
+ * with *out, whatever its rcode (ub_resolve_free it); TEMPFAIL when no
+ * answer came (timeout, budget, no DNS resolver), NOMEM. SPF and DMARC
+ * (auth/) ask through this. */
+struct ub_result;
+enum dkim_key_status dkim_dns_query(struct dkim_keys *k, const char *name, int rrtype,
+				    int timeout_ms, struct ub_result **out, char *err, size_t errlen);
+
+/* joins the character-strings of one TXT rdata into buf: FOUND, TOOBIG */
+enum dkim_key_status dkim_dns_txt_join(const unsigned char *rd, size_t rdlen, char *buf, size_t len);
+
 EVP_PKEY *dkim_keys_pkey(struct dkim_keys *k, const char *selector, const char *domain,
 			 const unsigned char *der, size_t derlen,
 			 EVP_PKEY *(*decode)(const unsigned char *der, size_t derlen));

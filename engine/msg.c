@@ -3,6 +3,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <time.h>
 #include "exitcodes.h"
 #include "log.h"
 #include "msg.h"
@@ -80,6 +82,28 @@ int qf_msg_add_header(struct qf_msg *m, const char *name, const char *fmt, ...)
 	h[m->nheaders].value = value;
 	m->nheaders++;
 	return 0;
+}
+
+int qf_msg_append_header(struct qf_msg *m, const char *name, const char *text)
+{
+	size_t i;
+
+	for (i = 0; i < m->nheaders; i++) {
+		struct qf_header *h = &m->headers[i];
+		size_t have, add = strlen(text);
+		char *v;
+		if (strcasecmp(h->name, name) != 0)
+			continue;
+		have = strlen(h->value);
+		if (!(v = realloc(h->value, have + add + 1))) {
+			qf_msg_error(m, QF_EXIT_NOMEM, "adding to header %s: out of memory", name);
+			return -1;
+		}
+		memcpy(v + have, text, add + 1);
+		h->value = v;
+		return 0;
+	}
+	return 1;
 }
 
 int qf_msg_skip_range(struct qf_msg *m, uint64_t off, uint64_t len)

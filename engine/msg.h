@@ -46,6 +46,27 @@ struct qf_result {
 struct qf_engine;
 struct dkim_hdr;
 
+/* What the authentication filters hand on to those after them (dkim ->
+ * dmarc, spf -> dmarc, arc -> dmarc), filled only when a later one is
+ * configured. Results are the enums of their layers, as ints. */
+struct qf_auth_dkim {
+	char d[256];
+	char s[64];
+	int result;          /* enum authres_result */
+};
+struct qf_auth {
+	struct qf_auth_dkim *dkim;  /* every DKIM signature's verdict */
+	size_t ndkim;
+	bool dkim_done;      /* the dkim filter ran (and wrote the A-R header) */
+	bool spf_done;       /* the spf filter ran */
+	int spf;             /* enum auth_spf_result */
+	char spf_domain[256];
+	bool spf_helo;       /* spf_domain is the HELO name (null sender) */
+	bool arc_done;
+	int arc;             /* enum auth_arc_result */
+	char arc_sealer[256]; /* d= of the newest ARC-Seal, when arc=pass */
+};
+
 struct qf_msg {
 	const struct qf_config *cfg;
 	struct qf_engine *engine;      /* per-process filter state */
@@ -67,6 +88,7 @@ struct qf_msg {
 	size_t nresults;
 	size_t current;                /* index of the filter running now */
 	struct qf_mime_stats mime;     /* the MIME walk's summary (mime_walk.h) */
+	struct qf_auth auth;           /* dkim, spf, arc -> dmarc */
 	struct dkim_hdr *hdr;          /* the header block's fields, scanned once
 	                                  by the chain; NULL until then */
 
@@ -80,6 +102,10 @@ struct qf_msg {
  * given (fold it with "\n\t" when long). 0, or -1 on ENOMEM (recorded). */
 int qf_msg_add_header(struct qf_msg *m, const char *name, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* Appends text to the value of the header added before under name (the
+ * next method of our Authentication-Results). 0; 1 when no such header
+ * was added; -1 on ENOMEM (recorded). */
+int qf_msg_append_header(struct qf_msg *m, const char *name, const char *text);
 /* Leaves [off, off+len) of the spooled message out of the queued copy. */
 int qf_msg_skip_range(struct qf_msg *m, uint64_t off, uint64_t len);
 /* Sets the running filter's result word for the log ("clean", "none"). */

@@ -18,6 +18,7 @@ static void client_copy(struct qf_client *dst, const struct qf_client *src)
 	dst->auth_user = src->auth_user ? strdup(src->auth_user) : NULL;
 	dst->ppid = src->ppid ? strdup(src->ppid) : NULL;
 	dst->relay = src->relay;
+	dst->helo = src->helo ? strdup(src->helo) : NULL;
 }
 
 struct trace_arg {
@@ -114,6 +115,7 @@ void qf_msg_close(struct qf_msg *m)
 	}
 	free(m->headers);
 	free(m->skip);
+	free(m->auth.dkim);
 	for (i = 0; i < m->nresults; i++) {
 		free(m->results[i].result);
 		free(m->results[i].dsn);

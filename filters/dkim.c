@@ -185,6 +185,27 @@ static void result_word(struct dkim_job *job)
 	qf_msg_result(job->m, "%s", *word ? word : "none");
 }
 
+/* the verdicts DMARC needs (filters/dmarc.c), when it is configured */
+static void hand_on(struct dkim_job *job)
+{
+	struct qf_msg *m = job->m;
+	size_t i;
+
+	m->auth.dkim_done = true;
+	if (!m->cfg || !m->cfg->dmarc || !job->ndkim)
+		return;
+	if (!(m->auth.dkim = calloc(job->ndkim, sizeof *m->auth.dkim))) {
+		qf_msg_error(m, QF_EXIT_NOMEM, "dkim: out of memory");
+		return;
+	}
+	for (i = 0; i < job->ndkim; i++) {
+		dkim_copy(m->auth.dkim[i].d, sizeof m->auth.dkim[i].d, job->dkim[i].d);
+		dkim_copy(m->auth.dkim[i].s, sizeof m->auth.dkim[i].s, job->dkim[i].s);
+		m->auth.dkim[i].result = (int)job->dkim[i].result;
+	}
+	m->auth.ndkim = job->ndkim;
+}
+
 static void dkim_message(struct qf_msg *m, void *state)
 {
 	struct dkim_job job;
@@ -257,6 +278,7 @@ static void dkim_message(struct qf_msg *m, void *state)
 		qf_msg_add_header(m, "DomainKey-Status", "%s",
 				  dk_status_name(job.ndk ? job.dk_status[0] : DK_STATUS_NO_SIGNATURE));
 	result_word(&job);
+	hand_on(&job);
 	dkim_policy_check(&job);
 out:
 	dkim_verify_free(&job);

@@ -4,7 +4,8 @@
 #include "registry.h"
 
 extern const struct qf_filter qf_filter_size, qf_filter_exe, qf_filter_types,
-	qf_filter_clamav, qf_filter_dkim, qf_filter_sign;
+	qf_filter_clamav, qf_filter_dkim, qf_filter_spf, qf_filter_arc, qf_filter_dmarc,
+	qf_filter_sign;
 
 const struct qf_filter *const qf_filters[] = {
 	&qf_filter_size,
@@ -12,6 +13,9 @@ const struct qf_filter *const qf_filters[] = {
 	&qf_filter_types,
 	&qf_filter_clamav,
 	&qf_filter_dkim,
+	&qf_filter_spf,      /* spf, arc, dmarc: after dkim, into its header; */
+	&qf_filter_arc,      /* dmarc last of them, on all their results */
+	&qf_filter_dmarc,
 	&qf_filter_sign,     /* last: signs what the others let through */
 };
 const size_t qf_nfilters = sizeof qf_filters / sizeof qf_filters[0];

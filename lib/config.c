@@ -85,6 +85,9 @@ void qf_config_free(struct qf_config *c)
 	free(c->sign_keys);
 	free(c->sign_remote);
 	free(c->sign_log);
+	free(c->helo_env);
+	free(c->public_suffix_list);
+	strlist_free(&c->arc_trusted);
 	qf_config_defaults(c);
 }
 
@@ -231,6 +234,12 @@ static int set_key(struct qf_config *c, const char *key, char **w, int n, const 
 		return set_string(&c->daemon_group, w, n, why);
 	if (!strcmp(key, "dns"))
 		return set_list(&c->dns, w, n, why);
+	if (!strcmp(key, "arc-trusted-sealers"))
+		return set_list(&c->arc_trusted, w, n, why);
+	if (!strcmp(key, "public-suffix-list"))
+		return set_string(&c->public_suffix_list, w, n, why);
+	if (!strcmp(key, "helo-env"))
+		return set_string(&c->helo_env, w, n, why);
 	if (!strcmp(key, "clamd")) {
 		for (i = 0; i < n; i++)
 			if (!clamd_addr_ok(w[i])) {
@@ -314,6 +323,17 @@ static int set_key(struct qf_config *c, const char *key, char **w, int n, const 
 			*why = "unchecked is reject, tempfail, quarantine, tag or off";
 			return -1;
 		}
+		return 0;
+	}
+	if (!strcmp(key, "spf") || !strcmp(key, "received-spf") || !strcmp(key, "dmarc") ||
+	    !strcmp(key, "arc")) {
+		int *slot = !strcmp(key, "spf") ? &c->spf : !strcmp(key, "dmarc") ? &c->dmarc :
+			    !strcmp(key, "arc") ? &c->arc : &c->received_spf;
+		if (strcmp(w[0], "yes") && strcmp(w[0], "no")) {
+			*why = "wants yes or no";
+			return -1;
+		}
+		*slot = !strcmp(w[0], "yes");
 		return 0;
 	}
 	if (!strcmp(key, "daemon-mode"))

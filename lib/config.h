@@ -50,7 +50,15 @@ struct qf_config {
 	char *sign_remote;        /* sign-remote PATH: the real qmail-remote */
 	char *sign_log;           /* sign-log FILE: qfilter-sign's log */
 	enum qf_action unchecked; /* unchecked ACTION: the site's default before the rules (reject) */
+	int spf;                  /* spf yes|no (no): SPF of the envelope sender */
+	int received_spf;         /* received-spf yes|no (no): a Received-SPF: header too */
+	char *helo_env;           /* helo-env NAME: the variable holding the HELO name */
+	int dmarc;                /* dmarc yes|no (no): DMARC (checks SPF too) */
+	char *public_suffix_list; /* public-suffix-list FILE (Debian's publicsuffix) */
+	int arc;                  /* arc yes|no (no): ARC chains verified */
+	struct qf_strlist arc_trusted; /* arc-trusted-sealers DOMAIN... */
 };
+#define QF_PSL_DEFAULT "/usr/share/publicsuffix/public_suffix_list.dat"
 
 /* Reads the configuration. Returns 0 and fills *c (defaults for a missing
  * file); -1 on error with a message "file:line: what" in err. */

@@ -30,6 +30,9 @@ static enum dkim_hdr_kind classify(const char *head, size_t len)
 		{ "DomainKey-Status", DKIM_HDR_DOMAINKEY_STATUS },
 		{ "From", DKIM_HDR_FROM },
 		{ "Sender", DKIM_HDR_SENDER },
+		{ "ARC-Seal", DKIM_HDR_ARC_SEAL },
+		{ "ARC-Message-Signature", DKIM_HDR_ARC_MESSAGE_SIGNATURE },
+		{ "ARC-Authentication-Results", DKIM_HDR_ARC_AUTHRES },
 	};
 	const char *colon = memchr(head, ':', len);
 	size_t n, i;

@@ -20,6 +20,9 @@ enum dkim_hdr_kind {
 	DKIM_HDR_FROM,
 	DKIM_HDR_SENDER,
 	DKIM_HDR_QFILTER,            /* X-Qfilter*: ours, forged when it arrives */
+	DKIM_HDR_ARC_SEAL,           /* ARC (RFC 8617): auth/auth_arc.c */
+	DKIM_HDR_ARC_MESSAGE_SIGNATURE,
+	DKIM_HDR_ARC_AUTHRES,        /* ARC-Authentication-Results */
 };
 
 struct dkim_field {

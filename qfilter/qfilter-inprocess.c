@@ -102,7 +102,7 @@ int main(int argc, char **argv)
 		if ((rc = qf_read_input(&conf, &spool, &env)))
 			_exit(rc);
 	}
-	qf_client_from_env(&client);
+	qf_client_from_env(&client, conf.helo_env);
 	/* the configuration read above, not a second read that could differ */
 	if (qf_engine_open_config(&engine, qf_filters, qf_nfilters, &conf, err, sizeof err) < 0) {
 		qf_log("error: %s", err);

@@ -105,14 +105,15 @@ static void print_json(const struct qf_msg *m, const struct qf_decision *d)
 	json_list(m->rules_trace);
 	printf(",\"policy\":{\"exe\":\"%s\",\"virus\":\"%s\",\"virus-fail\":\"%s\",\"types\":\"%s\","
 	       "\"unchecked\":\"%s\",\"ambiguous-mime\":\"%s\",\"message-partial\":\"%s\","
-	       "\"dkim\":\"%s\",\"dkim-fail\":\"%s\",\"size\":%llu,\"part-size\":%llu,"
+	       "\"dkim\":\"%s\",\"dkim-fail\":\"%s\",\"dmarc-fail\":\"%s\",\"size\":%llu,\"part-size\":%llu,"
 	       "\"max-parts\":%u,\"max-depth\":%u,\"ban-types\":",
 	       qf_action_name(m->policy.exe), qf_action_name(m->policy.virus),
 	       m->policy.virus_fail == QF_VFAIL_PASS ? "pass" : "tempfail",
 	       qf_action_name(m->policy.types), qf_action_name(m->policy.unchecked),
 	       qf_action_name(m->policy.ambiguous), qf_action_name(m->policy.partial),
 	       m->policy.dkim_verify ? "verify" : "off",
-	       qf_action_name(m->policy.dkim_fail), (unsigned long long)m->policy.size,
+	       qf_action_name(m->policy.dkim_fail), qf_dmarc_fail_name(m->policy.dmarc_fail),
+	       (unsigned long long)m->policy.size,
 	       (unsigned long long)m->policy.part_size, m->policy.max_parts, m->policy.max_depth);
 	json_list(m->policy.ban_types);
 	printf(",\"ban-ext\":");
@@ -205,7 +206,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "qfilter-test: bad sender or recipient (exit %d)\n", rc);
 		return rc;
 	}
-	qf_client_from_env(&client);
+	qf_client_from_env(&client, engine.cfg.helo_env);
 	qf_process(&engine, &spool, &env, &client, 0, true, &m, &d);
 	if (json)
 		print_json(&m, &d);

@@ -91,7 +91,7 @@ int main(int argc, char **argv)
 	if ((rc = qf_read_input(&conf, &spool, &env)))
 		_exit(rc);
 	qf_log_mute_for_errfd(&conf);
-	qf_client_from_env(&client);
+	qf_client_from_env(&client, conf.helo_env);
 	rc = qf_daemon_client(&conf, &spool, &env, &client, argvs, n);
 	if (rc >= 0)
 		_exit(rc);

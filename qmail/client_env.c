@@ -12,7 +12,7 @@ static char *envdup(const char *name)
 	return v ? strdup(v) : NULL;
 }
 
-void qf_client_from_env(struct qf_client *c)
+void qf_client_from_env(struct qf_client *c, const char *helo_env)
 {
 	memset(c, 0, sizeof *c);
 	c->remote_ip = envdup("TCPREMOTEIP");
@@ -29,6 +29,8 @@ void qf_client_from_env(struct qf_client *c)
 	}
 	c->ppid = envdup("QMAILPPID");
 	c->relay = getenv("RELAYCLIENT") != NULL || c->auth_user != NULL;
+	if (helo_env && *helo_env)
+		c->helo = envdup(helo_env);
 }
 
 void qf_client_free(struct qf_client *c)
@@ -37,6 +39,7 @@ void qf_client_free(struct qf_client *c)
 	free(c->remote_host);
 	free(c->auth_user);
 	free(c->ppid);
+	free(c->helo);
 	memset(c, 0, sizeof *c);
 }
 

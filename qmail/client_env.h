@@ -14,10 +14,12 @@ struct qf_client {
 	char *auth_user;     /* SMTPAUTHUSER, AUTHINFO or TCPREMOTEINFO */
 	char *ppid;          /* QMAILPPID */
 	bool relay;          /* RELAYCLIENT set, or auth_user set */
+	char *helo;          /* the HELO name, from the variable helo-env names */
 };
 
 /* The client from the environment (TCPREMOTEIP, RELAYCLIENT, ...). */
-void qf_client_from_env(struct qf_client *c);
+/* helo_env: the variable that holds the HELO name (helo-env), or NULL */
+void qf_client_from_env(struct qf_client *c, const char *helo_env);
 void qf_client_free(struct qf_client *c);
 
 #endif

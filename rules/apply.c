@@ -42,6 +42,7 @@ int qf_rule_apply(const struct qf_rule *r, struct qf_policy *p)
 	if (set & QF_SET_DKIM) p->dkim_verify = s->dkim_verify;
 	if (set & QF_SET_DKIM_FAIL) p->dkim_fail = s->dkim_fail;
 	if (set & QF_SET_SIGN) p->sign = s->sign;
+	if (set & QF_SET_DMARC_FAIL) p->dmarc_fail = s->dmarc_fail;
 	if (set & QF_SET_UNCHECKED) p->unchecked = s->unchecked;
 	if (set & QF_SET_AMBIGUOUS) p->ambiguous = s->ambiguous;
 	if (set & QF_SET_PARTIAL) p->partial = s->partial;

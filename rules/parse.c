@@ -212,6 +212,18 @@ static int sign_value(struct line_parse *lp, const char *word, const char *v,
 	return 0;
 }
 
+static int dmarc_fail_value(struct line_parse *lp, const char *word, const char *v,
+			    struct qf_policy *p, size_t field)
+{
+	for (int d = QF_DMARC_OFF; d <= QF_DMARC_REJECT; d++)
+		if (strcmp(v, qf_dmarc_fail_name((enum qf_dmarc_fail)d)) == 0) {
+			p->dmarc_fail = (enum qf_dmarc_fail)d;
+			return 0;
+		}
+	problem(lp, "%s: must be reject, quarantine, tag, off, policy or policy-reject", word);
+	return -1;
+}
+
 static int size_value(struct line_parse *lp, const char *word, const char *v,
 		      struct qf_policy *p, size_t field)
 {
@@ -341,6 +353,7 @@ static const struct setting {
 	{ "dkim-require", QF_SET_DKIM_REQUIRE, dkim_require_value, 0 },
 	{ "dkim-fail", QF_SET_DKIM_FAIL, action_value, offsetof(struct qf_policy, dkim_fail) },
 	{ "sign", QF_SET_SIGN, sign_value, 0 },
+	{ "dmarc-fail", QF_SET_DMARC_FAIL, dmarc_fail_value, 0 },
 	{ "unchecked", QF_SET_UNCHECKED, action_value, offsetof(struct qf_policy, unchecked) },
 	{ "ambiguous-mime", QF_SET_AMBIGUOUS, action_value, offsetof(struct qf_policy, ambiguous) },
 	{ "message-partial", QF_SET_PARTIAL, action_value, offsetof(struct qf_policy, partial) },

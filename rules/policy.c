@@ -19,8 +19,17 @@ void qf_policy_default(struct qf_policy *p)
 	p->partial = QF_ACT_REJECT;
 	p->dkim_verify = true;
 	p->sign = QF_SIGN_RELAY;
+	p->dmarc_fail = QF_DMARC_POLICY;
 	p->max_parts = 1000;
 	p->max_depth = 30;
+}
+
+const char *qf_dmarc_fail_name(enum qf_dmarc_fail d)
+{
+	static const char *const names[] = {
+		"off", "tag", "policy", "quarantine", "policy-reject", "reject"
+	};
+	return (unsigned)d < sizeof names / sizeof names[0] ? names[d] : "?";
 }
 
 bool qf_list_has(char *const *list, const char *s)
@@ -94,6 +103,7 @@ int qf_policy_merge(struct qf_policy *into, const struct qf_policy *from)
 	into->dkim_verify = into->dkim_verify || from->dkim_verify;
 	/* signed when any recipient's rules would sign it */
 	into->sign = MAX(into->sign, from->sign);
+	into->dmarc_fail = MAX(into->dmarc_fail, from->dmarc_fail);
 	into->size = limit_min(into->size, from->size);
 	into->part_size = limit_min(into->part_size, from->part_size);
 	into->max_parts = (unsigned)limit_min(into->max_parts, from->max_parts);

@@ -12,6 +12,14 @@
 enum qf_virus_fail { QF_VFAIL_TEMPFAIL = 0, QF_VFAIL_PASS };
 /* sign=: who gets a DKIM signature (filters/sign.c), in merge order */
 enum qf_sign { QF_SIGN_NO = 0, QF_SIGN_RELAY, QF_SIGN_YES };
+/* dmarc-fail=: what a DMARC failure gets (filters/dmarc.c), mildest
+ * first, which is the merge order. policy: the domain's p= (sp=), with
+ * reject taken as tag; policy-reject: p= as published. */
+enum qf_dmarc_fail {
+	QF_DMARC_OFF = 0, QF_DMARC_TAG, QF_DMARC_POLICY, QF_DMARC_QUARANTINE,
+	QF_DMARC_POLICY_REJECT, QF_DMARC_REJECT
+};
+const char *qf_dmarc_fail_name(enum qf_dmarc_fail d);
 
 struct qf_policy {
 	enum qf_action exe;        /* exe= (reject) */
@@ -24,6 +32,7 @@ struct qf_policy {
 	enum qf_action partial;    /* message-partial= (reject): a fragment, not checkable */
 	bool dkim_verify;          /* dkim=verify|off (verify) */
 	enum qf_sign sign;         /* sign=yes|no|relay (relay: relay clients only) */
+	enum qf_dmarc_fail dmarc_fail; /* dmarc-fail= (policy) */
 	uint64_t size;             /* size= bytes, 0 = none */
 	uint64_t part_size;        /* part-size= bytes, 0 = none */
 	unsigned max_parts;        /* max-parts= (1000) */

@@ -32,7 +32,7 @@ enum {
 	QF_SET_DKIM_REQUIRE = 1 << 9, QF_SET_DKIM_FAIL = 1 << 10,
 	QF_SET_MAX_PARTS = 1 << 11, QF_SET_MAX_DEPTH = 1 << 12,
 	QF_SET_UNCHECKED = 1 << 13, QF_SET_AMBIGUOUS = 1 << 14, QF_SET_PARTIAL = 1 << 15,
-	QF_SET_SIGN = 1 << 16
+	QF_SET_SIGN = 1 << 16, QF_SET_DMARC_FAIL = 1 << 17
 };
 
 /* An IPv4 or IPv6 network; IPv4 is kept as ::ffff:a.b.c.d so that one

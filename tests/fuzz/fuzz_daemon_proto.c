@@ -32,6 +32,7 @@ static void request(const uint8_t *d, size_t n, unsigned flags)
 		    strcmp(again->remote_ip, q->remote_ip) || strcmp(again->remote_host, q->remote_host) ||
 		    strcmp(again->auth_user, q->auth_user) || strcmp(again->ppid, q->ppid) ||
 		    again->has_ppid != q->has_ppid || again->relay != q->relay ||
+		    strcmp(again->helo, q->helo) || again->has_helo != q->has_helo ||
 		    again->truncated != q->truncated)
 			abort();
 		free(buf);

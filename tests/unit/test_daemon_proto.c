@@ -34,6 +34,8 @@ static void sample_request(struct qf_request *q)
 	q->has_auth_user = true;
 	strcpy(q->ppid, "");   /* set but empty: not the same as absent */
 	q->has_ppid = true;
+	strcpy(q->helo, "mail.example.net");
+	q->has_helo = true;
 }
 
 /* encodes, then decodes head and body; returns the decode result */
@@ -79,6 +81,7 @@ static void test_request(void)
 	CHECK_STR(r.remote_ip, "192.0.2.7", "request: TCPREMOTEIP survives");
 	CHECK(!r.has_remote_host && !*r.remote_host, "request: an unset variable stays unset");
 	CHECK(r.has_ppid && !*r.ppid, "request: a set but empty variable stays set");
+	CHECK(r.has_helo && !strcmp(r.helo, "mail.example.net"), "request: the HELO name (helo-env) survives");
 
 	q.size = 1000;
 	CHECK_INT(request_trip(&q, &r, &why), -1, "request: fewer bytes stored than received without truncation is refused");
