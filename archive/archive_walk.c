@@ -274,7 +274,43 @@ static void member(struct awalk *w, struct source *src, struct box *box, const c
 
 /* ---- libarchive ---- */
 
-enum reading { READ_ARCHIVE, READ_RAW, READ_ZIP_STREAM };
+enum reading { READ_ARCHIVE, READ_RAW, READ_ZIP_STREAM, READ_ZIP_END };
+
+/* The decompression filters, each registered only when libarchive has
+ * its codec built in: without it, a filter (lzop, lrzip, grzip always in
+ * Debian's build; gzip, xz and others in a build without their library)
+ * runs an external program on the mail's bytes, which qfilter never does.
+ * libarchive says so by returning ARCHIVE_WARN when one is registered;
+ * each is tried once on a scratch handle. A format whose filter is not
+ * here is not readable: unchecked (archive_sniff.c lists them closed). */
+static int (*const filters[])(struct archive *) = {
+	archive_read_support_filter_bzip2, archive_read_support_filter_compress,
+	archive_read_support_filter_gzip, archive_read_support_filter_lzip,
+	archive_read_support_filter_lzma, archive_read_support_filter_xz,
+	archive_read_support_filter_lz4, archive_read_support_filter_zstd,
+	archive_read_support_filter_rpm, archive_read_support_filter_uu,
+	archive_read_support_filter_lzop, archive_read_support_filter_lrzip,
+	archive_read_support_filter_grzip,
+};
+#define NFILTERS (sizeof filters / sizeof *filters)
+
+static void support_builtin_filters(struct archive *a)
+{
+	static signed char builtin[NFILTERS];   /* 0 not tried yet, 1 built in, -1 a program */
+	size_t i;
+
+	for (i = 0; i < NFILTERS; i++) {
+		if (!builtin[i]) {
+			struct archive *t = archive_read_new();
+			if (!t)
+				continue;   /* not known: not registered this time */
+			builtin[i] = filters[i](t) == ARCHIVE_OK ? 1 : -1;
+			archive_read_free(t);
+		}
+		if (builtin[i] > 0)
+			filters[i](a);
+	}
+}
 
 static struct archive *open_fd(int fd, enum reading how)
 {
@@ -282,8 +318,14 @@ static struct archive *open_fd(int fd, enum reading how)
 
 	if (lseek(fd, 0, SEEK_SET) < 0 || !(a = archive_read_new()))
 		return NULL;
-	archive_read_support_filter_all(a);
-	if (how == READ_RAW)
+	if (how != READ_ZIP_END)
+		support_builtin_filters(a);
+	if (how == READ_ZIP_END)
+		/* a zip after another container: the seekable reader finds
+		 * it by its end record, as unzip does; no filter, or one would
+		 * unpack the container in front instead */
+		archive_read_support_format_zip_seekable(a);
+	else if (how == READ_RAW)
 		archive_read_support_format_raw(a);
 	else if (how == READ_ZIP_STREAM)
 		archive_read_support_format_zip_streamable(a);
