@@ -481,37 +481,23 @@ static void walk_tnef(struct awalk *w, int fd, uint64_t size, const char *where,
 
 /* ---- containers ---- */
 
-static void container_walk(struct awalk *w, int fd, uint64_t packed, const char *name,
-			   const char *outer, unsigned level, enum qf_archive_kind kind)
+/* A container no reader here opens (archive_sniff.c): unchecked, named
+ * by its head, which may reach far in (an ext2 superblock at 1024). */
+static void closed(struct awalk *w, int fd, const char *where, unsigned level)
 {
-	char where[QF_ARCHIVE_WHERE];
+	ssize_t n = pread(fd, w->buf, QF_PART_HEAD, 0);
+	const char *what = n > 0 ? qf_archive_closed(w->buf, (size_t)n) : NULL;
+
+	problem(w, where, level, "%s, which qfilter cannot open", what ? what : "a container");
+}
+
+/* libarchive's view of the container; returns whether it read a zip. */
+static bool libarchive_walk(struct awalk *w, int fd, uint64_t packed, const char *name,
+			    const char *where, unsigned level, enum qf_archive_kind kind)
+{
 	struct archive *a;
 	bool raw = false, zip;
 
-	if (outer)
-		snprintf(where, sizeof where, "%.*s in %s", NAME_MAX_LOGGED, name, outer);
-	else
-		snprintf(where, sizeof where, "%.*s", NAME_MAX_LOGGED, name);
-	if (level > QF_ARCHIVE_MAX_DEPTH) {
-		problem(w, where, level, "archives nested deeper than %u levels", QF_ARCHIVE_MAX_DEPTH);
-		return;
-	}
-	if (kind == QF_ARCHIVE_TNEF) {
-		walk_tnef(w, fd, packed, where, level);
-		return;
-	}
-	if (kind == QF_ARCHIVE_CLOSED) {
-		unsigned char head[64];
-		ssize_t n = pread(fd, head, sizeof head, 0);
-		const char *what = n > 0 ? qf_archive_closed(head, (size_t)n) : NULL;
-		problem(w, where, level, "%s, which qfilter cannot open", what ? what : "a container");
-		return;
-	}
-	if (qf_archive_zipdir_entries(fd) > QF_ARCHIVE_MAX_ENTRIES - w->b->entries) {
-		problem(w, where, level, "more than %u entries", QF_ARCHIVE_MAX_ENTRIES);
-		w->stop = true;
-		return;
-	}
 	if (!(a = open_fd(fd, READ_ARCHIVE))) {
 		/* not an archive: a compressed single stream, or nothing */
 		if ((a = open_fd(fd, READ_RAW)) && archive_filter_count(a) > 1 &&
@@ -522,7 +508,7 @@ static void container_walk(struct awalk *w, int fd, uint64_t packed, const char 
 				archive_read_free(a);
 			if (kind == QF_ARCHIVE_YES)
 				problem(w, where, level, "not a readable archive");
-			return;
+			return false;
 		}
 	}
 	zip = (archive_format(a) & ARCHIVE_FORMAT_BASE_MASK) == ARCHIVE_FORMAT_ZIP;
@@ -537,6 +523,65 @@ static void container_walk(struct awalk *w, int fd, uint64_t packed, const char 
 	}
 	if (a)
 		archive_read_free(a);
+	return zip;
+}
+
+/* A zip whose end record ends a file that libarchive read as something
+ * else (a 7z, tar, gzip, cab with a zip appended): unzip finds the zip
+ * from its end, so it is walked as a zip too, within the same budget. */
+static void zip_at_end(struct awalk *w, int fd, uint64_t packed, const char *name,
+		       const char *where, unsigned level)
+{
+	struct archive *a = open_fd(fd, READ_ZIP_END);
+
+	if (!a) {
+		problem(w, where, level, "a zip at its end, not readable");
+		return;
+	}
+	if (walk_archive(w, a, false, packed, name, where, level) && !w->stop) {
+		archive_read_free(a);
+		problem(w, where, level, "a damaged zip at its end");
+		return;
+	}
+	archive_read_free(a);
+}
+
+static void container_walk(struct awalk *w, int fd, uint64_t packed, const char *name,
+			   const char *outer, unsigned level, enum qf_archive_kind kind)
+{
+	char where[QF_ARCHIVE_WHERE];
+	struct qf_zipdir zd;
+
+	if (outer)
+		snprintf(where, sizeof where, "%.*s in %s", NAME_MAX_LOGGED, name, outer);
+	else
+		snprintf(where, sizeof where, "%.*s", NAME_MAX_LOGGED, name);
+	if (level > QF_ARCHIVE_MAX_DEPTH) {
+		problem(w, where, level, "archives nested deeper than %u levels", QF_ARCHIVE_MAX_DEPTH);
+		return;
+	}
+	if (kind == QF_ARCHIVE_TNEF) {
+		walk_tnef(w, fd, packed, where, level);
+		return;
+	}
+	if (kind == QF_ARCHIVE_CLOSED) {
+		closed(w, fd, where, level);
+		/* what libarchive reads of it is looked at still: an ISO
+		 * behind a boot record, a uuencoded file, a zip at its end */
+		kind = QF_ARCHIVE_MAYBE;
+	}
+	qf_archive_zipdir(fd, &zd);
+	if (zd.entries > QF_ARCHIVE_MAX_ENTRIES - w->b->entries) {
+		problem(w, where, level, "more than %u entries", QF_ARCHIVE_MAX_ENTRIES);
+		w->stop = true;
+		return;
+	}
+	if (zd.ends > 1)
+		/* unzip takes the first, libarchive and 7-Zip the last */
+		problem(w, where, level, "a zip with %u end records, which readers take differently",
+			zd.ends);
+	if (!libarchive_walk(w, fd, packed, name, where, level, kind) && zd.ends && !w->stop)
+		zip_at_end(w, fd, packed, name, where, level);
 }
 
 int qf_archive_walk(struct qf_msg *m, const struct qf_part *p, struct qf_archive_budget *b,
