@@ -566,6 +566,8 @@ static void container_walk(struct awalk *w, int fd, uint64_t packed, const char 
 	}
 	if (kind == QF_ARCHIVE_CLOSED) {
 		closed(w, fd, where, level);
+		if (w->stop)
+			return;
 		/* what libarchive reads of it is looked at still: an ISO
 		 * behind a boot record, a uuencoded file, a zip at its end */
 		kind = QF_ARCHIVE_MAYBE;
