@@ -280,7 +280,43 @@ static void member(struct awalk *w, struct source *src, struct box *box, const c
 
 /* ---- libarchive ---- */
 
-enum reading { READ_ARCHIVE, READ_RAW, READ_ZIP_STREAM };
+enum reading { READ_ARCHIVE, READ_RAW, READ_ZIP_STREAM, READ_ZIP_END };
+
+/* The decompression filters, each registered only when libarchive has
+ * its codec built in: without it, a filter (lzop, lrzip, grzip always in
+ * Debian's build; gzip, xz and others in a build without their library)
+ * runs an external program on the mail's bytes, which qfilter never does.
+ * libarchive says so by returning ARCHIVE_WARN when one is registered;
+ * each is tried once on a scratch handle. A format whose filter is not
+ * here is not readable: unchecked (archive_sniff.c lists them closed). */
+static int (*const filters[])(struct archive *) = {
+	archive_read_support_filter_bzip2, archive_read_support_filter_compress,
+	archive_read_support_filter_gzip, archive_read_support_filter_lzip,
+	archive_read_support_filter_lzma, archive_read_support_filter_xz,
+	archive_read_support_filter_lz4, archive_read_support_filter_zstd,
+	archive_read_support_filter_rpm, archive_read_support_filter_uu,
+	archive_read_support_filter_lzop, archive_read_support_filter_lrzip,
+	archive_read_support_filter_grzip,
+};
+#define NFILTERS (sizeof filters / sizeof *filters)
+
+static void support_builtin_filters(struct archive *a)
+{
+	static signed char builtin[NFILTERS];   /* 0 not tried yet, 1 built in, -1 a program */
+	size_t i;
+
+	for (i = 0; i < NFILTERS; i++) {
+		if (!builtin[i]) {
+			struct archive *t = archive_read_new();
+			if (!t)
+				continue;   /* not known: not registered this time */
+			builtin[i] = filters[i](t) == ARCHIVE_OK ? 1 : -1;
+			archive_read_free(t);
+		}
+		if (builtin[i] > 0)
+			filters[i](a);
+	}
+}
 
 static struct archive *open_fd(int fd, enum reading how)
 {
@@ -288,8 +324,14 @@ static struct archive *open_fd(int fd, enum reading how)
 
 	if (lseek(fd, 0, SEEK_SET) < 0 || !(a = archive_read_new()))
 		return NULL;
-	archive_read_support_filter_all(a);
-	if (how == READ_RAW)
+	if (how != READ_ZIP_END)
+		support_builtin_filters(a);
+	if (how == READ_ZIP_END)
+		/* a zip after another container: the seekable reader finds
+		 * it by its end record, as unzip does; no filter, or one would
+		 * unpack the container in front instead */
+		archive_read_support_format_zip_seekable(a);
+	else if (how == READ_RAW)
 		archive_read_support_format_raw(a);
 	else if (how == READ_ZIP_STREAM)
 		archive_read_support_format_zip_streamable(a);
@@ -449,37 +491,23 @@ static void walk_tnef(struct awalk *w, int fd, uint64_t size, const char *where,
 
 /* ---- containers ---- */
 
-static void container_walk(struct awalk *w, int fd, uint64_t packed, const char *name,
-			   const char *outer, unsigned level, enum qf_archive_kind kind)
+/* A container no reader here opens (archive_sniff.c): unchecked, named
+ * by its head, which may reach far in (an ext2 superblock at 1024). */
+static void closed(struct awalk *w, int fd, const char *where, unsigned level)
 {
-	char where[QF_ARCHIVE_WHERE];
+	ssize_t n = pread(fd, w->buf, QF_PART_HEAD, 0);
+	const char *what = n > 0 ? qf_archive_closed(w->buf, (size_t)n) : NULL;
+
+	problem(w, where, level, "%s, which qfilter cannot open", what ? what : "a container");
+}
+
+/* libarchive's view of the container; returns whether it read a zip. */
+static bool libarchive_walk(struct awalk *w, int fd, uint64_t packed, const char *name,
+			    const char *where, unsigned level, enum qf_archive_kind kind)
+{
 	struct archive *a;
 	bool raw = false, zip;
 
-	if (outer)
-		snprintf(where, sizeof where, "%.*s in %s", NAME_MAX_LOGGED, name, outer);
-	else
-		snprintf(where, sizeof where, "%.*s", NAME_MAX_LOGGED, name);
-	if (level > QF_ARCHIVE_MAX_DEPTH) {
-		problem(w, where, level, "archives nested deeper than %u levels", QF_ARCHIVE_MAX_DEPTH);
-		return;
-	}
-	if (kind == QF_ARCHIVE_TNEF) {
-		walk_tnef(w, fd, packed, where, level);
-		return;
-	}
-	if (kind == QF_ARCHIVE_CLOSED) {
-		unsigned char head[64];
-		ssize_t n = pread(fd, head, sizeof head, 0);
-		const char *what = n > 0 ? qf_archive_closed(head, (size_t)n) : NULL;
-		problem(w, where, level, "%s, which qfilter cannot open", what ? what : "a container");
-		return;
-	}
-	if (qf_archive_zipdir_entries(fd) > QF_ARCHIVE_MAX_ENTRIES - w->b->entries) {
-		problem(w, where, level, "more than %u entries", QF_ARCHIVE_MAX_ENTRIES);
-		w->stop = true;
-		return;
-	}
 	if (!(a = open_fd(fd, READ_ARCHIVE))) {
 		/* not an archive: a compressed single stream, or nothing */
 		if ((a = open_fd(fd, READ_RAW)) && archive_filter_count(a) > 1 &&
@@ -490,7 +518,7 @@ static void container_walk(struct awalk *w, int fd, uint64_t packed, const char 
 				archive_read_free(a);
 			if (kind == QF_ARCHIVE_YES)
 				problem(w, where, level, "not a readable archive");
-			return;
+			return false;
 		}
 	}
 	zip = (archive_format(a) & ARCHIVE_FORMAT_BASE_MASK) == ARCHIVE_FORMAT_ZIP;
@@ -505,6 +533,67 @@ static void container_walk(struct awalk *w, int fd, uint64_t packed, const char 
 	}
 	if (a)
 		archive_read_free(a);
+	return zip;
+}
+
+/* A zip whose end record ends a file that libarchive read as something
+ * else (a 7z, tar, gzip, cab with a zip appended): unzip finds the zip
+ * from its end, so it is walked as a zip too, within the same budget. */
+static void zip_at_end(struct awalk *w, int fd, uint64_t packed, const char *name,
+		       const char *where, unsigned level)
+{
+	struct archive *a = open_fd(fd, READ_ZIP_END);
+
+	if (!a) {
+		problem(w, where, level, "a zip at its end, not readable");
+		return;
+	}
+	if (walk_archive(w, a, false, packed, name, where, level) && !w->stop) {
+		archive_read_free(a);
+		problem(w, where, level, "a damaged zip at its end");
+		return;
+	}
+	archive_read_free(a);
+}
+
+static void container_walk(struct awalk *w, int fd, uint64_t packed, const char *name,
+			   const char *outer, unsigned level, enum qf_archive_kind kind)
+{
+	char where[QF_ARCHIVE_WHERE];
+	struct qf_zipdir zd;
+
+	if (outer)
+		snprintf(where, sizeof where, "%.*s in %s", NAME_MAX_LOGGED, name, outer);
+	else
+		snprintf(where, sizeof where, "%.*s", NAME_MAX_LOGGED, name);
+	if (level > QF_ARCHIVE_MAX_DEPTH) {
+		problem(w, where, level, "archives nested deeper than %u levels", QF_ARCHIVE_MAX_DEPTH);
+		return;
+	}
+	if (kind == QF_ARCHIVE_TNEF) {
+		walk_tnef(w, fd, packed, where, level);
+		return;
+	}
+	if (kind == QF_ARCHIVE_CLOSED) {
+		closed(w, fd, where, level);
+		if (w->stop)
+			return;
+		/* what libarchive reads of it is looked at still: an ISO
+		 * behind a boot record, a uuencoded file, a zip at its end */
+		kind = QF_ARCHIVE_MAYBE;
+	}
+	qf_archive_zipdir(fd, &zd);
+	if (zd.entries > QF_ARCHIVE_MAX_ENTRIES - w->b->entries) {
+		problem(w, where, level, "more than %u entries", QF_ARCHIVE_MAX_ENTRIES);
+		w->stop = true;
+		return;
+	}
+	if (zd.ends > 1)
+		/* unzip takes the first, libarchive and 7-Zip the last */
+		problem(w, where, level, "a zip with %u end records, which readers take differently",
+			zd.ends);
+	if (!libarchive_walk(w, fd, packed, name, where, level, kind) && zd.ends && !w->stop)
+		zip_at_end(w, fd, packed, name, where, level);
 }
 
 int qf_archive_walk(const struct qf_part *p, struct qf_archive_budget *b, const char *dir,

@@ -9,7 +9,8 @@
  * images are the types filter's (ban-types=, qfilter.rules(5)).
  * A part or member that could not be read whole (p->unchecked: encrypted,
  * damaged, truncated, lying sizes, an unsupported method, over a limit,
- * a container no reader here opens), and a compound file whose structure
+ * a container no reader here opens), one volume of a split archive
+ * (tool.001: archive_sniff.h), and a compound file whose structure
  * cannot be followed, is the ban that could not be checked: a finding of
  * the policy's unchecked= action,
  *   attachment could not be checked for executable content (#5.7.1)
@@ -20,6 +21,7 @@
 #include <string.h>
 #include "exitcodes.h"
 #include "filter.h"
+#include "archive_sniff.h"
 #include "part_report.h"
 #include "sniff_native.h"
 
@@ -102,6 +104,7 @@ static void exe_part(struct qf_msg *m, void *state, const struct qf_part *p)
 {
 	struct qf_ole_info ole;
 	enum qf_native k = qf_sniff_native(p->head, p->head_len, p->size, p->fd, &ole);
+	const char *volume;
 
 	(void)state;
 	if (k != QF_NATIVE_NONE)
@@ -112,6 +115,12 @@ static void exe_part(struct qf_msg *m, void *state, const struct qf_part *p)
 		char buf[QF_PART_NAME_BUF];
 		unchecked(m, p, p->container ? p->container : qf_part_report_name(p, buf, sizeof buf),
 			  p->unchecked);
+	} else if ((volume = qf_archive_split_volume(p->filename))) {
+		/* 7-Zip joins tool.001 and tool.002 into one file: a program
+		 * split in two shows in neither */
+		char buf[QF_PART_NAME_BUF], why[80];
+		snprintf(why, sizeof why, "%s, which qfilter cannot join", volume);
+		unchecked(m, p, qf_part_report_name(p, buf, sizeof buf), why);
 	}
 }
 

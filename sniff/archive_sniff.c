@@ -3,7 +3,9 @@
  * container is MAYBE, and libarchive's own bidders decide. */
 #include <stdbool.h>
 #include <string.h>
+#include <strings.h>
 #include "archive_sniff.h"
+#include "sniff_class.h"
 
 struct sig {
 	size_t off;
@@ -26,6 +28,8 @@ static const struct sig strong[] = {
 	SIG(0, "\3757zXZ\0"),                                      /* xz */
 	SIG(0, "\050\265\057\375"),                                /* zstd */
 	SIG(0, "\004\042\115\030"),                                /* lz4 */
+	SIG(0, "LZIP\1"),                                          /* lzip */
+	SIG(0, "\355\253\356\333"),                                /* rpm */
 	SIG(32769, "CD001"),                                       /* ISO 9660 (past the head) */
 };
 
@@ -53,7 +57,48 @@ static const struct closed {
 	{ SIG(0, "(This file must be converted with BinHex"), "a BinHex file", true },
 	{ SIG(8, "\031\004\000\020"), "a Symbian installer (SIS)", false },
 	{ SIG(0, "\172\032\040\020"), "a Symbian installer (SIS)", false },
+	/* libarchive runs a program for these (archive_walk.c) */
+	{ SIG(0, "\211LZO\0\r\n\032\n"), "an lzop file", false },
+	{ SIG(0, "LRZI"), "an lrzip file", false },
+	{ SIG(0, "GRZipII\0\2\0:)"), "a grzip file", false },
+	/* images that 7-Zip unpacks and Windows or Linux mounts */
+	{ SIG(0, "MSWIM\0\0\0"), "a Windows image (WIM)", false },
+	{ SIG(0, "vhdxfile"), "a disk image (VHDX)", false },
+	{ SIG(0, "conectix"), "a disk image (VHD)", false },
+	{ SIG(0, "KDMV"), "a disk image (VMDK)", false },
+	{ SIG(0, "QFI\373"), "a disk image (QCOW)", false },
 };
+
+/* squashfs: "hsqs" (little-endian) or "sqsh", then a major version of 1
+ * to 4 at 28 in the same order: text that starts with "sqsh" has none */
+static bool squashfs(const unsigned char *h, size_t len)
+{
+	if (len < 30)
+		return false;
+	if (!memcmp(h, "hsqs", 4))
+		return h[29] == 0 && h[28] >= 1 && h[28] <= 4;
+	if (!memcmp(h, "sqsh", 4))
+		return h[28] == 0 && h[29] >= 1 && h[29] <= 4;
+	return false;
+}
+
+/* ext2, ext3, ext4: the superblock at 1024, its magic 0xEF53 at 56, a
+ * block size of 1 to 64 KB (log at 24), a revision of 0 or 1 (76) */
+static bool ext_fs(const unsigned char *h, size_t len)
+{
+	const unsigned char *sb = h + 1024;
+
+	return len >= 1024 + 80 && sb[56] == 0x53 && sb[57] == 0xef && sb[24] <= 6 &&
+	       !sb[25] && !sb[26] && !sb[27] && sb[76] <= 1 && !sb[77] && !sb[78] && !sb[79];
+}
+
+/* Unix compress (.Z): 1F 9D, then the flags byte: 9 to 16 bits, the two
+ * reserved bits clear, as libarchive's reader wants */
+static bool unix_compress(const unsigned char *h, size_t len)
+{
+	return len >= 3 && h[0] == 0x1f && h[1] == 0x9d && (h[2] & 0x1f) >= 9 &&
+	       (h[2] & 0x1f) <= 16 && !(h[2] & 0x60);
+}
 
 /* "begin 644 name": a uuencoded file */
 static bool uu_begin(const unsigned char *h, size_t len)
@@ -86,6 +131,12 @@ const char *qf_archive_closed(const unsigned char *h, size_t len)
 			return closed[i].what;
 	if (uu_begin(h, len))
 		return "a uuencoded file";
+	if (squashfs(h, len))
+		return "a squashfs image";
+	if (ext_fs(h, len))
+		return "an ext2/3/4 file system image";
+	if (qf_class_raw_disk(h, len))
+		return "a disk image (MBR, FAT, exFAT or NTFS)";
 	/* ARJ: 0x60 0xEA, then a basic header of 1 to 2600 bytes */
 	if (len >= 4 && h[0] == 0x60 && h[1] == 0xea && h[2] + 256 * h[3] >= 1 && h[2] + 256 * h[3] <= 2600)
 		return "an ARJ archive";
@@ -123,6 +174,8 @@ enum qf_archive_kind qf_archive_sniff(const unsigned char *h, size_t len)
 	for (i = 0; i < sizeof strong / sizeof *strong; i++)
 		if (at(h, len, &strong[i]))
 			return QF_ARCHIVE_YES;
+	if (unix_compress(h, len))
+		return QF_ARCHIVE_YES;
 	if (qf_archive_closed(h, len))
 		return QF_ARCHIVE_CLOSED;
 	/* lha: "-lh5-" after the header's size and checksum */
@@ -141,4 +194,38 @@ enum qf_archive_kind qf_archive_sniff(const unsigned char *h, size_t len)
 	if (zip_inside(h, len))
 		return QF_ARCHIVE_MAYBE;
 	return QF_ARCHIVE_NO;
+}
+
+static bool digits(const char *s, size_t n)
+{
+	while (n--)
+		if (*s < '0' || *s++ > '9')
+			return false;
+	return *s == 0;
+}
+
+/* The volumes that 7-Zip, WinZip or WinRAR join into one file: 7-Zip's
+ * and HJSplit's name.001 (or .000, up to .099), a split zip's .z01, an
+ * old RAR set's .r00, a new one's .part1.rar (the first volume of a RAR
+ * set and the .zip that ends a split zip are read as what they are). */
+const char *qf_archive_split_volume(const char *name)
+{
+	const char *dot = name ? strrchr(name, '.') : NULL;
+	const char *part;
+
+	if (!dot || dot == name)
+		return NULL;
+	if (dot[1] == '0' && digits(dot + 1, 3))
+		return "a split archive volume (.001)";
+	if ((dot[1] == 'z' || dot[1] == 'Z') && digits(dot + 2, 2))
+		return "a split zip volume (.z01)";
+	if ((dot[1] == 'r' || dot[1] == 'R') && digits(dot + 2, 2))
+		return "a RAR volume (.r00)";
+	if (!strcasecmp(dot, ".rar")) {
+		for (part = dot - 1; part > name && part[-1] >= '0' && part[-1] <= '9'; part--)
+			;
+		if (part < dot && part - name >= 5 && !strncasecmp(part - 5, ".part", 5))
+			return "a RAR volume (.part1.rar)";
+	}
+	return NULL;
 }

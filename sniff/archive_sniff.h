@@ -27,5 +27,9 @@ const char *qf_archive_closed(const unsigned char *head, size_t len);
 /* The same for the closed kinds that the MIME walk decodes when they are
  * inside a text part (BinHex, uuencode): there they are checked already. */
 const char *qf_archive_closed_in_text(const unsigned char *head, size_t len);
+/* Whether a file of this name is one volume of a set that an unpacker
+ * joins before it reads it (tool.001, a.z01, a.r00, a.part1.rar): what
+ * it is, or NULL. No volume can be checked alone. */
+const char *qf_archive_split_volume(const char *name);
 
 #endif

@@ -110,7 +110,7 @@ static bool shortcut(const unsigned char *h, size_t len)
 /* A master boot record (the boot signature and four partition entries
  * whose status bytes are 0 or 0x80, one of them used) or a FAT, exFAT or
  * NTFS boot sector: a raw disk or partition image. */
-static bool raw_disk(const unsigned char *h, size_t len)
+bool qf_class_raw_disk(const unsigned char *h, size_t len)
 {
 	unsigned i, used = 0;
 
@@ -180,7 +180,7 @@ const struct qf_class *qf_class_by_content(const unsigned char *head, size_t len
 	if (size >= VHD_FOOTER && bytes_at(head, len, size, fd, size - VHD_FOOTER, buf, 8) &&
 	    !memcmp(buf, "conectix", 8))
 		return qf_class_by_name("disk-image/vhd");
-	if (raw_disk(head, len))
+	if (qf_class_raw_disk(head, len))
 		return qf_class_by_name("disk-image/raw");
 	if (encoded_script(head, len))
 		return qf_class_by_name(ext && !strcmp(ext, "jse") ? "script/jse" : "script/vbe");

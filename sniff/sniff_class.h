@@ -42,6 +42,11 @@ const struct qf_class *qf_class_by_ext(const char *ext);
 const struct qf_class *qf_class_by_content(const unsigned char *head, size_t len, uint64_t size,
 					   int fd, const struct qf_ole_info *ole, const char *ext);
 
+/* A master boot record or a FAT, exFAT or NTFS boot sector at the start
+ * of head: a raw disk or partition image (disk-image/raw; archive_sniff.c
+ * takes it for a container it cannot open). */
+bool qf_class_raw_disk(const unsigned char *head, size_t len);
+
 /* Whether entry (a ban-types= item: a MIME type, a class name, or
  * "type/" "*") names class c. */
 bool qf_class_banned_by(const struct qf_class *c, const char *entry);

@@ -1,11 +1,14 @@
 /* test_sniff.c: the type classes of sniff/: native executables (ELF,
  * Mach-O thin and universal against Java classes, compound files with a
  * program stream in a FAT chain and in the mini stream), shortcuts, disk
- * images, encoded scripts and HTAs, the class names ban-types= uses, and
+ * images, encoded scripts and HTAs, the class names ban-types= uses, the
+ * archive signatures that are only near misses of text, split volume
+ * names, and
  * the compound file reader on 20,000 damaged files (bounded, no crash:
  * run under ASan by make check-asan). */
 #include <stdint.h>
 #include <stdlib.h>
+#include "archive_sniff.h"
 #include "mime_sink.h"
 #include "sniff_class.h"
 #include "sniff_mail.h"
@@ -265,8 +268,55 @@ static void mail(void)
 	      "a message asks the MIME sink for a copy (to be walked)");
 }
 
+#define SNIFF(s) qf_archive_sniff((const unsigned char *)(s), sizeof(s) - 1)
+
+/* the new container signatures, and text or data that only starts like them */
+static void containers(void)
+{
+	unsigned char sb[2048] = { 0 };
+
+	CHECK_INT(SNIFF("\037\235\220x"), QF_ARCHIVE_YES, "Unix compress, 16 bits, block mode");
+	CHECK_INT(SNIFF("\037\235\340x"), QF_ARCHIVE_NO, "1F 9D with reserved bits set: not compress");
+	CHECK_INT(SNIFF("\037\235\004x"), QF_ARCHIVE_NO, "1F 9D with 4 bits: not compress");
+	CHECK_INT(SNIFF("LZIP\1\014x"), QF_ARCHIVE_YES, "lzip");
+	CHECK_INT(SNIFF("\211LZO\0\r\n\032\n\020"), QF_ARCHIVE_CLOSED, "lzop: closed");
+	CHECK_INT(SNIFF("MSWIM\0\0\0\320\0"), QF_ARCHIVE_CLOSED, "WIM: closed");
+	CHECK_INT(SNIFF("hsqs\5\0\0\0\0\0\0\0\0\0\2\0\0\0\0\0\0\0\0\0\0\0\0\0\4\0x"),
+		  QF_ARCHIVE_CLOSED, "squashfs 4: closed");
+	CHECK_INT(SNIFF("sqsh -S server -U user -P secret -D db -i query.sql\n"), QF_ARCHIVE_NO,
+		  "a shell line starting \"sqsh\": text");
+	sb[1024 + 56] = 0x53;
+	sb[1024 + 57] = 0xef;
+	sb[1024 + 24] = 2;
+	sb[1024 + 76] = 1;
+	CHECK_INT(qf_archive_sniff(sb, sizeof sb), QF_ARCHIVE_CLOSED, "an ext2 superblock at 1024: closed");
+	CHECK_STR(qf_archive_closed(sb, sizeof sb), "an ext2/3/4 file system image", "named");
+	sb[1024 + 24] = 0x41;
+	CHECK(qf_archive_sniff(sb, sizeof sb) != QF_ARCHIVE_CLOSED, "0xEF53 with a block size of 2^65 KB: no ext2");
+	CHECK(qf_mime_sink_wants_copy((const unsigned char *)"MSWIM\0\0\0", 8),
+	      "a closed container asks the MIME sink for a copy (the walk reads it)");
+}
+
+/* the volumes of split archives, by name */
+static void volumes(void)
+{
+	static const char *const yes[] = { "tool.001", "TOOL.7Z.002", "a.zip.000", "a.099", "a.z01",
+		"a.Z12", "a.r00", "a.R17", "a.part1.rar", "a.PART02.RAR", NULL };
+	static const char *const no[] = { "a.100", "clip.264", "a.0001", "a.01", ".001", "a.zip",
+		"a.rar", "a.part.rar", "part1.rar", "a.z1", "a.zz01", "a.r000", "a.rar.txt", NULL };
+	size_t i;
+
+	for (i = 0; yes[i]; i++)
+		CHECK(qf_archive_split_volume(yes[i]) != NULL, "%s: a split volume", yes[i]);
+	for (i = 0; no[i]; i++)
+		CHECK(qf_archive_split_volume(no[i]) == NULL, "%s: no split volume", no[i]);
+	CHECK(qf_archive_split_volume(NULL) == NULL, "no name: none");
+}
+
 int main(void)
 {
+	containers();
+	volumes();
 	natives();
 	compound();
 	damaged_files();

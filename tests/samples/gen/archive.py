@@ -1,8 +1,10 @@
 # Samples of the archive walk (archive/): a PE inside every container
 # format we can write here, clean archives, nested ones, archives that lie
-# (sizes, truncation, CRC, encryption, an unsupported method), bombs, and
-# TNEF (winmail.dat). Made with python's modules and with 7z, bsdtar
-# (libarchive-tools), gcab, zstd, lz4 (tests/lib/need-packages); lha by
+# (sizes, truncation, CRC, encryption, an unsupported method), bombs,
+# TNEF (winmail.dat), images and compressors no reader here opens, zip
+# tricks, split volumes. Made with python's modules and with 7z, bsdtar
+# (libarchive-tools), gcab, zstd, lz4, ncompress, lzip, lzop,
+# squashfs-tools, e2fsprogs, dosfstools, mtools (tests/lib/need-packages); lha by
 # hand (level-0 header, stored "-lh0-"). rar cannot be written with free
 # tools, so there is no rar sample.
 # usage: archive.py OUTDIR   (the sample runner's @GEN@)
@@ -215,6 +217,57 @@ try:
                            ('archive-closed-sis', 'app.sis', 'clam.sis')]:
         with open(tf + f, 'rb') as fh:
             mail(name, fname, fh.read())
+    # ---- compressors libarchive reads built in (compress, lzip; ncompress,
+    # lzip of need-packages), and what it would run a program for (lzop,
+    # lrzip: closed) ----
+    def tar_then(cmd, out):
+        d = tar_of(FILES)
+        return tool([('a.tar', d)], cmd, out)
+    mail('archive-Z', 'setup.exe.Z', tool([('setup.exe', PE)], ['compress', '-f', 'setup.exe'], 'setup.exe.Z'))
+    mail('archive-tar-Z', 'a.tar.Z', tar_then(['compress', '-f', 'a.tar'], 'a.tar.Z'))
+    mail('archive-lz', 'setup.exe.lz', tool([('setup.exe', PE)], ['lzip', '-q', 'setup.exe'], 'setup.exe.lz'))
+    mail('archive-tar-lz', 'a.tar.lz', tar_then(['lzip', '-q', 'a.tar'], 'a.tar.lz'))
+    mail('archive-closed-lzop', 'a.tar.lzo', tar_then(['lzop', '-q', 'a.tar'], 'a.tar.lzo'))
+    # an lrzip header (no free tool writes one here) with a zip signature
+    # in its head, so that the walk hands it to libarchive
+    mail('archive-closed-lrzip', 'a.tar.lrz', b'LRZI\0\6' + bytes(18) + zip_of(FILES))
+    # ---- images 7-Zip unpacks (7z writes WIM; squashfs-tools, e2fsprogs,
+    # dosfstools and mtools the others) ----
+    def sbin(prog):
+        return shutil.which(prog) or shutil.which(prog, path='/usr/sbin:/sbin') or prog
+    mail('archive-closed-wim', 'a.wim', tool(FILES, ['7z', 'a', '-twim', 'a.wim', 'readme.txt', 'setup.exe'], 'a.wim'))
+    mail('archive-closed-squashfs', 'a.sqsh', tool(FILES, ['mksquashfs', 'readme.txt', 'setup.exe', 'a.sqsh', '-quiet', '-noappend'], 'a.sqsh'))
+    mail('archive-closed-ext2', 'a.ext2', tool([('in/readme.txt', TEXT), ('in/setup.exe', PE)],
+         [sbin('mke2fs'), '-q', '-F', '-t', 'ext2', '-b', '1024', '-d', 'in', 'a.ext2', '128'], 'a.ext2'))
+    mail('archive-closed-fat', 'a.fat', tool(FILES, ['sh', '-c', sbin('mkfs.fat') + ' -C a.fat 64 >/dev/null && '
+         'mcopy -i a.fat readme.txt setup.exe ::'], 'a.fat'))
+    # ---- zip tricks: a second end record in the first one's comment
+    # (unzip reads two entries, libarchive and 7-Zip one); a zip after
+    # another container, which unzip finds from the end ----
+    z = raw_zip([('readme.txt', TEXT, 0, zlib.crc32(TEXT), len(TEXT), 0),
+                 ('setup.exe', PE, 0, zlib.crc32(PE), len(PE), 0)])
+    cd_off, = struct.unpack('<I', z[-6:-2])
+    fake = struct.pack('<IHHHHIIH', 0x06054b50, 0, 0, 1, 1, 46 + len('readme.txt'), cd_off, 0)
+    mail('archive-zip-two-ends', 'a.zip', z[:-2] + struct.pack('<H', len(fake)) + fake)
+    zc = io.BytesIO()
+    with zipfile.ZipFile(zc, 'w') as zf:
+        zf.comment = b'Minutes of the meeting, as agreed. PK'
+        for n, data in CLEAN:
+            zf.writestr(n, data)
+    mail('archive-clean-zip-comment', 'docs.zip', zc.getvalue())
+    mail('archive-clean-zip-in-zip', 'docs.zip', zip_of([('inner.zip', zip_of(CLEAN)), ('readme.txt', TEXT)],
+                                                        zipfile.ZIP_STORED))
+    seven_clean = tool(CLEAN, ['7z', 'a', '-t7z', 'c.7z', 'readme.txt', 'notes'], 'c.7z')
+    mail('archive-polyglot-7z-zip', 'a.7z', seven_clean + zip_of(FILES))
+    mail('archive-polyglot-tar-zip', 'a.tar', tar_of(CLEAN) + zip_of(FILES))
+    mail('archive-polyglot-gz-zip', 'a.gz', gzip.compress(TEXT, mtime=0) + zip_of(FILES))
+    mail('archive-clean-polyglot-7z-zip', 'a.7z', seven_clean + zip_of(CLEAN))
+    # ---- one volume of a split archive: 7-Zip joins tool.001 and
+    # tool.002 into the program; neither shows it alone ----
+    w('archive-split-001.eml', multipart('archive-split-001', [text_part(),
+      attach('application/octet-stream', 'tool.001', PE[:2]),
+      attach('application/octet-stream', 'tool.002', PE[2:])]))
+    mail('archive-split-part1-rar', 'setup.part1.rar', TEXT)
     # ---- a mail message sent as an attachment of another type (an .eml
     # or mbox file): a recipient's mail program opens it as a message ----
     for name, fname, f in [('mime-attached-eml', 'forward.eml', 'clam.mail'),
