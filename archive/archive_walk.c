@@ -280,7 +280,7 @@ static void member(struct awalk *w, struct source *src, struct box *box, const c
 
 /* ---- libarchive ---- */
 
-enum reading { READ_ARCHIVE, READ_RAW, READ_ZIP_STREAM, READ_ZIP_END };
+enum reading { READ_ARCHIVE, READ_RAW, READ_ZIP_STREAM, READ_ZIP_END, READ_ISO_JOLIET, READ_ISO_PLAIN };
 
 /* The decompression filters, each registered only when libarchive has
  * its codec built in: without it, a filter (lzop, lrzip, grzip always in
@@ -326,7 +326,16 @@ static struct archive *open_fd(int fd, enum reading how)
 		return NULL;
 	if (how != READ_ZIP_END)
 		support_builtin_filters(a);
-	if (how == READ_ZIP_END)
+	if (how == READ_ISO_JOLIET || how == READ_ISO_PLAIN) {
+		/* the other directory trees of an ISO 9660 image (libarchive
+		 * reads Rock Ridge first; 7-Zip and Windows read Joliet) */
+		archive_read_support_format_iso9660(a);
+		if (archive_read_set_options(a, how == READ_ISO_JOLIET ? "iso9660:!rockridge" :
+					     "iso9660:!rockridge,iso9660:!joliet") != ARCHIVE_OK) {
+			archive_read_free(a);
+			return NULL;
+		}
+	} else if (how == READ_ZIP_END)
 		/* a zip after another container: the seekable reader finds
 		 * it by its end record, as unzip does; no filter, or one would
 		 * unpack the container in front instead */
@@ -506,7 +515,7 @@ static bool libarchive_walk(struct awalk *w, int fd, uint64_t packed, const char
 			    const char *where, unsigned level, enum qf_archive_kind kind)
 {
 	struct archive *a;
-	bool raw = false, zip;
+	bool raw = false, zip, iso, damaged;
 
 	if (!(a = open_fd(fd, READ_ARCHIVE))) {
 		/* not an archive: a compressed single stream, or nothing */
@@ -522,7 +531,10 @@ static bool libarchive_walk(struct awalk *w, int fd, uint64_t packed, const char
 		}
 	}
 	zip = (archive_format(a) & ARCHIVE_FORMAT_BASE_MASK) == ARCHIVE_FORMAT_ZIP;
-	if (walk_archive(w, a, raw, packed, name, where, level) && zip && !w->stop) {
+	damaged = walk_archive(w, a, raw, packed, name, where, level);
+	/* known once a header was read */
+	iso = (archive_format(a) & ARCHIVE_FORMAT_BASE_MASK) == ARCHIVE_FORMAT_ISO9660;
+	if (damaged && zip && !w->stop) {
 		/* The central directory and a local header disagree (a size
 		 * that lies): read the local headers in order too, as some
 		 * unzip tools do, so that the entries' bytes are checked. The
@@ -533,6 +545,16 @@ static bool libarchive_walk(struct awalk *w, int fd, uint64_t packed, const char
 	}
 	if (a)
 		archive_read_free(a);
+	/* an ISO image holds up to three directory trees (Rock Ridge, Joliet,
+	 * plain ISO 9660), and a file may be in one only: each is walked */
+	if (iso && !w->stop && (a = open_fd(fd, READ_ISO_JOLIET))) {
+		walk_archive(w, a, false, packed, name, where, level);
+		archive_read_free(a);
+	}
+	if (iso && !w->stop && (a = open_fd(fd, READ_ISO_PLAIN))) {
+		walk_archive(w, a, false, packed, name, where, level);
+		archive_read_free(a);
+	}
 	return zip;
 }
 
