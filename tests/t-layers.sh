@@ -65,7 +65,9 @@ bin-asan) OBJ=$root/obj/asan ;;
 esac
 objs=()
 for l in $LAYERS; do
-	for o in "$OBJ/$l"/*.o; do [ -f "$o" ] && objs+=("$o"); done
+	# only objects of files that are in the tree: a build folder that
+	# saw older layouts keeps objects of files since moved
+	for o in "$OBJ/$l"/*.o; do [ -f "$o" ] && [ -f "$root/$l/$(basename "$o" .o).c" ] && objs+=("$o"); done
 done
 if [ -z "$OBJ" ]; then
 	skip "symbol edges: no known object folder for $BIN (bin: obj/std, bin-asan: obj/asan)"
