@@ -164,8 +164,9 @@ int qf_xx_decode_line(const unsigned char *line, size_t n, unsigned char *out)
 	return decode_line(line, n, out, xx_value, '+');
 }
 
-/* The characters after the length one, against what the length needs:
- * uuencode may lose trailing spaces (fewer) and some encoders add one. */
+/* The characters after the length one, against what the length needs
+ * (some encoders add one; uuencode may lose trailing spaces, but a line
+ * that is whole xx and short uu is taken for xx). */
 static bool fits(size_t chars, int len, bool shorter_ok)
 {
 	size_t need = ((size_t)len + 2) / 3 * 4;
@@ -184,7 +185,7 @@ bool qf_xx_line(const unsigned char *line, size_t n)
 		return false;
 	uu = qf_uu_decode_line(line, n, out);
 	xx = qf_xx_decode_line(line, n, out);
-	return xx >= 0 && fits(n - 1, xx, false) && (uu < 0 || !fits(n - 1, uu, true));
+	return xx >= 0 && fits(n - 1, xx, false) && (uu < 0 || !fits(n - 1, uu, false));
 }
 
 /* "begin", then the mode and the name, as readers take it: the word in

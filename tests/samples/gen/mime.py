@@ -321,7 +321,7 @@ B64PE = base64.b64encode(PE).decode()
 w('mime-exe-b64run-nonmime.eml', hdr('bare base64').replace('MIME-Version: 1.0\n', '') + '\n' + b64(PE))
 w('mime-exe-b64run-text.eml', multipart('bare base64 in text', [text_part(),
   ('Content-Type: text/plain\n', 'Here it is:\n' + b64(PE) + '\nbye\n')]))
-w('mime-exe-b64run-oneline.eml', plain('base64 one line', 'Here it is:\n' + B64PE + '\n'))
+w('mime-exe-b64run-oneline.eml', plain('base64 one line', 'Here it is:\n' + base64.b64encode(pe(size=4096)).decode() + '\n'))
 w('mime-exe-b64run-short.eml', plain('base64 short lines', 'Here it is:\n' +
   ''.join(B64PE[i:i + 4] + '\n' for i in range(0, len(B64PE), 4))))
 w('mime-exe-b64run-zip.eml', plain('base64 zip', 'Here it is:\n' + b64(zip_of([('tool.exe', PE)]))))
