@@ -294,19 +294,8 @@ def uu_lines(data):
     return ''.join(binascii.b2a_uu(data[i:i + 45]).decode().replace(' ', '`') for i in range(0, len(data), 45))
 
 
-XX = '+-0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz'
-
-
 def xx_lines(data):
-    s = ''
-    for i in range(0, len(data), 45):
-        c = data[i:i + 45]
-        s += XX[len(c)]
-        for j in range(0, len(c), 3):
-            g = c[j:j + 3] + b'\0\0'
-            s += XX[g[0] >> 2] + XX[(g[0] << 4 | g[1] >> 4) & 63] + XX[(g[1] << 2 | g[2] >> 6) & 63] + XX[g[2] & 63]
-        s += '\n'
-    return s + '+\n'
+    return diffgen.xx_lines(data).decode()
 
 
 def plain(subj, body):
