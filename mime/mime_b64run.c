@@ -20,11 +20,6 @@ static const struct {
 	{ "MSCF", 4 }, { "\004\042\115\030", 4 }, { "LZIP", 4 }, { "\037\235", 2 },
 };
 
-bool qf_b64run_start(unsigned char c)
-{
-	return c && strchr("Tf/zy0UNHQKB", c);
-}
-
 static bool letter(unsigned char c)
 {
 	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||

@@ -22,7 +22,38 @@ enum qf_b64run_head { QF_B64RUN_NO, QF_B64RUN_MORE, QF_B64RUN_YES };
  * 'f' (ELF), '/', 'z', 'y' (Mach-O), '0' (a compound file), 'U' (zip,
  * cab, Rar), 'N' (7z), 'H' (gzip, compress), 'Q' (bzip2), 'K' (zstd),
  * 'B' (lz4). */
-bool qf_b64run_start(unsigned char c);
+static inline bool qf_b64run_start(unsigned char c)
+{
+	switch (c) {
+	case 'T': case 'f': case '/': case 'z': case 'y': case '0':
+	case 'U': case 'N': case 'H': case 'Q': case 'K': case 'B':
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* ... and whether two may ("TV" for MZ, "f0" for ELF, ...): prose that
+ * starts with these letters is mostly not even copied. Inline, as the
+ * text scan asks at every line. */
+static inline bool qf_b64run_start2(unsigned char c0, unsigned char c1)
+{
+	switch (c0) {
+	case 'T': return c1 == 'V' || c1 == 'F';
+	case 'f': return c1 == '0';
+	case '/': return c1 == 'u' || c1 == 'T';
+	case 'z': return c1 == 'v' || c1 == '/';
+	case 'y': return c1 == 'v';
+	case '0': return c1 == 'M';
+	case 'U': return c1 == 'E' || c1 == 'm';
+	case 'N': return c1 == '3';
+	case 'H': return c1 == '4' || c1 == '5';
+	case 'Q': return c1 == 'l';
+	case 'K': return c1 == 'L';
+	case 'B': return c1 == 'C';
+	default: return false;
+	}
+}
 /* Whether n bytes (a line, or a piece of a long one) are base64 letters
  * only, with '=' padding; *padded when a '=' is among them. Trailing
  * CR, spaces and tabs are allowed when final (the line's end). */

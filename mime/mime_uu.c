@@ -171,7 +171,7 @@ static bool run_start(const unsigned char *l, size_t n, bool final)
 
 	while (final && n && (l[n - 1] == '\r' || l[n - 1] == ' ' || l[n - 1] == '\t'))
 		n--;
-	return n >= QF_B64RUN_MIN && qf_b64run_start(l[0]) && qf_b64run_chars(l, n, final, &padded);
+	return n >= QF_B64RUN_MIN && qf_b64run_start2(l[0], l[1]) && qf_b64run_chars(l, n, final, &padded);
 }
 
 static void skip_rest(struct qf_mime_uu *u)
@@ -245,10 +245,14 @@ static int line_done(struct qf_mime_uu *u)
 	return emit(u, QF_UU_BEGIN, NULL, 0, false);
 }
 
-/* A line outside a block that may start one. */
-static bool may_start(unsigned char c)
+/* A line outside a block that may start one (from its first n bytes). */
+static bool may_start(const unsigned char *p, size_t n)
 {
-	return c == 'b' || c == 'B' || c == '(' || c == '=' || qf_b64run_start(c);
+	if (p[0] == 'b' || p[0] == '(' || p[0] == '=')
+		return true;
+	if (p[0] == 'B')        /* "BEGIN", or lz4's base64 */
+		return n < 2 || p[1] == 'E' || p[1] == 'e' || p[1] == 'C';
+	return qf_b64run_start(p[0]) && (n < 2 || qf_b64run_start2(p[0], p[1]));
 }
 
 int qf_mime_uu_feed(struct qf_mime_uu *u, const unsigned char *p, size_t n)
@@ -258,7 +262,7 @@ int qf_mime_uu_feed(struct qf_mime_uu *u, const unsigned char *p, size_t n)
 		size_t take;
 
 		if (!u->collecting) {
-			if (u->bol && (u->in_block || may_start(p[0]))) {
+			if (u->bol && (u->in_block || may_start(p, n))) {
 				u->collecting = true;
 				u->overflow = false;
 				u->midline = false;

@@ -367,6 +367,23 @@ static void text_encodings(void)
 	CHECK(!memcmp(out, "abc", 3), "xx line decoded");
 	CHECK(qf_xx_line((const unsigned char *)"1MK7X", 5), "a whole xx line, short uu: xx");
 	CHECK(!qf_xx_line((const unsigned char *)"#86)C", 5), "a uu line is not xx");
+	{
+		/* the base64 of each head starts with a pair qf_b64run_start2 knows */
+		static const char *const b64heads[] = { "TVqQ", "f0VMRgIB", "/u36zgAA", "z/rt/gAA", "zvrt/gAA", "yv66vgAA",
+			"0M8R4KGx", "UEsDBAAA", "UEsFBgAA", "N3q8rycc", "UmFyIRoH", "H4sI", "QlpoOQ", "/Td6WFoA",
+			"KLUv/QAA", "TVNDRgAA", "BCJNGAAA", "TFpJUAEA", "H50Q" };
+		size_t i;
+		for (i = 0; i < sizeof b64heads / sizeof *b64heads; i++) {
+			struct qf_decoder d;
+			const char *e = b64heads[i];
+			size_t k;
+			qf_decoder_init(&d, QF_CTE_BASE64);
+			k = qf_decoder_step(&d, (const unsigned char *)e, strlen(e), out);
+			CHECK(qf_b64run_start(e[0]) && qf_b64run_start2(e[0], e[1]) &&
+			      qf_b64run_head(out, k) == QF_B64RUN_YES, e);
+		}
+		CHECK(!qf_b64run_start2('T', 'h') && !qf_b64run_start2('H', 'e'), "prose pairs");
+	}
 	CHECK(qf_b64run_head((const unsigned char *)"MZ", 2) == QF_B64RUN_YES, "MZ head");
 	CHECK(qf_b64run_head((const unsigned char *)"\177EL", 3) == QF_B64RUN_MORE, "ELF: more bytes");
 	CHECK(qf_b64run_head((const unsigned char *)"Aladdin", 7) == QF_B64RUN_NO, "text head");
