@@ -106,62 +106,126 @@ static size_t qp_step(struct qf_decoder *d, const unsigned char *in, size_t n,
 	return o - out;
 }
 
-int qf_uu_decode_line(const unsigned char *line, size_t n, unsigned char *out)
+/* The six bits a character stands for: uuencode's 0x20 to 0x60 (the
+ * backquote is zero, as a space), xxencode's "+-0-9A-Za-z"; -1 outside. */
+static int uu_value(unsigned char ch)
+{
+	return ch < 0x20 || ch > 0x60 ? -1 : (ch - 0x20) & 0x3f;
+}
+
+static int xx_value(unsigned char ch)
+{
+	if (ch == '+')
+		return 0;
+	if (ch == '-')
+		return 1;
+	if (ch >= '0' && ch <= '9')
+		return ch - '0' + 2;
+	if (ch >= 'A' && ch <= 'Z')
+		return ch - 'A' + 12;
+	if (ch >= 'a' && ch <= 'z')
+		return ch - 'a' + 38;
+	return -1;
+}
+
+static int decode_line(const unsigned char *line, size_t n, unsigned char *out,
+		       int (*value)(unsigned char), unsigned char pad)
 {
 	size_t len, i, j;
-	unsigned char c[4];
+	int c[4], v;
 
 	while (n && line[n - 1] == '\r')
 		n--;
-	if (!n || line[0] < 0x20 || line[0] > 0x60)
+	if (!n || (v = value(line[0])) < 0)
 		return -1;
-	len = (line[0] - 0x20) & 0x3f;
+	len = (size_t)v;
 	for (i = 0, j = 1; i < len; i += 3, j += 4) {
 		int k;
 		/* mailers strip trailing spaces: a missing character is a zero */
-		for (k = 0; k < 4; k++) {
-			unsigned char ch = j + k < n ? line[j + k] : ' ';
-			if (ch < 0x20 || ch > 0x60)
+		for (k = 0; k < 4; k++)
+			if ((c[k] = value(j + k < n ? line[j + k] : pad)) < 0)
 				return -1;
-			c[k] = (ch - 0x20) & 0x3f;
-		}
-		out[i] = c[0] << 2 | c[1] >> 4;
+		out[i] = (unsigned char)(c[0] << 2 | c[1] >> 4);
 		if (i + 1 < len)
-			out[i + 1] = c[1] << 4 | c[2] >> 2;
+			out[i + 1] = (unsigned char)(c[1] << 4 | c[2] >> 2);
 		if (i + 2 < len)
-			out[i + 2] = c[2] << 6 | c[3];
+			out[i + 2] = (unsigned char)(c[2] << 6 | c[3]);
 	}
 	return (int)len;
 }
 
+int qf_uu_decode_line(const unsigned char *line, size_t n, unsigned char *out)
+{
+	return decode_line(line, n, out, uu_value, ' ');
+}
+
+int qf_xx_decode_line(const unsigned char *line, size_t n, unsigned char *out)
+{
+	return decode_line(line, n, out, xx_value, '+');
+}
+
+/* The characters after the length one, against what the length needs
+ * (some encoders add one; uuencode may lose trailing spaces, but a line
+ * that is whole xx and short uu is taken for xx). */
+static bool fits(size_t chars, int len, bool shorter_ok)
+{
+	size_t need = ((size_t)len + 2) / 3 * 4;
+
+	return chars <= need + 1 && (shorter_ok || chars >= need);
+}
+
+bool qf_xx_line(const unsigned char *line, size_t n)
+{
+	unsigned char out[64];
+	int uu, xx;
+
+	while (n && line[n - 1] == '\r')
+		n--;
+	if (!n)
+		return false;
+	uu = qf_uu_decode_line(line, n, out);
+	xx = qf_xx_decode_line(line, n, out);
+	return xx >= 0 && fits(n - 1, xx, false) && (uu < 0 || !fits(n - 1, uu, false));
+}
+
+/* "begin", then the mode and the name, as readers take it: the word in
+ * any case (ripmime), any run of blanks between the fields, the mode
+ * (one to four octal digits) left out (uudeview). */
 bool qf_uu_begin_line(const unsigned char *line, size_t n, char *name,
 		      size_t namelen, bool *b64)
 {
 	size_t i = 5, digits = 0, start;
 
-	if (n < 8 || memcmp(line, "begin", 5))
+	if (n < 6 || strncasecmp((const char *)line, "begin", 5))
 		return false;
-	if (b64 && n > 12 && !memcmp(line + 5, "-base64", 7)) {
+	if (b64 && n > 12 && !strncasecmp((const char *)line + 5, "-base64", 7)) {
 		*b64 = true;
 		i += 7;
 	} else if (b64)
 		*b64 = false;
-	if (line[i++] != ' ')
+	if (i >= n || (line[i] != ' ' && line[i] != '\t'))
 		return false;
+	while (i < n && (line[i] == ' ' || line[i] == '\t'))
+		i++;
+	start = i;
 	while (i < n && line[i] >= '0' && line[i] <= '7' && digits < 5) {
 		i++;
 		digits++;
 	}
-	if (digits < 1 || digits > 4 || i >= n || line[i] != ' ')
-		return false;
-	while (i < n && line[i] == ' ')
-		i++;
+	/* a mode is digits and then a blank or the end; else the word is the name */
+	if (digits >= 1 && digits <= 4 && (i == n || line[i] == ' ' || line[i] == '\t' || line[i] == '\r'))
+		while (i < n && (line[i] == ' ' || line[i] == '\t'))
+			i++;
+	else
+		i = start;
 	start = i;
 	while (n > start && (line[n - 1] == '\r' || line[n - 1] == '\n' ||
 			     line[n - 1] == ' ' || line[n - 1] == '\t'))
 		n--;
-	if (n <= start)
-		return false;
+	if (n <= start && !digits)
+		return false;       /* "begin" and blanks: no block */
+	if (n < start)
+		n = start;
 	if (n - start >= namelen)
 		n = start + namelen - 1;
 	memcpy(name, line + start, n - start);

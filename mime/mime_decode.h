@@ -54,8 +54,16 @@ size_t qf_decoder_finish(struct qf_decoder *d, unsigned char *out);
 /* One uuencoded line (without its newline) into out (room for 64 bytes).
  * Returns the bytes written, or -1 when the line is not uuencode. */
 int qf_uu_decode_line(const unsigned char *line, size_t n, unsigned char *out);
+/* The same for xxencode's alphabet ("+-0-9A-Za-z", 'h' for 45 bytes). */
+int qf_xx_decode_line(const unsigned char *line, size_t n, unsigned char *out);
+/* Whether the first line of a block is xxencode rather than uuencode:
+ * valid xx of the length its first character gives, and not uu of its
+ * length (uudeview tells them apart by the first lines too). */
+bool qf_xx_line(const unsigned char *line, size_t n);
 /* "begin NNN name" (or "begin-base64 NNN name" when b64 is not NULL):
- * true and the name (trimmed, at most namelen-1 bytes) for such a line. */
+ * true and the name (trimmed, at most namelen-1 bytes, may be empty) for
+ * such a line. As readers take it: "begin" in any case, blanks of any
+ * length, the mode may be missing ("begin name"). */
 bool qf_uu_begin_line(const unsigned char *line, size_t n, char *name,
 		      size_t namelen, bool *b64);
 

@@ -1,18 +1,22 @@
-/* mime_uu.h: finds "begin NNN name" ... "end" blocks (and uuencode -m's
- * "begin-base64 NNN name" ... "===="), BinHex 4.0 blocks and yEnc
- * blocks in the decoded text of a part and decodes them, as mail
- * readers do, so that the walk can hand each on as a part of its own. */
+/* mime_uu.h: finds "begin NNN name" ... "end" blocks (uuencode, or
+ * xxencode by the alphabet of the first line; and uuencode -m's
+ * "begin-base64 NNN name" ... "===="), BinHex 4.0 blocks, yEnc blocks
+ * and bare base64 runs of a program (mime_b64run.h) in the decoded text
+ * of a part and decodes them, as mail readers do, so that the walk can
+ * hand each on as a part of its own. */
 #ifndef QF_MIME_UU_H
 #define QF_MIME_UU_H
 
 #include <stdbool.h>
 #include <stddef.h>
+#include "mime_b64run.h"
 #include "mime_binhex.h"
 #include "mime_decode.h"
 
 #define QF_TEXT_LINE_MAX 1024   /* longer lines in a block end it, damaged */
 
-enum qf_text_block { QF_BLOCK_UU, QF_BLOCK_UU_B64, QF_BLOCK_BINHEX, QF_BLOCK_YENC };
+enum qf_text_block { QF_BLOCK_UU, QF_BLOCK_UU_B64, QF_BLOCK_BINHEX, QF_BLOCK_YENC,
+		      QF_BLOCK_XX, QF_BLOCK_B64RUN };
 
 enum qf_uu_event {
 	QF_UU_BEGIN,        /* a block starts; its name is in u->name by its end */
@@ -30,8 +34,13 @@ struct qf_mime_uu {
 	bool bol;           /* the next byte starts a line */
 	bool collecting;    /* the current line is being kept */
 	bool overflow;      /* ... and was too long */
+	bool midline;       /* a long line is taken in pieces (base64 runs) */
 	bool in_block;
 	enum qf_text_block kind;
+	bool first_data;    /* uu: the first line after "begin" is still to come */
+	bool run_sure;      /* base64 run: its head is a program's, BEGIN sent */
+	size_t run_len;
+	unsigned char run_head[QF_B64RUN_HEAD];
 	bool stopped;
 	size_t len;
 	unsigned char line[QF_TEXT_LINE_MAX];

@@ -65,7 +65,10 @@ struct leaf {
 	struct qf_mime_sink sink;
 	unsigned char pending[2];   /* a held newline: the boundary's, if one follows */
 	size_t npending;
-	bool text;                  /* scanned for uuencoded blocks */
+	bool text;                  /* a text part */
+	bool scan;                  /* scanned for uuencoded blocks, base64 runs:
+				     * text, and other leaves not base64-encoded */
+	bool scan_encoded;          /* a damaged base64 body: its text scanned too */
 	bool message;               /* an encoded message/rfc822: walked, not handed on */
 	struct qf_mime_uu uu;
 	struct qf_mime_sink usink;  /* the uuencoded block being decoded */
@@ -73,6 +76,7 @@ struct leaf {
 	struct qf_datauri du;
 	struct qf_mime_sink dsink;  /* the data: URI payload being decoded */
 	char dwhere[300];           /* "a data: URI in page.html" */
+	char uwhere[300];           /* "a base64 block in part 2": a block with no name */
 };
 
 struct walk {
@@ -224,6 +228,15 @@ static int on_uu(void *arg, enum qf_uu_event ev, const unsigned char *p, size_t 
 	vp.filename = l->uu.name[0] ? l->uu.name : NULL;
 	vp.names = (const char *const *)&vp.filename;
 	vp.nnames = vp.filename != NULL;
+	if (!vp.filename) {         /* a bare base64 run: named by where it was */
+		if (l->part.filename)
+			snprintf(l->uwhere, sizeof l->uwhere, "a %s block in %.200s",
+				 qf_mime_uu_kind(&l->uu), l->part.filename);
+		else
+			snprintf(l->uwhere, sizeof l->uwhere, "a %s block in part %u",
+				 qf_mime_uu_kind(&l->uu), l->part.index);
+		vp.container = l->uwhere;
+	}
 	vp.encoding = qf_mime_uu_kind(&l->uu);
 	vp.uuencoded = true;
 	vp.decode_error = damaged;
@@ -307,7 +320,11 @@ static void leaf_start(struct walk *w, struct qf_mime_fields *f, const char *cty
 	l->message = message;
 	l->npending = 0;
 	l->text = !strncmp(l->part.content_type, "text/", 5);
-	if (l->text)
+	/* not a message/ type: a fragment or an external body has its own policy */
+	l->scan = l->text || (!message && strncasecmp(l->part.content_type, "message/", 8) &&
+			      l->dec.cte != QF_CTE_BASE64 && l->dec.cte != QF_CTE_UUENCODE);
+	l->scan_encoded = false;
+	if (l->scan)
 		qf_mime_uu_init(&l->uu, on_uu, w);
 	qf_mime_sink_init(&l->dsink, w->dir);
 	l->page = qf_datauri_wanted(l->part.content_type, l->part.filename);
@@ -327,7 +344,7 @@ static void leaf_decoded(struct walk *w, const unsigned char *p, size_t n)
 		fail(w, QF_EXIT_WRITE, "keeping a part's copy");
 		return;
 	}
-	if (l->text)
+	if (l->scan)
 		qf_mime_uu_feed(&l->uu, p, n);
 	if (l->page)
 		qf_datauri_feed(&l->du, p, n);
@@ -339,19 +356,36 @@ static void leaf_decoded(struct walk *w, const unsigned char *p, size_t n)
  * in steps, so that a part that arrives in one piece is counted too. */
 #define TAKE_STEP 4096
 
+/* Base64 damaged by lines outside the alphabet (a fake header line):
+ * uudeview decodes the run that follows them as a file of its own, so
+ * from the piece where the damage shows, the encoded text is scanned too. */
+static void scan_damaged(struct walk *w, const unsigned char *p, size_t n)
+{
+	struct leaf *l = &w->leaf;
+
+	if (l->scan || l->dec.cte != QF_CTE_BASE64 || !l->dec.error || w->state == ST_STOP)
+		return;
+	if (!l->scan_encoded)
+		qf_mime_uu_init(&l->uu, on_uu, w);
+	l->scan_encoded = true;
+	qf_mime_uu_feed(&l->uu, p, n);
+}
+
 static void leaf_take(struct walk *w, const unsigned char *p, size_t n)
 {
 	struct leaf *l = &w->leaf;
-	bool may_count = !l->text && !l->page && qf_decoder_can_count(&l->dec);
+	bool may_count = !l->scan && !l->page && qf_decoder_can_count(&l->dec);
 	size_t step;
 
 	while (n && w->state != ST_STOP) {
 		if (may_count && qf_mime_sink_counting(&l->sink)) {
 			qf_mime_sink_count(&l->sink, qf_decoder_count(&l->dec, p, n));
+			scan_damaged(w, p, n);
 			return;
 		}
 		step = may_count && n > TAKE_STEP ? TAKE_STEP : n;
 		leaf_decoded(w, w->out, qf_decoder_step(&l->dec, p, step, w->out));
+		scan_damaged(w, p, step);
 		p += step;
 		n -= step;
 	}
@@ -418,7 +452,7 @@ static void leaf_finish(struct walk *w, bool at_boundary)
 	l->npending = 0;
 	if (w->state != ST_STOP)
 		leaf_decoded(w, w->out, qf_decoder_finish(&l->dec, w->out));
-	if (w->state != ST_STOP && l->text)
+	if (w->state != ST_STOP && (l->scan || l->scan_encoded))
 		qf_mime_uu_finish(&l->uu);
 	if (w->state != ST_STOP && l->page)
 		qf_datauri_finish(&l->du);

@@ -44,6 +44,23 @@ def uu(name, data):
 BINHEX_ALPHABET = b"!\"#$%&'()*+,-012345689@ABCDEFGHIJKLMNPQRSTUVXYZ[`abcdefhijklmpqr"
 
 
+XX = b'+-0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz'
+
+
+def xx_lines(data):
+    """xxencode's lines (45 bytes each, the length char first) and the empty line."""
+    out = b''
+    for i in range(0, len(data), 45):
+        c = data[i:i + 45]
+        out += XX[len(c):len(c) + 1]
+        for j in range(0, len(c), 3):
+            g = c[j:j + 3] + b'\0\0'
+            for v in (g[0] >> 2, (g[0] << 4 | g[1] >> 4) & 63, (g[1] << 2 | g[2] >> 6) & 63, g[2] & 63):
+                out += XX[v:v + 1]
+        out += b'\n'
+    return out + b'+\n'
+
+
 def _rle90(d):
     out, i = bytearray(), 0
     while i < len(d):
@@ -201,6 +218,13 @@ def ordinary(g):
                    g.top(b'mbox', b'Content-Type: text/plain;\n charset="iso-8859-1";\n format=flowed\n') +
                    b'\n' + TXT + b'---------- separator line\n-- \n')
             g.add('ordinary', 'mbox-from', msg, eol)
+
+    # text that looks encoded and is not a program
+    words = TXT * 20
+    for body in (b'The log:\n' + b64(words) + b'\nbye\n', b'begin 644 notes.txt\n' + uu(b'notes.txt', words).split(b'\n', 1)[1],
+                 b'begin 644 notes.txt\n' + xx_lines(words) + b'end\n',
+                 b'-----BEGIN PGP MESSAGE-----\n\nhQEMA5o1GvDUt0zlAQf/Tm9ucy1wcm9ncmFtIFBHUCBkYXRh\n=Xy1z\n-----END PGP MESSAGE-----\n'):
+        g.add('ordinary', 'text-encoded', g.top(b'x', b'Content-Type: text/plain\n') + b'\n' + body)
 
 
 def hostile(g):
@@ -424,6 +448,21 @@ def hostile(g):
         b = g.boundary()
         g.add('hostile', 'odd-top-ct', g.top(b'odd ct', b'Content-Type: ' + (ct % b) + b'\n') + b'\n' +
               b'--' + b + b'\n' + exe() + b'--' + b + b'--\n')
+
+    # --- uuencode as readers take it, xxencode, bare base64 runs
+    ul = uu(b'tool.exe', PE).split(b'\n', 1)[1]
+    for begin in (b'BEGIN 644 tool.exe', b'begin  644  tool.exe', b'begin tool.exe', b'Begin 644 tool.exe'):
+        g.add('hostile', 'uu-begin', g.top(b'x', b'Content-Type: text/plain\n') + b'\nhello\n\n' + begin + b'\n' + ul)
+    g.add('hostile', 'xx', g.top(b'x', b'Content-Type: text/plain\n') + b'\nhello\n\nbegin 644 tool.exe\n' +
+          xx_lines(PE) + b'end\n')
+    bare = b64(PE)
+    g.add('hostile', 'b64run-nonmime', g.top(b'x').replace(b'MIME-Version: 1.0\n', b'') + b'\n' + bare)
+    g.add('hostile', 'b64run-text', g.top(b'x', b'Content-Type: text/plain\n') + b'\nhere it is:\n' + bare + b'\nbye\n')
+    mp('b64run-part', [g.text(), g.text(bare)])
+    mp('b64run-octet', [g.text(), b'Content-Type: application/octet-stream; name="setup.b64"\n\n' + bare])
+    mp('b64run-hdrline', [g.text(), b'Content-Type: application/octet-stream; name="a.dat"\n'
+                          b'Content-Transfer-Encoding: base64\n\nX-Junk: 1\n\n' + bare])
+    mp('b64run-cte', [g.text(), b'Content-Type: application/octet-stream\nContent-Transfer-Encoding: b64\n\n' + bare])
 
 
 def cases(seed=19):

@@ -4,6 +4,7 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "mime_b64run.h"
 #include "mime_decode.h"
 #include "mime_reader.h"
 #include "mime_walk.h"
@@ -340,12 +341,79 @@ static void decoders(void)
 	CHECK_INT(qf_uu_decode_line((const unsigned char *)"#8\x01)C", 5, out), -1, "uu line with a control byte");
 }
 
+/* uuencode as readers take it, xxencode, and bare base64 runs of a
+ * program: a part of their own; other runs are not. */
+static void text_encodings(void)
+{
+	char name[64];
+	bool b64;
+	unsigned char out[64];
+	static char big[4096];
+
+#define BEGIN(s) qf_uu_begin_line((const unsigned char *)(s), strlen(s), name, sizeof name, &b64)
+	CHECK(BEGIN("BEGIN 644 a.exe") && !strcmp(name, "a.exe") && !b64, "BEGIN in capitals");
+	CHECK(BEGIN("begin  0644\ta.exe\r") && !strcmp(name, "a.exe"), "blanks of any length");
+	CHECK(BEGIN("begin a.exe") && !strcmp(name, "a.exe"), "no mode");
+	CHECK(BEGIN("begin 644") && !name[0], "no name");
+	CHECK(BEGIN("begin 12345 x") && !strcmp(name, "12345 x"), "five digits are no mode");
+	CHECK(BEGIN("Begin-Base64 644 b.exe") && b64 && !strcmp(name, "b.exe"), "begin-base64, any case");
+	CHECK(!BEGIN("begin") && !BEGIN("begin  ") && !BEGIN("beginning a.exe"), "no begin line");
+#undef BEGIN
+	CHECK_INT(qf_xx_decode_line((const unsigned char *)"1MK7X", 5, out), 3, "xx line");
+	CHECK(!memcmp(out, "abc", 3), "xx line decoded");
+	CHECK(qf_xx_line((const unsigned char *)"1MK7X", 5), "a whole xx line, short uu: xx");
+	CHECK(!qf_xx_line((const unsigned char *)"#86)C", 5), "a uu line is not xx");
+	{
+		/* the base64 of each head starts with a pair qf_b64run_start2 knows */
+		static const char *const b64heads[] = { "TVqQ", "f0VMRgIB", "/u36zgAA", "z/rt/gAA", "zvrt/gAA", "yv66vgAA",
+			"0M8R4KGx", "UEsDBAAA", "UEsFBgAA", "N3q8rycc", "UmFyIRoH", "H4sI", "QlpoOQ", "/Td6WFoA",
+			"KLUv/QAA", "TVNDRgAA", "BCJNGAAA", "TFpJUAEA", "H50Q" };
+		size_t i;
+		for (i = 0; i < sizeof b64heads / sizeof *b64heads; i++) {
+			struct qf_decoder d;
+			const char *e = b64heads[i];
+			size_t k;
+			qf_decoder_init(&d, QF_CTE_BASE64);
+			k = qf_decoder_step(&d, (const unsigned char *)e, strlen(e), out);
+			CHECK(qf_b64run_start(e[0]) && qf_b64run_start2(e[0], e[1]) &&
+			      qf_b64run_head(out, k) == QF_B64RUN_YES, e);
+		}
+		CHECK(!qf_b64run_start2('T', 'h') && !qf_b64run_start2('H', 'e'), "prose pairs");
+	}
+	CHECK(qf_b64run_head((const unsigned char *)"MZ", 2) == QF_B64RUN_YES, "MZ head");
+	CHECK(qf_b64run_head((const unsigned char *)"\177EL", 3) == QF_B64RUN_MORE, "ELF: more bytes");
+	CHECK(qf_b64run_head((const unsigned char *)"Aladdin", 7) == QF_B64RUN_NO, "text head");
+
+	CHECK_INT(WALK("Subject: xx\n\nbegin 644 t.txt\n1MK7X\n+\nend\n"), 0, "xx walks");
+	CHECK(nparts == 2 && parts[0].size == 3 && !memcmp(parts[0].head, "abc", 3) &&
+	      !strcmp(parts[0].enc, "x-xxencode") && !parts[0].bad, "xx decoded");
+	CHECK_INT(WALK("Subject: r\n\nhi\nTVqQAAMA\r\nAAAE\n\nbye\nQWxhZGRpbjpvcGVuIHNlc2FtZQ==\n"), 0, "runs walk");
+	CHECK(nparts == 2 && parts[0].size == 9 && !memcmp(parts[0].head, "MZ\220\0\3\0\0\0\4", 9) &&
+	      !strcmp(parts[0].enc, "base64") && parts[0].uu && !parts[0].name[0], "a program's run, to the blank line");
+	CHECK_INT(WALK("Subject: r\n\nf0VM\nRgIB\nhi there\nTQ==\nTVqQ\n"), 0, "runs walk");
+	CHECK(nparts == 3 && parts[0].size == 6 && !memcmp(parts[0].head, "\177ELF\2\1", 6),
+	      "an ELF head over two lines; 'M' alone is none");
+	CHECK(parts[1].size == 3 && !memcmp(parts[1].head, "MZ\220", 3), "a run at the text's end");
+	memcpy(big, "Subject: r\n\nTVqQ", 16);
+	memset(big + 16, 'A', 3000);
+	memcpy(big + 3016, "\n\nbye\n", 7);
+	CHECK_INT(WALK(big), 0, "a long run walks");
+	CHECK(nparts == 2 && parts[0].size == 2253 && !parts[0].bad, "a line longer than the buffer, in pieces");
+	CHECK_INT(WALK("Content-Type: application/octet-stream\n\nTVqQAAMA\n"), 0, "octet-stream walks");
+	CHECK(nparts == 2 && parts[0].size == 6, "a run in an attachment with no transfer encoding");
+	CHECK_INT(WALK("Content-Type: application/octet-stream\nContent-Transfer-Encoding: base64\n\n"
+		       "X-A: 1\n\nTVqQAAMA\n"), 0, "damaged base64 walks");
+	CHECK(nparts == 2 && parts[0].size == 6 && !memcmp(parts[0].head, "MZ", 2),
+	      "the run after a fake header line in base64");
+}
+
 int main(void)
 {
 	simple();
 	multipart();
 	nested();
 	uuencoded();
+	text_encodings();
 	broken();
 	long_lines();
 	window_edges();

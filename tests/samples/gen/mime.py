@@ -288,3 +288,44 @@ w('mime-exe-yenc.eml', hdr('yenc', 'Content-Type: text/plain\n') + '\nThe tool, 
 w('mime-exe-uue.eml', multipart('uue', [text_part(),
   ('Content-Type: application/octet-stream\nContent-Transfer-Encoding: uue\n',
    diffgen.uu(b'tool.bin', PE).decode())]))
+
+# ---- uuencode as readers take it, xxencode, bare base64 runs (red team) ----
+def uu_lines(data):
+    return ''.join(binascii.b2a_uu(data[i:i + 45]).decode().replace(' ', '`') for i in range(0, len(data), 45))
+
+
+def xx_lines(data):
+    return diffgen.xx_lines(data).decode()
+
+
+def plain(subj, body):
+    return hdr(subj, 'Content-Type: text/plain\n') + '\n' + body
+
+
+w('mime-exe-uu-upper.eml', plain('uu BEGIN', 'The tool:\n\nBEGIN 644 tool.exe\n' + uu_lines(PE) + '`\nEND\n'))
+w('mime-exe-uu-spaces.eml', plain('uu spaces', 'The tool:\n\nbegin  644  tool.exe\n' + uu_lines(PE) + '`\nend\n'))
+w('mime-exe-uu-nomode.eml', plain('uu no mode', 'The tool:\n\nbegin tool.exe\n' + uu_lines(PE) + '`\nend\n'))
+w('mime-exe-xx.eml', plain('xx', 'The tool:\n\nbegin 644 tool.exe\n' + xx_lines(PE) + 'end\n'))
+B64PE = base64.b64encode(PE).decode()
+w('mime-exe-b64run-nonmime.eml', hdr('bare base64').replace('MIME-Version: 1.0\n', '') + '\n' + b64(PE))
+w('mime-exe-b64run-text.eml', multipart('bare base64 in text', [text_part(),
+  ('Content-Type: text/plain\n', 'Here it is:\n' + b64(PE) + '\nbye\n')]))
+w('mime-exe-b64run-oneline.eml', plain('base64 one line', 'Here it is:\n' + base64.b64encode(pe(size=4096)).decode() + '\n'))
+w('mime-exe-b64run-short.eml', plain('base64 short lines', 'Here it is:\n' +
+  ''.join(B64PE[i:i + 4] + '\n' for i in range(0, len(B64PE), 4))))
+w('mime-exe-b64run-zip.eml', plain('base64 zip', 'Here it is:\n' + b64(zip_of([('tool.exe', PE)]))))
+w('mime-exe-b64-octet.eml', multipart('base64 text attached', [text_part(),
+  ('Content-Type: application/octet-stream; name="setup.b64"\n'
+   'Content-Disposition: attachment; filename="setup.b64"\n', b64(PE))]))
+w('mime-exe-b64-hdrline.eml', multipart('base64 after a header line', [text_part(),
+  ('Content-Type: application/octet-stream; name="a.dat"\nContent-Transfer-Encoding: base64\n',
+   'X-Junk: 1\n\n' + b64(PE))]))
+# not programs: base64 text, a PGP block, uuencoded and xxencoded text files
+TXT = b'Minutes of the meeting.\n' * 40
+w('mime-b64run-clean.eml', plain('clean base64-looking text',
+  'Tokens for the test systems:\nTWFueSBoYW5kcyBtYWtlIGxpZ2h0IHdvcms\nQWxhZGRpbjpvcGVuIHNlc2FtZQ==\n\n'
+  'The log, in base64:\n' + b64(TXT) + '\n'
+  '-----BEGIN PGP MESSAGE-----\n\nhQEMA5o1GvDUt0zlAQf/Tm9ucy1wcm9ncmFtIFBHUCBkYXRhIGZvciB0aGUgdGVzdA\n'
+  'yv66notMachOjustText0123456789abcdefghijklmnopqrstuvwxyzABCDEFGH\n=Xy1z\n-----END PGP MESSAGE-----\n\n'
+  'begin 644 notes.txt\n' + uu_lines(TXT) + '`\nend\n\nbegin 644 notes2.txt\n' + xx_lines(TXT) + 'end\n'
+  'Begin the meeting at ten.\nTVs were on.\nThe end.\n'))
