@@ -36,9 +36,8 @@ CPPFLAGS += -D_GNU_SOURCE -DQF_VERSION='"$(VERSION)"' -DQF_BINDIR='"$(BINDIR)"'
 ALL_INC := $(addprefix -I,$(LAYERS))
 # the folders before each one, itself included
 below = $(if $(filter $1,$(firstword $2)),$1,$(firstword $2) $(call below,$1,$(wordlist 2,99,$2)))
-# Includes that still reach up, to be removed (issue 18): the DKIM
-# stack still takes the message context (engine/msg.h).
-UP_dkim = rules engine
+# A folder listed as UP_<folder> = <higher folders> would be let reach
+# up; none is (issue 18 removed the last, dkim/'s).
 # -I flags for a source file: by its folder; tests and programs get all
 INC = $(if $(filter $(LAYERS),$(firstword $(subst /, ,$1))),$(addprefix -I,$(call below,$(firstword $(subst /, ,$1)),$(LAYERS)) $(UP_$(firstword $(subst /, ,$1)))),$(ALL_INC))
 CFLAGS ?= -O2 -g

@@ -82,7 +82,7 @@ static bool sending_address(struct dkim_job *job, const size_t *order, size_t n,
 	*sender = pick->kind == DKIM_HDR_SENDER;
 	{
 		size_t len;
-		char *text = dkim_field_read(job->m->fd, pick, DKIM_FIELD_MAX, &len, NULL);
+		char *text = dkim_field_read(job->fd, pick, DKIM_FIELD_MAX, &len, NULL);
 		char *colon = text ? memchr(text, ':', len) : NULL;
 		long r = colon ? dkim_author_first(colon + 1, len - (size_t)(colon + 1 - text), addr, addrlen) : -1;
 		free(text);
@@ -95,7 +95,7 @@ static void begin_one(struct dkim_job *job, size_t k, size_t fieldidx)
 	struct dkim_dk_sig *ds = &job->dksig[k];
 	struct authres_sig *a = &job->dk[k];
 	const struct dkim_field *f = &job->hdr->f[fieldidx];
-	int fd = job->m->fd;
+	int fd = job->fd;
 	size_t len, nbelow = job->hdr->n - fieldidx - 1, i, nsel;
 	bool cut, sender = false;
 	char *text, *colon, addr[384], keybuf[DK_KEY_MAX], err[200];
@@ -166,7 +166,7 @@ static void begin_one(struct dkim_job *job, size_t k, size_t fieldidx)
 			}
 			if (ks == DKIM_KEY_TEMPFAIL) {
 				if (keys)
-					qf_msg_warn(job->m, "%s", err);   /* the details, for the admin */
+					dkim_job_warn(job, "%s", err);   /* the details, for the admin */
 				set(job, k, AUTHRES_TEMPERROR, DK_STATUS_NO_KEY, "key look-up failed");
 				goto out_lists;
 			}

@@ -1,6 +1,11 @@
-/* dkim_int.h: what the pieces of the dkim filter share for one message:
- * dkim.c (the filter, one pass over the spool), dkim_verify.c
- * (libopendkim), dkim_dk.c (DomainKeys), dkim_policy.c (dkim-require). */
+/* dkim_int.h: dkim/'s verification API, what the pieces of the dkim
+ * filter share for one message: filters/dkim.c (the adapter: one pass
+ * over the spool, the results into the message context), dkim_verify.c
+ * (libopendkim), dkim_dk.c (DomainKeys), dkim_policy.c (dkim-require),
+ * dkim_job.c (the job's helpers). No message context here: a job gets
+ * the spool's fd, the header index, the deadline and a warning callback
+ * as plain values, and hands back results (struct authres_sig), a
+ * nomem flag and dkim-require's findings. */
 #ifndef DKIM_INT_H
 #define DKIM_INT_H
 
@@ -10,8 +15,8 @@
 #include "dkim_bodyhash.h"
 #include "dkim_dns.h"
 #include "dkim_hdr.h"
+#include "config.h"
 #include "domainkeys.h"
-#include "msg.h"
 
 #define DKIM_MAX_SIGS 8     /* DKIM signatures verified; more are "neutral" */
 #define DK_MAX_SIGS 4       /* DomainKey-Signatures verified; more are ignored */
@@ -39,9 +44,15 @@ struct dkim_dk_sig;
 
 /* per message */
 struct dkim_job {
-	struct qf_msg *m;
+	/* the inputs, set by the caller */
 	struct dkim_state *st;
+	int fd;                       /* the spooled message */
 	const struct dkim_hdr *hdr;   /* the chain's scan of the header block (m->hdr) */
+	int64_t deadline_ms;          /* qf_now_ms() time; 0: none */
+	/* a warning for the log (the details of a failed look-up), one line */
+	void (*warn)(void *arg, const char *text);
+	void *warn_arg;
+
 	struct dkim_keys keys;    /* this message's look-ups (keys.r NULL: no resolver) */
 	size_t ndkim_fields, ndk_fields;
 	bool nomem;               /* memory ran out: the message exits 51 */
@@ -96,13 +107,33 @@ void dkim_dk_feed(struct dkim_job *job, const char *p, size_t n);  /* the body *
 void dkim_dk_end(struct dkim_job *job);
 void dkim_dk_free(struct dkim_job *job);
 
-/* dkim_policy.c: dkim-require= */
-void dkim_policy_check(struct dkim_job *job);
+/* dkim_policy.c: dkim-require=: each listed From: domain (require: the
+ * policy's lowercased list, NULL-terminated) without a passing signature
+ * of its own is a finding, handed to fn; fail: the dkim-fail= action.
+ * 0, or -1 with err (out of memory 51, reading the spool 54) after the
+ * findings so far. */
+struct dkim_finding {
+	enum qf_action action;
+	const char *dsn;
+	const char *reason;       /* the log's reason */
+	char text[640];           /* the reply's text */
+};
+struct dkim_error {
+	int exit;
+	char text[256];
+};
+int dkim_policy_check(struct dkim_job *job, char *const *require, enum qf_action fail,
+		      void (*fn)(const struct dkim_finding *f, void *arg), void *arg,
+		      struct dkim_error *err);
 
-/* the key look-up budget for now */
+/* dkim_job.c */
+/* the key look-up budget for now, from job->deadline_ms */
 int dkim_job_ms(const struct dkim_job *job);
 /* the message's look-ups; NULL, with the reason warned, without a resolver */
 struct dkim_keys *dkim_job_keys(struct dkim_job *job);
+/* a warning through job->warn */
+void dkim_job_warn(struct dkim_job *job, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 /* notes that memory ran out (what for, for the log line) */
 void dkim_job_nomem(struct dkim_job *job, const char *what);
 /* sets s to what fits of src */

@@ -4,8 +4,10 @@
  * Every author counts: each mailbox of each From: field (several
  * mailboxes, group members), as GMime's address parser reads them
  * (dkim/dkim_author.c). A key that could not be fetched is a temporary
- * refusal, never a rejection. */
+ * refusal, never a rejection. The findings go to the caller (the dkim
+ * filter), which reports them. */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -14,11 +16,33 @@
 #include "dkim_name.h"
 #include "exitcodes.h"
 
-static void check_domain(struct dkim_job *job, const char *domain)
+#define CHECKED_MAX 32   /* distinct listed domains remembered, so each is checked once */
+
+struct authors {
+	struct dkim_job *job;
+	char *const *require;
+	enum qf_action fail;
+	void (*fn)(const struct dkim_finding *f, void *arg);
+	void *arg;
+	char checked[CHECKED_MAX][256];
+	size_t nchecked;
+	struct dkim_finding f;
+};
+
+static bool listed(char *const *list, const char *s)
 {
-	struct qf_msg *m = job->m;
+	for (; list && *list; list++)
+		if (strcasecmp(*list, s) == 0)
+			return true;
+	return false;
+}
+
+static void check_domain(struct authors *au, const char *domain)
+{
+	struct dkim_job *job = au->job;
+	struct dkim_finding *f = &au->f;
 	bool temp = false, any_pass = false;
-	enum qf_action act = m->policy.dkim_fail;
+	enum qf_action act = au->fail;
 	size_t i;
 
 	for (i = 0; i < job->ndkim; i++) {
@@ -32,30 +56,28 @@ static void check_domain(struct dkim_job *job, const char *domain)
 			temp = true;
 	}
 	if (temp) {
-		qf_msg_finding(m, QF_ACT_TEMPFAIL, "4.4.3", "dkim-require: key look-up failed",
-			       "the DKIM key of %s could not be fetched, try again later", domain);
+		f->action = QF_ACT_TEMPFAIL;
+		f->dsn = "4.4.3";
+		f->reason = "dkim-require: key look-up failed";
+		snprintf(f->text, sizeof f->text,
+			 "the DKIM key of %s could not be fetched, try again later", domain);
+		au->fn(f, au->arg);
 		return;
 	}
 	/* RFC 7372: X.7.20 no passing signature, X.7.22 none author-matched */
-	qf_msg_finding(m, act, act == QF_ACT_TEMPFAIL ? (any_pass ? "4.7.22" : "4.7.20")
-						      : (any_pass ? "5.7.22" : "5.7.20"),
-		       any_pass ? "dkim-require: no passing signature of the From: domain"
-				: "dkim-require: no passing DKIM signature",
-		       "mail from %s must carry a valid DKIM signature of %s", domain, domain);
+	f->action = act;
+	f->dsn = act == QF_ACT_TEMPFAIL ? (any_pass ? "4.7.22" : "4.7.20")
+					: (any_pass ? "5.7.22" : "5.7.20");
+	f->reason = any_pass ? "dkim-require: no passing signature of the From: domain"
+			     : "dkim-require: no passing DKIM signature";
+	snprintf(f->text, sizeof f->text, "mail from %s must carry a valid DKIM signature of %s",
+		 domain, domain);
+	au->fn(f, au->arg);
 }
-
-#define CHECKED_MAX 32   /* distinct listed domains remembered, so each is checked once */
-
-struct authors {
-	struct dkim_job *job;
-	char checked[CHECKED_MAX][256];
-	size_t nchecked;
-};
 
 static int one_author(const char *addr, void *arg)
 {
 	struct authors *au = arg;
-	struct qf_msg *m = au->job->m;
 	const char *dom = dkim_addr_domain(addr);
 	char domain[256];
 	size_t n, i;
@@ -66,30 +88,41 @@ static int one_author(const char *addr, void *arg)
 	n = strlen(domain);
 	if (n && domain[n - 1] == '.')
 		domain[n - 1] = 0;
-	if (!qf_list_has(m->policy.dkim_require, domain))
+	if (!listed(au->require, domain))
 		return 0;
 	for (i = 0; i < au->nchecked; i++)
 		if (!strcasecmp(au->checked[i], domain))
 			return 0;
 	if (au->nchecked < CHECKED_MAX)
 		dkim_copy(au->checked[au->nchecked++], sizeof au->checked[0], domain);
-	check_domain(au->job, domain);
+	check_domain(au, domain);
 	return 0;
 }
 
-void dkim_policy_check(struct dkim_job *job)
+static int fail(struct dkim_error *err, int exit, const char *text)
 {
-	struct qf_msg *m = job->m;
+	err->exit = exit;
+	dkim_copy(err->text, sizeof err->text, text);
+	return -1;
+}
+
+int dkim_policy_check(struct dkim_job *job, char *const *require, enum qf_action act,
+		      void (*fn)(const struct dkim_finding *f, void *arg), void *arg,
+		      struct dkim_error *err)
+{
 	struct authors *au;
+	int r = 0;
 	size_t i;
 
-	if (!m->policy.dkim_require || !m->policy.dkim_require[0])
-		return;
-	if (!(au = calloc(1, sizeof *au))) {
-		qf_msg_error(m, QF_EXIT_NOMEM, "dkim: dkim-require: out of memory");
-		return;
-	}
+	if (!require || !require[0])
+		return 0;
+	if (!(au = calloc(1, sizeof *au)))
+		return fail(err, QF_EXIT_NOMEM, "dkim: dkim-require: out of memory");
 	au->job = job;
+	au->require = require;
+	au->fail = act;
+	au->fn = fn;
+	au->arg = arg;
 	/* every From: field counts, so a second one cannot slip past */
 	for (i = 0; i < job->hdr->n; i++) {
 		const struct dkim_field *f = &job->hdr->f[i];
@@ -98,11 +131,11 @@ void dkim_policy_check(struct dkim_job *job)
 
 		if (f->kind != DKIM_HDR_FROM)
 			continue;
-		if (!(text = dkim_field_read(m->fd, f, DKIM_FIELD_MAX, &len, NULL))) {
+		if (!(text = dkim_field_read(job->fd, f, DKIM_FIELD_MAX, &len, NULL))) {
 			if (errno == ENOMEM)
-				qf_msg_error(m, QF_EXIT_NOMEM, "dkim: dkim-require: out of memory");
+				r = fail(err, QF_EXIT_NOMEM, "dkim: dkim-require: out of memory");
 			else
-				qf_msg_error(m, QF_EXIT_READ, "dkim: cannot read the spooled message");
+				r = fail(err, QF_EXIT_READ, "dkim: cannot read the spooled message");
 			break;
 		}
 		if ((colon = memchr(text, ':', len)))
@@ -110,4 +143,5 @@ void dkim_policy_check(struct dkim_job *job)
 		free(text);
 	}
 	free(au);
+	return r;
 }

@@ -99,7 +99,7 @@ static DKIM_CBSTAT key_lookup(DKIM *dkim, DKIM_SIGINFO *sig, u_char *buf, size_t
 		return DKIM_CBSTAT_ERROR;
 	case DKIM_KEY_TEMPFAIL:
 	default:
-		qf_msg_warn(job->m, "%s", err);   /* the details, for the admin */
+		dkim_job_warn(job, "%s", err);   /* the details, for the admin */
 		key_error(job, sig, "key look-up failed");
 		dkim_sig_seterror(sig, DKIM_SIGERROR_KEYFAIL);
 		return DKIM_CBSTAT_ERROR;
@@ -584,7 +584,7 @@ static bool tag_twice(struct dkim_job *job, size_t nth)
 		const struct dkim_field *f = &job->hdr->f[i];
 		if (f->kind != DKIM_HDR_DKIM_SIGNATURE || k++ != nth)
 			continue;
-		if (!(text = dkim_field_read(job->m->fd, f, DKIM_FIELD_MAX, &len, NULL))) {
+		if (!(text = dkim_field_read(job->fd, f, DKIM_FIELD_MAX, &len, NULL))) {
 			if (errno == ENOMEM)
 				dkim_job_nomem(job, "reading a DKIM-Signature");
 			return false;

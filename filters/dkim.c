@@ -20,30 +20,25 @@
 
 #define READ_CHUNK 32768
 
-void dkim_copy(char *dst, size_t dstlen, const char *src)
+/* the adapter's side of dkim/: its warnings, findings and errors into the
+ * message context */
+static void job_warn(void *arg, const char *text)
 {
-	snprintf(dst, dstlen, "%s", src ? src : "");
+	qf_msg_warn(arg, "%s", text);
 }
 
-int dkim_job_ms(const struct dkim_job *job)
+static void require_finding(const struct dkim_finding *f, void *arg)
 {
-	return qf_msg_ms_left(job->m);
+	qf_msg_finding(arg, f->action, f->dsn, f->reason, "%s", f->text);
 }
 
-struct dkim_keys *dkim_job_keys(struct dkim_job *job)
+static void policy_check(struct qf_msg *m, struct dkim_job *job)
 {
-	if (!job->keys.r) {
-		qf_msg_warn(job->m, "dkim: no resolver: %s", job->st->resolver_error);
-		return NULL;
-	}
-	return &job->keys;
-}
+	struct dkim_error err;
 
-void dkim_job_nomem(struct dkim_job *job, const char *what)
-{
-	if (!job->nomem)
-		dkim_copy(job->nomem_why, sizeof job->nomem_why, what);
-	job->nomem = true;
+	if (dkim_policy_check(job, m->policy.dkim_require, m->policy.dkim_fail,
+			      require_finding, m, &err) < 0)
+		qf_msg_error(m, err.exit, "%s", err.text);
 }
 
 static bool dkim_wanted(const struct qf_msg *m)
@@ -107,9 +102,8 @@ static void dkim_fini_state(void *state)
 /* Leaves out of the queued copy every Authentication-Results field that
  * claims our authserv-id, and every DomainKey-Status (we write our own):
  * downstream they would be taken for our verdicts. */
-static int strip_forged(struct dkim_job *job, const char *authserv_id)
+static int strip_forged(struct qf_msg *m, struct dkim_job *job, const char *authserv_id)
 {
-	struct qf_msg *m = job->m;
 	size_t i;
 
 	for (i = 0; i < job->hdr->n; i++) {
@@ -132,9 +126,8 @@ static int strip_forged(struct dkim_job *job, const char *authserv_id)
 
 /* One pass over the spool from off: the whole message to the DKIM
  * verifier, the body to the DomainKeys verifiers. */
-static int stream(struct dkim_job *job, uint64_t off, bool dkim, bool dk)
+static int stream(struct qf_msg *m, struct dkim_job *job, uint64_t off, bool dkim, bool dk)
 {
-	struct qf_msg *m = job->m;
 	uint64_t body = job->hdr->body_off;
 	char *buf = malloc(READ_CHUNK);
 
@@ -169,7 +162,7 @@ static const char *log_domain(const char *d)
 }
 
 /* the log word: "none", "pass:example.net", "fail:a.example,dk-pass:b.example" */
-static void result_word(struct dkim_job *job)
+static void result_word(struct qf_msg *m, struct dkim_job *job)
 {
 	char word[256] = "";
 	size_t i, n = 0;
@@ -182,13 +175,12 @@ static void result_word(struct dkim_job *job)
 		n += (size_t)snprintf(word + n, sizeof word - n, "%sdk-%s%s%s", n ? "," : "",
 				      authres_result_name(job->dk[i].result),
 				      *job->dk[i].d ? ":" : "", log_domain(job->dk[i].d));
-	qf_msg_result(job->m, "%s", *word ? word : "none");
+	qf_msg_result(m, "%s", *word ? word : "none");
 }
 
 /* the verdicts DMARC needs (filters/dmarc.c), when it is configured */
-static void hand_on(struct dkim_job *job)
+static void hand_on(struct qf_msg *m, struct dkim_job *job)
 {
-	struct qf_msg *m = job->m;
 	size_t i;
 
 	m->auth.dkim_done = true;
@@ -215,13 +207,16 @@ static void dkim_message(struct qf_msg *m, void *state)
 	int r;
 
 	memset(&job, 0, DKIM_JOB_RESULTS);
-	job.m = m;
 	job.st = state;
+	job.fd = m->fd;
+	job.deadline_ms = m->deadline_ms;
+	job.warn = job_warn;
+	job.warn_arg = m;
 	if (!(job.hdr = m->hdr)) {   /* the chain scans it before any filter */
 		qf_msg_error(m, QF_EXIT_BUG, "dkim: the header block was not scanned");
 		goto out;
 	}
-	if (strip_forged(&job, id) < 0) {
+	if (strip_forged(m, &job, id) < 0) {
 		qf_msg_error(m, errno == ENOMEM ? QF_EXIT_NOMEM : QF_EXIT_READ,
 			     "dkim: removing forged headers: %s", strerror(errno));
 		goto out;
@@ -247,11 +242,11 @@ static void dkim_message(struct qf_msg *m, void *state)
 		dkim_keys_begin(&job.keys, job.st->resolver);
 		dkim = job.ndkim_fields && dkim_verify_begin(&job) == 0;
 		dkim_dk_begin(&job);
-		r = dkim || job.ndk_fields ? stream(&job, dkim ? 0 : job.hdr->body_off, dkim,
+		r = dkim || job.ndk_fields ? stream(m, &job, dkim ? 0 : job.hdr->body_off, dkim,
 						    job.ndk_fields > 0) : 0;
 		/* our body hash was unsure: the library reads the body itself */
 		if (r == 0 && dkim && dkim_verify_wants_body(&job))
-			r = stream(&job, job.hdr->body_off, true, false);
+			r = stream(m, &job, job.hdr->body_off, true, false);
 		if (r < 0) {
 			qf_msg_error(m, r == -1 ? QF_EXIT_NOMEM : QF_EXIT_READ,
 				     "dkim: reading the spool: %s", strerror(errno));
@@ -277,9 +272,9 @@ static void dkim_message(struct qf_msg *m, void *state)
 	if (job.ndk_fields)
 		qf_msg_add_header(m, "DomainKey-Status", "%s",
 				  dk_status_name(job.ndk ? job.dk_status[0] : DK_STATUS_NO_SIGNATURE));
-	result_word(&job);
-	hand_on(&job);
-	dkim_policy_check(&job);
+	result_word(m, &job);
+	hand_on(m, &job);
+	policy_check(m, &job);
 out:
 	dkim_verify_free(&job);
 	dkim_dk_free(&job);
