@@ -190,21 +190,18 @@ static void emit(struct walk *w, struct qf_part *p, struct qf_mime_sink *s)
 		stop(w);
 }
 
-/* A part of its own for each uuencoded block in a text part, numbered
- * when it ends; a "begin" line followed by prose is not handed on. */
-static int on_uu(void *arg, enum qf_uu_event ev, const unsigned char *p, size_t n,
-		 bool damaged)
+/* A block found inside a part (a uuencoded block, a data: URI) is
+ * decoded into its own sink. 1: the block is complete, hand it on; 0:
+ * more to come; -1: the copy could not be written. */
+static int block_data(struct walk *w, struct qf_mime_sink *sink, enum qf_uu_event ev,
+		      const unsigned char *p, size_t n)
 {
-	struct walk *w = arg;
-	struct leaf *l = &w->leaf;
-	struct qf_part vp;
-
 	switch (ev) {
 	case QF_UU_BEGIN:
-		qf_mime_sink_init(&l->usink, w->dir);
+		qf_mime_sink_init(sink, w->dir);
 		return 0;
 	case QF_UU_DATA:
-		if (qf_mime_sink_write(&l->usink, p, n) < 0) {
+		if (qf_mime_sink_write(sink, p, n) < 0) {
 			fail(w, QF_EXIT_WRITE, "keeping a part's copy");
 			return -1;
 		}
@@ -212,37 +209,66 @@ static int on_uu(void *arg, enum qf_uu_event ev, const unsigned char *p, size_t 
 	case QF_UU_END:
 		break;
 	}
-	if (!l->usink.size && damaged) {
-		qf_mime_sink_free(&l->usink);
-		return 0;
-	}
+	return 1;
+}
+
+/* The block as a part of its own, numbered when it ends, within
+ * max-parts; vp holds what the caller knows of it. */
+static int block_emit(struct walk *w, struct qf_mime_sink *sink, struct qf_part *vp)
+{
 	if (w->st->parts >= w->max_parts) {
+		qf_mime_sink_free(sink);
 		w->st->too_many_parts = true;
 		stop(w);
 		return -1;
 	}
+	vp->index = ++w->st->parts;
+	vp->depth = w->leaf.part.depth;
+	emit(w, vp, sink);
+	qf_mime_sink_free(sink);
+	return w->state == ST_STOP ? -1 : 0;
+}
+
+/* "a base64 block in x.eml": a block with no name, named by where it was */
+static const char *block_where(struct leaf *l, char *buf, size_t len, const char *what)
+{
+	if (l->part.filename)
+		snprintf(buf, len, "%s in %.200s", what, l->part.filename);
+	else
+		snprintf(buf, len, "%s in part %u", what, l->part.index);
+	return buf;
+}
+
+/* A part of its own for each uuencoded block in a text part; a "begin"
+ * line followed by prose is not handed on. */
+static int on_uu(void *arg, enum qf_uu_event ev, const unsigned char *p, size_t n,
+		 bool damaged)
+{
+	struct walk *w = arg;
+	struct leaf *l = &w->leaf;
+	struct qf_part vp;
+	char what[40];
+	int rc = block_data(w, &l->usink, ev, p, n);
+
+	if (rc <= 0)
+		return rc;
+	if (!l->usink.size && damaged) {
+		qf_mime_sink_free(&l->usink);
+		return 0;
+	}
 	memset(&vp, 0, sizeof vp);
-	vp.index = ++w->st->parts;
-	vp.depth = l->part.depth;
 	vp.content_type = "application/octet-stream";
 	vp.filename = l->uu.name[0] ? l->uu.name : NULL;
 	vp.names = (const char *const *)&vp.filename;
 	vp.nnames = vp.filename != NULL;
-	if (!vp.filename) {         /* a bare base64 run: named by where it was */
-		if (l->part.filename)
-			snprintf(l->uwhere, sizeof l->uwhere, "a %s block in %.200s",
-				 qf_mime_uu_kind(&l->uu), l->part.filename);
-		else
-			snprintf(l->uwhere, sizeof l->uwhere, "a %s block in part %u",
-				 qf_mime_uu_kind(&l->uu), l->part.index);
-		vp.container = l->uwhere;
+	if (!vp.filename) {
+		snprintf(what, sizeof what, "a %s block", qf_mime_uu_kind(&l->uu));
+		vp.container = block_where(l, l->uwhere, sizeof l->uwhere, what);
 	}
 	vp.encoding = qf_mime_uu_kind(&l->uu);
 	vp.uuencoded = true;
 	vp.decode_error = damaged;
-	emit(w, &vp, &l->usink);
-	qf_mime_sink_free(&l->usink);
-	return w->state == ST_STOP ? -1 : 0;
+	return block_emit(w, &l->usink, &vp);
 }
 
 /* A part of its own for each data: URI in an HTML or SVG part: what a
@@ -253,43 +279,20 @@ static int on_datauri(void *arg, enum qf_uu_event ev, const unsigned char *p, si
 	struct walk *w = arg;
 	struct leaf *l = &w->leaf;
 	struct qf_part vp;
+	int rc = block_data(w, &l->dsink, ev, p, n);
 
-	switch (ev) {
-	case QF_UU_BEGIN:
-		qf_mime_sink_init(&l->dsink, w->dir);
-		return 0;
-	case QF_UU_DATA:
-		if (qf_mime_sink_write(&l->dsink, p, n) < 0) {
-			fail(w, QF_EXIT_WRITE, "keeping a part's copy");
-			return -1;
-		}
-		return 0;
-	case QF_UU_END:
-		break;
-	}
+	if (rc <= 0)
+		return rc;
 	if (!l->dsink.size) {
 		qf_mime_sink_free(&l->dsink);
 		return 0;
 	}
-	if (w->st->parts >= w->max_parts) {
-		w->st->too_many_parts = true;
-		stop(w);
-		return -1;
-	}
 	memset(&vp, 0, sizeof vp);
-	vp.index = ++w->st->parts;
-	vp.depth = l->part.depth;
 	vp.content_type = l->du.type[0] ? l->du.type : "application/octet-stream";
-	if (l->part.filename)
-		snprintf(l->dwhere, sizeof l->dwhere, "a data: URI in %.200s", l->part.filename);
-	else
-		snprintf(l->dwhere, sizeof l->dwhere, "a data: URI in part %u", l->part.index);
-	vp.container = l->dwhere;
+	vp.container = block_where(l, l->dwhere, sizeof l->dwhere, "a data: URI");
 	vp.encoding = l->du.base64 ? "base64" : "x-percent";
 	vp.decode_error = damaged;
-	emit(w, &vp, &l->dsink);
-	qf_mime_sink_free(&l->dsink);
-	return w->state == ST_STOP ? -1 : 0;
+	return block_emit(w, &l->dsink, &vp);
 }
 
 static void leaf_start(struct walk *w, struct qf_mime_fields *f, const char *ctype,
