@@ -22,14 +22,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-cat >"$T/recorder" <<'R'
-#!/bin/sh
-mkdir -p "$REC" || exit 53
-cat >"$REC/message" || exit 54
-cat 0<&1 >"$REC/envelope" || exit 54
-exit 0
-R
-chmod +x "$T/recorder"
 
 # run NAME MESSAGE SENDER IP CONF-LINE...: qfilter with the envelope
 # SENDER -> rcpt@example.com (RCPTS overrides), TCPREMOTEIP=IP (and the
@@ -40,7 +32,7 @@ run() {
 	printf '%s\n' "authserv-id mx.test.example" "dns $DNS" "$@" >"$T/$name.conf"
 	{ printf 'F%s\0' "$sender"; for r in ${RCPTS:-rcpt@example.com}; do printf 'T%s\0' "$r"; done; printf '\0'; } >"$T/$name.env"
 	rm -rf "${T:?}/$name"
-	( export REC=$T/$name QQF_QMAILQUEUE=$T/recorder QFILTER_CONF=$T/$name.conf TCPREMOTEIP=$ip
+	( export REC=$T/$name QQF_QMAILQUEUE=$root/tests/lib/recorder QFILTER_CONF=$T/$name.conf TCPREMOTEIP=$ip
 	  for e in $ENVS; do export "${e?}"; done
 	  timeout 60 "$QF_BIN/qfilter" <"$msg" 1<"$T/$name.env" 2>"$T/$name.err" 6>&3 3>&- ) 3>&1 |
 		cat >"$T/$name.fd6"
