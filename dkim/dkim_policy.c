@@ -15,6 +15,7 @@
 #include "dkim_author.h"
 #include "dkim_name.h"
 #include "exitcodes.h"
+#include "list.h"
 
 #define CHECKED_MAX 32   /* distinct listed domains remembered, so each is checked once */
 
@@ -28,14 +29,6 @@ struct authors {
 	size_t nchecked;
 	struct dkim_finding f;
 };
-
-static bool listed(char *const *list, const char *s)
-{
-	for (; list && *list; list++)
-		if (strcasecmp(*list, s) == 0)
-			return true;
-	return false;
-}
 
 static void check_domain(struct authors *au, const char *domain)
 {
@@ -88,7 +81,7 @@ static int one_author(const char *addr, void *arg)
 	n = strlen(domain);
 	if (n && domain[n - 1] == '.')
 		domain[n - 1] = 0;
-	if (!listed(au->require, domain))
+	if (!qf_list_has(au->require, domain))
 		return 0;
 	for (i = 0; i < au->nchecked; i++)
 		if (!strcasecmp(au->checked[i], domain))

@@ -3,7 +3,6 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include "policy.h"
 
 void qf_policy_default(struct qf_policy *p)
@@ -30,14 +29,6 @@ const char *qf_dmarc_fail_name(enum qf_dmarc_fail d)
 		"off", "tag", "policy", "quarantine", "policy-reject", "reject"
 	};
 	return (unsigned)d < sizeof names / sizeof names[0] ? names[d] : "?";
-}
-
-bool qf_list_has(char *const *list, const char *s)
-{
-	for (; list && *list; list++)
-		if (strcasecmp(*list, s) == 0)
-			return true;
-	return false;
 }
 
 int qf_list_add(char ***list, const char *s)

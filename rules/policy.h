@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include "action.h"   /* enum qf_action: lib/, shared with the control file */
+#include "list.h"     /* qf_list_has */
 
 enum qf_virus_fail { QF_VFAIL_TEMPFAIL = 0, QF_VFAIL_PASS };
 /* sign=: who gets a DKIM signature (filters/sign.c), in merge order */
@@ -48,7 +49,6 @@ int qf_policy_merge(struct qf_policy *into, const struct qf_policy *from);
 int qf_policy_copy(struct qf_policy *dst, const struct qf_policy *src);
 void qf_policy_free(struct qf_policy *p);
 /* list helpers: NULL-terminated arrays of strings */
-bool qf_list_has(char *const *list, const char *s);   /* case-insensitive */
 int qf_list_add(char ***list, const char *s);         /* no duplicates; 0 or -1 */
 
 #endif
