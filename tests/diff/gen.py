@@ -10,7 +10,7 @@ import base64, binascii, quopri, random, struct
 
 def pe(lfanew=0x80, size=512):
     """A minimal PE: DOS header, e_lfanew -> "PE\\0\\0" + COFF machine
-    (as tests/samples/gen/mime.py builds it)."""
+    (the samples' generators use this one too)."""
     b = bytearray(size)
     b[0:2] = b'MZ'
     struct.pack_into('<HHHH', b, 2, 0x90, 3, 0, 4)

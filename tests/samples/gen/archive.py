@@ -17,7 +17,7 @@ src = open(os.path.join(os.path.dirname(os.path.abspath(__file__)), 'mime.py')).
 helpers = src[:src.index('# ---- executables')] if '# ---- executables' in src else None
 if helpers is None:
     raise SystemExit('archive.py: mime.py has no "# ---- executables" marker')
-g = {'__name__': 'mime_helpers'}
+g = {'__name__': 'mime_helpers', '__file__': os.path.join(os.path.dirname(os.path.abspath(__file__)), 'mime.py')}
 exec(compile(helpers, 'mime.py', 'exec'), g)
 pe, multipart, attach, text_part, zip_of, raw_zip = (g[k] for k in
     ('pe', 'multipart', 'attach', 'text_part', 'zip_of', 'raw_zip'))

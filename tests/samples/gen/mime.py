@@ -5,6 +5,8 @@
 import base64, binascii, io, os, quopri, random, struct, sys, tarfile, zipfile, zlib
 
 out = sys.argv[1]
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', 'diff'))
+import gen as diffgen  # the differential test's PE builder, BinHex and yEnc encoders
 
 
 def w(name, data):
@@ -12,15 +14,7 @@ def w(name, data):
         f.write(data if isinstance(data, bytes) else data.encode('latin-1'))
 
 
-def pe(lfanew=0x80, size=512):
-    """A minimal PE: DOS stub header, e_lfanew -> "PE\\0\\0" + COFF machine."""
-    b = bytearray(size)
-    b[0:2] = b'MZ'
-    struct.pack_into('<HHHH', b, 2, 0x90, 3, 0, 4)
-    struct.pack_into('<I', b, 0x3c, lfanew)
-    b[lfanew:lfanew + 4] = b'PE\0\0'
-    struct.pack_into('<H', b, lfanew + 4, 0x14c)
-    return bytes(b)
+pe = diffgen.pe   # a minimal PE: DOS header, e_lfanew -> "PE\0\0" + COFF machine
 
 
 PE = pe()
@@ -273,8 +267,6 @@ amb('mime-amb-nul.eml', '', 'Content-Type: application/octet-stream; name="t.exe
 amb('mime-amb-long.eml', '', 'Content-Type: application/octet-stream; x="' + 'a' * 9000 + '"; name="t.exe"\nContent-Transfer-Encoding: base64\n')
 
 # ---- what mail readers could read two ways (issue 19), and blocks in text ----
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', 'diff'))
-import gen as diffgen  # the differential test's BinHex and yEnc encoders
 exe_att = attach('application/octet-stream', 'tool.bin', PE)
 w('mime-ambiguous-bare-cr.eml', multipart('bare cr', [text_part(), exe_att]).replace('\n', '\r'))
 w('mime-ambiguous-nul.eml', hdr('nul', 'Content-Type: multipart/mixed; x="a\0b"; boundary="n1"\n') +
