@@ -382,9 +382,10 @@ static void raw_name(char *dst, size_t len, const char *container, const char *g
 }
 
 /* Returns true when the archive's structure was damaged (not an entry's
- * data). */
-static bool walk_archive(struct awalk *w, struct archive *a, bool raw, uint64_t packed,
-			 const char *name, const char *where, unsigned level)
+ * data), which is noted once per reading: reading names it ("archive",
+ * "zip at its end", ...). */
+static bool walk_archive(struct awalk *w, struct archive *a, const char *reading, bool raw,
+			 uint64_t packed, const char *name, const char *where, unsigned level)
 {
 	bool damaged = false;
 	struct source src;
@@ -399,7 +400,7 @@ static bool walk_archive(struct awalk *w, struct archive *a, bool raw, uint64_t 
 		if (r == ARCHIVE_EOF)
 			break;
 		if (r == ARCHIVE_FATAL || r == ARCHIVE_RETRY) {
-			problem(w, where, level, "damaged archive: %.100s", errstr(a));
+			problem(w, where, level, "damaged %s: %.100s", reading, errstr(a));
 			damaged = true;
 			break;
 		}
@@ -531,7 +532,7 @@ static bool libarchive_walk(struct awalk *w, int fd, uint64_t packed, const char
 		}
 	}
 	zip = (archive_format(a) & ARCHIVE_FORMAT_BASE_MASK) == ARCHIVE_FORMAT_ZIP;
-	damaged = walk_archive(w, a, raw, packed, name, where, level);
+	damaged = walk_archive(w, a, "archive", raw, packed, name, where, level);
 	/* known once a header was read */
 	iso = (archive_format(a) & ARCHIVE_FORMAT_BASE_MASK) == ARCHIVE_FORMAT_ISO9660;
 	if (damaged && zip && !w->stop) {
@@ -541,18 +542,19 @@ static bool libarchive_walk(struct awalk *w, int fd, uint64_t packed, const char
 		 * damage is already reported. */
 		archive_read_free(a);
 		if ((a = open_fd(fd, READ_ZIP_STREAM)))
-			walk_archive(w, a, false, packed, name, where, level);
+			walk_archive(w, a, "zip by its local headers", false, packed, name, where,
+				     level);
 	}
 	if (a)
 		archive_read_free(a);
 	/* an ISO image holds up to three directory trees (Rock Ridge, Joliet,
 	 * plain ISO 9660), and a file may be in one only: each is walked */
 	if (iso && !w->stop && (a = open_fd(fd, READ_ISO_JOLIET))) {
-		walk_archive(w, a, false, packed, name, where, level);
+		walk_archive(w, a, "Joliet tree", false, packed, name, where, level);
 		archive_read_free(a);
 	}
 	if (iso && !w->stop && (a = open_fd(fd, READ_ISO_PLAIN))) {
-		walk_archive(w, a, false, packed, name, where, level);
+		walk_archive(w, a, "ISO 9660 tree", false, packed, name, where, level);
 		archive_read_free(a);
 	}
 	return zip;
@@ -570,11 +572,7 @@ static void zip_at_end(struct awalk *w, int fd, uint64_t packed, const char *nam
 		problem(w, where, level, "a zip at its end, not readable");
 		return;
 	}
-	if (walk_archive(w, a, false, packed, name, where, level) && !w->stop) {
-		archive_read_free(a);
-		problem(w, where, level, "a damaged zip at its end");
-		return;
-	}
+	walk_archive(w, a, "zip at its end", false, packed, name, where, level);
 	archive_read_free(a);
 }
 

@@ -2,15 +2,19 @@
  * walk opens) through the bounded walk, each member through the exe and
  * types part hooks (tag actions, so that a finding does not end the walk).
  * Besides not crashing or hanging, it checks the walk's bounds: members,
- * unpacked bytes, levels, head sizes (members handed on: each entry, or
- * twice for a zip read again by its local headers, and one note of
- * trouble per container and reading), and that a member handed on with no
+ * unpacked bytes, levels, head sizes, and parts handed on: one per entry
+ * (an entry read again, by a zip's local headers or an ISO's other tree,
+ * counts again) and at most NOTES notes of trouble per container (closed,
+ * two end records, and one per reading: the archive, its local headers or
+ * a zip at its end, two more ISO trees) besides two for the whole walk
+ * (its copy cut, too many entries); and that a member handed on with no
  * content says why. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
+#include "archive_sniff.h"
 #include "archive_walk.h"
 #include "filter.h"
 
@@ -20,7 +24,8 @@ static const struct qf_filter *const hooks[] = { &qf_filter_exe, &qf_filter_type
 #define NHOOKS (sizeof hooks / sizeof hooks[0])
 static void *state[NHOOKS];
 static struct qf_config cfg;
-static unsigned seen;
+static unsigned seen, containers;
+#define NOTES 6
 
 static bool member(const struct qf_part *p, void *arg)
 {
@@ -36,6 +41,8 @@ static bool member(const struct qf_part *p, void *arg)
 		hooks[i]->part(m, state[i], p);
 	}
 	seen++;
+	if (p->fd >= 0 && qf_archive_sniff(p->head, p->head_len) != QF_ARCHIVE_NO)
+		containers++;
 	return false;
 }
 
@@ -77,9 +84,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	p.size = size;
 	p.fd = fd;
 	seen = 0;
+	containers = 1;
 	if (qf_archive_walk(&p, &budget, NULL, 0, member, &m, &werr) == 0 &&
 	    (budget.entries > QF_ARCHIVE_MAX_ENTRIES || budget.bytes > QF_ARCHIVE_MAX_BYTES ||
-	     seen > 3 * budget.entries + 4))
+	     seen > budget.entries + NOTES * containers + 2))
 		abort();
 	for (i = 0; i < NHOOKS; i++) {
 		free(results[i].result);
