@@ -69,7 +69,7 @@ static void container_walk(struct awalk *w, int fd, uint64_t packed, const char 
 
 bool qf_archive_wanted(const struct qf_part *p)
 {
-	return p->fd >= 0 && qf_archive_sniff(p->head, p->head_len) != QF_ARCHIVE_NO;
+	return p->fd >= 0 && (p->zip_end || qf_archive_sniff(p->head, p->head_len) != QF_ARCHIVE_NO);
 }
 
 static void hand_on(struct awalk *w, struct qf_part *p)
@@ -270,10 +270,11 @@ static void member(struct awalk *w, struct source *src, struct box *box, const c
 	p.head_len = sink.head_len;
 	p.size = sink.size;
 	p.fd = sink.fd;
+	p.zip_end = sink.zip_end;
 	p.decode_error = why[0] != 0;
 	hand_on(w, &p);
 	kind = qf_archive_sniff(sink.head, sink.head_len);
-	if (!w->stop && sink.fd >= 0 && kind != QF_ARCHIVE_NO)
+	if (!w->stop && sink.fd >= 0 && (kind != QF_ARCHIVE_NO || sink.zip_end))
 		container_walk(w, sink.fd, sink.size, name, where, level + 1, kind);
 	qf_mime_sink_free(&sink);
 }
@@ -612,6 +613,12 @@ static void container_walk(struct awalk *w, int fd, uint64_t packed, const char 
 		/* unzip takes the first, libarchive and 7-Zip the last */
 		problem(w, where, level, "a zip with %u end records, which readers take differently",
 			zd.ends);
+	if (kind == QF_ARCHIVE_NO) {
+		/* not a container by its head, but a zip ends it (a picture
+		 * with a zip appended): read as unzip reads it, from its end */
+		zip_at_end(w, fd, packed, name, where, level);
+		return;
+	}
 	if (!libarchive_walk(w, fd, packed, name, where, level, kind) && zd.ends && !w->stop)
 		zip_at_end(w, fd, packed, name, where, level);
 }
@@ -624,7 +631,7 @@ int qf_archive_walk(const struct qf_part *p, struct qf_archive_budget *b, const 
 	int rc;
 
 	memset(err, 0, sizeof *err);
-	if (p->fd < 0 || kind == QF_ARCHIVE_NO)
+	if (!qf_archive_wanted(p))
 		return 0;
 	/* BinHex or uuencode at the start of a text part: the MIME walk
 	 * decoded it as readers do, and its blocks came as parts of their own */

@@ -38,7 +38,7 @@ struct qf_archive_budget {
 typedef bool (*qf_archive_fn)(const struct qf_part *member, void *arg);
 
 /* Whether p is worth a walk: its content was kept (p->fd) and starts like
- * a container. */
+ * a container, or a zip ends it (p->zip_end). */
 bool qf_archive_wanted(const struct qf_part *p);
 
 /* Walks the container in p->fd (its offset is changed), calling fn for

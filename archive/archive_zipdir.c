@@ -3,10 +3,11 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "archive_sniff.h"
 #include "archive_zipdir.h"
 
-#define EOCD_LEN 22                      /* end of central directory record */
-#define EOCD_TAIL (EOCD_LEN + 65535 + 20) /* the record, its comment, the zip64 locator */
+#define EOCD_LEN QF_ZIP_EOCD_LEN
+#define EOCD_TAIL QF_ZIP_END_TAIL
 
 static uint64_t le(const unsigned char *p, int n)
 {
@@ -15,16 +16,6 @@ static uint64_t le(const unsigned char *p, int n)
 	while (n--)
 		v = v << 8 | p[n];
 	return v;
-}
-
-/* A record at r whose comment runs to the end (or past it: readers
- * differ on a comment cut short) of a single-disk archive: disk numbers
- * 0, this disk's entries all of them. Bytes in a member's data rarely
- * look so. */
-static int ends_file(const unsigned char *r, size_t left)
-{
-	return le(r + 4, 2) == 0 && le(r + 6, 2) == 0 && le(r + 8, 2) == le(r + 10, 2) &&
-	       EOCD_LEN + le(r + 20, 2) >= left;
 }
 
 void qf_archive_zipdir(int fd, struct qf_zipdir *z)
@@ -55,7 +46,10 @@ void qf_archive_zipdir(int fd, struct qf_zipdir *z)
 		}
 		if (n > z->entries)
 			z->entries = n;
-		if (ends_file(buf + i, tail - i))
+		/* a record whose comment does not reach the end is data to
+		 * the readers, who take the last (a stored zip in a zip) */
+		if (qf_archive_zip_end_record(buf + i, tail - i) &&
+		    EOCD_LEN + le(buf + i + 20, 2) >= tail - i)
 			z->ends++;
 	}
 	free(buf);

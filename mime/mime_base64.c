@@ -2,15 +2,11 @@
  * white space skipped, anything else outside the alphabet noted as damage
  * and skipped, '=' ends a quantum early. Most of a body is whole lines of
  * letters, and those are decoded 32 at a time (AVX2, where the CPU has
- * it), 16 (SSSE3) or two quanta at a time, and counted 32 at a time (AVX2)
- * or 16 (SSE2). The scalar loops are the definition the vector ones must
- * match (test_mime_decode). */
+ * it), 16 (SSSE3) or two quanta at a time. The scalar loops are the
+ * definition the vector ones must match (test_mime_decode). */
 #include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
-#ifdef __SSE2__
-#include <emmintrin.h>
-#endif
 #if defined(__x86_64__) && defined(__GNUC__)
 #define B64_X86 1
 #include <immintrin.h>
@@ -55,7 +51,7 @@ size_t qf_b64_flush(struct qf_decoder *d, unsigned char *out)
 	return n;
 }
 
-#ifdef __SSE2__
+#ifdef B64_X86
 /* Which of the 16 bytes at p are base64 letters, as a bit mask: A-Z and
  * a-z (one range once 0x20 is set), '/' and 0-9 (one range), '+'. Bytes
  * from 0x80 are negative to the signed compares, so never letters. */
@@ -71,19 +67,6 @@ static unsigned b64_letters16(__m128i x)
 	return (unsigned)_mm_movemask_epi8(ok);
 }
 
-/* ... and which are the white space b64_value skips (HT, LF, CR, SP) */
-static unsigned b64_space16(__m128i x)
-{
-	__m128i ws = _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('\n')),
-				  _mm_cmpeq_epi8(x, _mm_set1_epi8('\r')));
-
-	ws = _mm_or_si128(ws, _mm_cmpeq_epi8(x, _mm_set1_epi8(' ')));
-	ws = _mm_or_si128(ws, _mm_cmpeq_epi8(x, _mm_set1_epi8('\t')));
-	return (unsigned)_mm_movemask_epi8(ws);
-}
-#endif
-
-#ifdef B64_X86
 /* Whole blocks of 16 letters, 12 bytes each, from a quantum boundary:
  * each letter's value is itself plus an offset picked by its high nibble
  * ('/' moved down one, to tell it from '+'), then the sextets are packed
@@ -186,7 +169,7 @@ static bool have_avx2(void)
 	static int known = -1;
 
 	if (known < 0)
-		known = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("popcnt") ? 1 : 0;
+		known = __builtin_cpu_supports("avx2") ? 1 : 0;
 	return known;
 }
 
@@ -199,43 +182,6 @@ static bool have_ssse3(void)
 	return known;
 }
 
-/* The letters in whole 32-byte blocks of letters and white space (line
- * ends), counted with AVX2: the same classification as b64_letters16
- * and b64_space16, twice as wide. Stops at the first block with anything
- * else ('=' or damage), for the 16-byte loop to find it. Returns the
- * letters, *used the bytes read. */
-__attribute__((target("avx2,popcnt")))
-static size_t b64_count_avx2(const unsigned char *in, size_t n, size_t *used)
-{
-	size_t i = 0, letters = 0;
-
-	while (i + 32 <= n) {
-		const __m256i x = _mm256_loadu_si256((const __m256i *)(in + i));
-		const __m256i low = _mm256_or_si256(x, _mm256_set1_epi8(0x20));
-		__m256i ok = _mm256_and_si256(_mm256_cmpgt_epi8(low, _mm256_set1_epi8('a' - 1)),
-					      _mm256_cmpgt_epi8(_mm256_set1_epi8('z' + 1), low));
-		__m256i ws;
-		uint32_t l, sp;
-
-		ok = _mm256_or_si256(ok, _mm256_and_si256(_mm256_cmpgt_epi8(x, _mm256_set1_epi8('/' - 1)),
-							  _mm256_cmpgt_epi8(_mm256_set1_epi8('9' + 1), x)));
-		ok = _mm256_or_si256(ok, _mm256_cmpeq_epi8(x, _mm256_set1_epi8('+')));
-		l = (uint32_t)_mm256_movemask_epi8(ok);
-		if (l != 0xFFFFFFFFu) {
-			ws = _mm256_or_si256(_mm256_cmpeq_epi8(x, _mm256_set1_epi8('\n')),
-					     _mm256_cmpeq_epi8(x, _mm256_set1_epi8('\r')));
-			ws = _mm256_or_si256(ws, _mm256_cmpeq_epi8(x, _mm256_set1_epi8(' ')));
-			ws = _mm256_or_si256(ws, _mm256_cmpeq_epi8(x, _mm256_set1_epi8('\t')));
-			sp = (uint32_t)_mm256_movemask_epi8(ws);
-			if ((l | sp) != 0xFFFFFFFFu)
-				break;
-		}
-		letters += (size_t)__builtin_popcount(l);
-		i += 32;
-	}
-	*used = i;
-	return letters;
-}
 #endif
 
 /* b64_value spread over four tables, one per place in a quantum, each
@@ -336,77 +282,4 @@ size_t qf_b64_step(struct qf_decoder *d, const unsigned char *in, size_t n, unsi
 	d->acc = acc;
 	d->nacc = nacc;
 	return o - out;
-}
-
-
-/* qf_b64_step's arithmetic without its output: letters are counted in a
- * tight loop (16 bytes at a time with SSE2, line ends included), the
- * rest handled as qf_b64_step does. */
-size_t qf_b64_count(struct qf_decoder *d, const unsigned char *in, size_t n)
-{
-	static const unsigned char pad_out[4] = { 0, 0, 1, 2 };  /* qf_b64_flush */
-	size_t out = 0, i = 0;
-	unsigned nacc = d->nacc;
-
-	while (i < n) {
-		size_t start, letters = 0;
-		unsigned v;
-
-#ifdef B64_X86
-		if (i + 32 <= n && have_avx2()) {
-			size_t used;
-			letters += b64_count_avx2(in + i, n - i, &used);
-			i += used;
-		}
-#endif
-#ifdef __SSE2__
-		while (i + 16 <= n) {
-			const __m128i x = _mm_loadu_si128((const __m128i *)(in + i));
-			unsigned l = b64_letters16(x), sp, k;
-			if (l == 0xFFFF) {
-				letters += 16;
-				i += 16;
-				continue;
-			}
-			/* a line end, or the first '=' or damaged byte */
-			sp = b64_space16(x);
-			k = (l | sp) == 0xFFFF ? 16 : (unsigned)__builtin_ctz(~(l | sp));
-			sp &= (1u << k) - 1;
-			letters += k;
-			for (; sp; sp &= sp - 1)   /* a bit or two: no need for POPCNT */
-				letters--;
-			i += k;
-			if (k < 16)
-				break;
-		}
-#endif
-		/* eight at a time while all are valid, then one by one */
-		start = i;
-		while (i + 8 <= n && (b64_value[in[i]] | b64_value[in[i + 1]] |
-				      b64_value[in[i + 2]] | b64_value[in[i + 3]] |
-				      b64_value[in[i + 4]] | b64_value[in[i + 5]] |
-				      b64_value[in[i + 6]] | b64_value[in[i + 7]]) < 64)
-			i += 8;
-		while (i < n && b64_value[in[i]] < 64)
-			i++;
-		letters += i - start;
-		if (letters) {
-			size_t total = nacc + letters;
-			out += total / 4 * 3;
-			nacc = total % 4;
-		}
-		if (i >= n)
-			break;
-		v = b64_value[in[i++]];
-		if (v == B64_PAD) {
-			if (nacc == 1)
-				d->error = true;
-			out += pad_out[nacc];
-			nacc = 0;
-		} else if (v == B64_BAD)
-			d->error = true;
-	}
-	d->nacc = nacc;
-	d->acc = 0;   /* only the count matters from here on */
-	return out;
 }

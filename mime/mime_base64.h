@@ -7,7 +7,6 @@
 #include "mime_decode.h"
 
 size_t qf_b64_step(struct qf_decoder *d, const unsigned char *in, size_t n, unsigned char *out);
-size_t qf_b64_count(struct qf_decoder *d, const unsigned char *in, size_t n);
 size_t qf_b64_flush(struct qf_decoder *d, unsigned char *out);
 
 #endif

@@ -314,16 +314,6 @@ size_t qf_decoder_step(struct qf_decoder *d, const unsigned char *in, size_t n,
 	}
 }
 
-bool qf_decoder_can_count(const struct qf_decoder *d)
-{
-	return d->cte == QF_CTE_BASE64 || d->cte == QF_CTE_IDENTITY;
-}
-
-size_t qf_decoder_count(struct qf_decoder *d, const unsigned char *in, size_t n)
-{
-	return d->cte == QF_CTE_BASE64 ? qf_b64_count(d, in, n) : n;
-}
-
 size_t qf_decoder_finish(struct qf_decoder *d, unsigned char *out)
 {
 	size_t n = 0;

@@ -40,13 +40,6 @@ void qf_decoder_init(struct qf_decoder *d, enum qf_cte cte);
  * bytes; returns the bytes written. */
 size_t qf_decoder_step(struct qf_decoder *d, const unsigned char *in, size_t n,
 		       unsigned char *out);
-/* Whether qf_decoder_count works for this encoding (base64, identity). */
-bool qf_decoder_can_count(const struct qf_decoder *d);
-/* The bytes qf_decoder_step would write for in, without writing them,
- * damage noted the same way: for the rest of a part past its head, when
- * no filter reads it (base64 decoding costs twice as much as counting).
- * Once counting, the decoder must not decode again but may finish. */
-size_t qf_decoder_count(struct qf_decoder *d, const unsigned char *in, size_t n);
 /* Flushes what is pending at the end of the body into out (room for
  * QF_DECODE_SLACK bytes); returns the bytes written. */
 size_t qf_decoder_finish(struct qf_decoder *d, unsigned char *out);

@@ -33,7 +33,10 @@ struct qf_part {
 	size_t head_len;           /* at most QF_PART_HEAD */
 	uint64_t size;             /* decoded size of the whole part */
 	int fd;                    /* whole decoded content, seekable, when the walk kept it
-	                              (containers and MZ, up to QF_PART_COPY_MAX); else -1 */
+	                              (longer than the head, or a container, up to
+	                              QF_PART_COPY_MAX: mime_sink.h); else -1 */
+	bool zip_end;              /* a zip ends the content, which is not one by its head
+	                              (unzip finds it behind a picture): walked as a zip */
 };
 
 /* A walk's own trouble (out of memory 51, a temp file 53, reading the

@@ -1,6 +1,6 @@
-/* mime_sink.c: the head, the size and, for the few parts that need it,
- * a copy on disk of one decoded part. */
+/* mime_sink.c: the head, the size and a copy on disk of one decoded part. */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include "archive_sniff.h"
@@ -21,6 +21,9 @@ void qf_mime_sink_init(struct qf_mime_sink *s, const char *dir)
 	s->copied = 0;
 	s->decided = false;
 	s->copy_all = false;
+	s->zip_end = false;
+	s->tail = NULL;
+	s->tail_len = 0;
 	s->dir = dir;
 }
 
@@ -35,38 +38,48 @@ bool qf_mime_sink_wants_copy(const unsigned char *head, size_t len)
 	       qf_sniff_mail(head, len);
 }
 
-static int copy_out(struct qf_mime_sink *s, const unsigned char *p, size_t n)
+/* The last QF_ZIP_END_TAIL bytes of what a cut copy could not hold. */
+static int keep_tail(struct qf_mime_sink *s, const unsigned char *p, size_t n)
 {
-	if (s->copied >= QF_PART_COPY_MAX)
-		return 0;
-	if (n > QF_PART_COPY_MAX - s->copied)
-		n = QF_PART_COPY_MAX - s->copied;
-	if (qf_write_all(s->fd, p, n) < 0)
+	size_t keep;
+
+	if (!s->tail && !(s->tail = malloc(QF_ZIP_END_TAIL)))
 		return -1;
-	s->copied += n;
+	if (n >= QF_ZIP_END_TAIL) {
+		memcpy(s->tail, p + n - QF_ZIP_END_TAIL, QF_ZIP_END_TAIL);
+		s->tail_len = QF_ZIP_END_TAIL;
+		return 0;
+	}
+	keep = s->tail_len < QF_ZIP_END_TAIL - n ? s->tail_len : QF_ZIP_END_TAIL - n;
+	memmove(s->tail, s->tail + s->tail_len - keep, keep);
+	memcpy(s->tail + keep, p, n);
+	s->tail_len = keep + n;
 	return 0;
 }
 
-/* Settles the copy once DECIDE_AT bytes (or all) are in the head. */
-static int decide(struct qf_mime_sink *s)
+static int copy_out(struct qf_mime_sink *s, const unsigned char *p, size_t n)
+{
+	size_t room = s->copied < QF_PART_COPY_MAX ? (size_t)(QF_PART_COPY_MAX - s->copied) : 0;
+	size_t take = n < room ? n : room;
+
+	if (take && qf_write_all(s->fd, p, take) < 0)
+		return -1;
+	s->copied += take;
+	return take < n ? keep_tail(s, p + take, n - take) : 0;
+}
+
+/* Settles the copy: at once when the head is full (more may follow), or
+ * at the end of a short part, whose head is all of it. */
+static int decide(struct qf_mime_sink *s, bool whole)
 {
 	s->decided = true;
-	if (!s->copy_all && !qf_mime_sink_wants_copy(s->head, s->head_len))
+	if (whole && !s->copy_all && !qf_mime_sink_wants_copy(s->head, s->head_len) &&
+	    !qf_archive_zip_ends(s->head, s->head_len))
 		return 0;
 	s->fd = qf_tempfile(s->dir);
 	if (s->fd < 0)
 		return -1;
 	return copy_out(s, s->head, s->head_len);
-}
-
-bool qf_mime_sink_counting(const struct qf_mime_sink *s)
-{
-	return s->decided && s->fd < 0 && s->head_len == QF_PART_HEAD;
-}
-
-void qf_mime_sink_count(struct qf_mime_sink *s, uint64_t n)
-{
-	s->size += n;
 }
 
 int qf_mime_sink_write(struct qf_mime_sink *s, const unsigned char *p, size_t n)
@@ -83,7 +96,7 @@ int qf_mime_sink_write(struct qf_mime_sink *s, const unsigned char *p, size_t n)
 		if (s->head_len < DECIDE_AT)
 			return 0;
 		/* decide() copies the head, which holds the first take bytes */
-		if (decide(s) < 0)
+		if (decide(s, false) < 0)
 			return -1;
 		p += take;
 		n -= take;
@@ -93,9 +106,40 @@ int qf_mime_sink_write(struct qf_mime_sink *s, const unsigned char *p, size_t n)
 	return 0;
 }
 
+/* Whether a zip ends the content: from the copy's last bytes and the
+ * tail kept past a cut copy. A container's own walk looks at its end
+ * already (archive_zipdir.h). */
+static int find_zip_end(struct qf_mime_sink *s)
+{
+	size_t len = s->size < QF_ZIP_END_TAIL ? (size_t)s->size : QF_ZIP_END_TAIL;
+	size_t from_copy = len - s->tail_len;
+	unsigned char *buf;
+	ssize_t got;
+
+	if (qf_archive_sniff(s->head, s->head_len) != QF_ARCHIVE_NO)
+		return 0;
+	if (!(buf = malloc(len ? len : 1)))
+		return -1;
+	got = pread(s->fd, buf, from_copy, (off_t)(s->copied - from_copy));
+	if (got == (ssize_t)from_copy) {
+		if (s->tail_len)
+			memcpy(buf + from_copy, s->tail, s->tail_len);
+		s->zip_end = qf_archive_zip_ends(buf, len);
+	}
+	free(buf);
+	if (got != (ssize_t)from_copy) {
+		if (got >= 0)
+			errno = EIO;
+		return -1;
+	}
+	return 0;
+}
+
 int qf_mime_sink_end(struct qf_mime_sink *s)
 {
-	if (!s->decided && decide(s) < 0)
+	if (!s->decided && decide(s, true) < 0)
+		return -1;
+	if (s->fd >= 0 && find_zip_end(s) < 0)
 		return -1;
 	if (s->fd >= 0 && lseek(s->fd, 0, SEEK_SET) < 0)
 		return -1;
@@ -107,4 +151,7 @@ void qf_mime_sink_free(struct qf_mime_sink *s)
 	if (s->fd >= 0)
 		close(s->fd);
 	s->fd = -1;
+	free(s->tail);
+	s->tail = NULL;
+	s->tail_len = 0;
 }

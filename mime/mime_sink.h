@@ -1,11 +1,11 @@
 /* mime_sink.h: where the decoded bytes of one part go. The sink keeps the
- * first QF_PART_HEAD bytes and the size; it keeps a whole copy in an
- * unlinked temp file only when a filter has to read past the head: a
- * container the archive walk opens (archive_sniff.h), which includes any
- * MZ executable (a self-extractor, or an e_lfanew beyond the head) and
- * content that starts with zeros (an ISO, a disk image), or a compound
- * file (its streams: sniff_ole.h). Memory stays at the head, whatever the
- * part's size. */
+ * first QF_PART_HEAD bytes and the size, and a whole copy in an unlinked
+ * temp file of every part longer than the head, or shorter but a
+ * container (archive_sniff.h, which includes any MZ executable), a
+ * compound file (sniff_ole.h) or a mail message (sniff_mail.h): filters
+ * read past the head of those, and a zip may end any content (unzip
+ * finds it from its end, behind a picture or a document). Memory stays
+ * at the head, whatever the part's size. */
 #ifndef QF_MIME_SINK_H
 #define QF_MIME_SINK_H
 
@@ -24,21 +24,21 @@ struct qf_mime_sink {
 	uint64_t copied;     /* bytes in fd: size, or QF_PART_COPY_MAX when cut */
 	bool decided;        /* whether to copy is settled */
 	bool copy_all;       /* copy whatever the content (an encoded message) */
+	bool zip_end;        /* a zip's end record ends the content (set at the end) */
+	unsigned char *tail; /* past a copy cut at QF_PART_COPY_MAX: the last bytes */
+	size_t tail_len;
 	const char *dir;     /* for the temp file; NULL: $TMPDIR or /tmp */
 };
 
 void qf_mime_sink_init(struct qf_mime_sink *s, const char *dir);
 /* 0, or -1 with errno when the copy cannot be written. */
 int qf_mime_sink_write(struct qf_mime_sink *s, const unsigned char *p, size_t n);
-/* Ends the part: settles the copy for short parts and rewinds it. 0 or -1. */
+/* Ends the part: settles the copy for short parts, rewinds it, and
+ * sets zip_end. 0 or -1. */
 int qf_mime_sink_end(struct qf_mime_sink *s);
-/* Past the head of a part with no copy kept, further bytes only add to
- * the size: the walk may count them instead of decoding them. */
-bool qf_mime_sink_counting(const struct qf_mime_sink *s);
-void qf_mime_sink_count(struct qf_mime_sink *s, uint64_t n);
 /* Closes the copy. */
 void qf_mime_sink_free(struct qf_mime_sink *s);
-/* Whether content starting with head needs a copy on disk. */
+/* Whether content starting with head needs a copy on disk, however short. */
 bool qf_mime_sink_wants_copy(const unsigned char *head, size_t len);
 
 #endif

@@ -179,6 +179,7 @@ static void emit(struct walk *w, struct qf_part *p, struct qf_mime_sink *s)
 	p->head_len = s->head_len;
 	p->size = s->size;
 	p->fd = s->fd;
+	p->zip_end = s->zip_end;
 	if (p->decode_error)
 		w->st->broken = true;
 	if (p->size > w->st->largest_part)
@@ -353,12 +354,6 @@ static void leaf_decoded(struct walk *w, const unsigned char *p, size_t n)
 		qf_datauri_feed(&l->du, p, n);
 }
 
-/* Decodes n encoded bytes of the leaf; past the head of a part that no
- * filter reads further (no copy kept, not text scanned for uuencode),
- * only counts what they decode to. Until the head is full the input goes
- * in steps, so that a part that arrives in one piece is counted too. */
-#define TAKE_STEP 4096
-
 /* Base64 damaged by lines outside the alphabet (a fake header line):
  * uudeview decodes the run that follows them as a file of its own, so
  * from the piece where the damage shows, the encoded text is scanned too. */
@@ -374,24 +369,15 @@ static void scan_damaged(struct walk *w, const unsigned char *p, size_t n)
 	qf_mime_uu_feed(&l->uu, p, n);
 }
 
+/* Decodes n encoded bytes of the leaf. */
 static void leaf_take(struct walk *w, const unsigned char *p, size_t n)
 {
 	struct leaf *l = &w->leaf;
-	bool may_count = !l->scan && !l->page && qf_decoder_can_count(&l->dec);
-	size_t step;
 
-	while (n && w->state != ST_STOP) {
-		if (may_count && qf_mime_sink_counting(&l->sink)) {
-			qf_mime_sink_count(&l->sink, qf_decoder_count(&l->dec, p, n));
-			scan_damaged(w, p, n);
-			return;
-		}
-		step = may_count && n > TAKE_STEP ? TAKE_STEP : n;
-		leaf_decoded(w, w->out, qf_decoder_step(&l->dec, p, step, w->out));
-		scan_damaged(w, p, step);
-		p += step;
-		n -= step;
-	}
+	if (!n || w->state == ST_STOP)
+		return;
+	leaf_decoded(w, w->out, qf_decoder_step(&l->dec, p, n, w->out));
+	scan_damaged(w, p, n);
 }
 
 static void leaf_feed(struct walk *w, const unsigned char *p, size_t n)

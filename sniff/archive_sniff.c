@@ -165,6 +165,30 @@ static bool zip_inside(const unsigned char *h, size_t len)
 	return false;
 }
 
+static unsigned le16(const unsigned char *p)
+{
+	return p[0] | p[1] << 8;
+}
+
+bool qf_archive_zip_end_record(const unsigned char *r, size_t left)
+{
+	return left >= QF_ZIP_EOCD_LEN && !memcmp(r, "PK\5\6", 4) && le16(r + 4) == 0 &&
+	       le16(r + 6) == 0 && le16(r + 8) == le16(r + 10);
+}
+
+bool qf_archive_zip_ends(const unsigned char *tail, size_t len)
+{
+	const unsigned char *p = tail, *end = tail + len;
+
+	while (end - p >= QF_ZIP_EOCD_LEN &&
+	       (p = memchr(p, 'P', (size_t)(end - p) - QF_ZIP_EOCD_LEN + 1))) {
+		if (qf_archive_zip_end_record(p, (size_t)(end - p)))
+			return true;
+		p++;
+	}
+	return false;
+}
+
 enum qf_archive_kind qf_archive_sniff(const unsigned char *h, size_t len)
 {
 	size_t i;

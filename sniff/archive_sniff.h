@@ -5,6 +5,7 @@
 #ifndef QF_ARCHIVE_SNIFF_H
 #define QF_ARCHIVE_SNIFF_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 enum qf_archive_kind {
@@ -27,6 +28,20 @@ const char *qf_archive_closed(const unsigned char *head, size_t len);
 /* The same for the closed kinds that the MIME walk decodes when they are
  * inside a text part (BinHex, uuencode): there they are checked already. */
 const char *qf_archive_closed_in_text(const unsigned char *head, size_t len);
+/* A zip's end of central directory record and how far from the end of
+ * the content it can lie (its comment, the zip64 locator before it). */
+#define QF_ZIP_EOCD_LEN 22
+#define QF_ZIP_END_TAIL (QF_ZIP_EOCD_LEN + 65535 + 20)
+/* Whether the record at r, left bytes before the content's end, is the
+ * end of a single-disk zip: disk numbers 0, this disk's entries all of
+ * them. Its comment need not reach the end: unzip, Python, 7-Zip and
+ * libarchive all read a zip with bytes after it. Bytes in other data
+ * rarely look so (eight fixed bytes and two equal counts). */
+bool qf_archive_zip_end_record(const unsigned char *r, size_t left);
+/* Whether a zip ends the content whose last len bytes (at most
+ * QF_ZIP_END_TAIL) are at tail: unzip and 7-Zip find a zip from its end,
+ * whatever comes before it (a picture, a document). */
+bool qf_archive_zip_ends(const unsigned char *tail, size_t len);
 /* Whether a file of this name is one volume of a set that an unpacker
  * joins before it reads it (tool.001, a.z01, a.r00, a.part1.rar): what
  * it is, or NULL. No volume can be checked alone. */

@@ -5,8 +5,9 @@
  * header says (packers zero it). A DOS program has no such signature; its
  * header must then make sense as one: a last-page count under 512, at least
  * one page, a header of at least two paragraphs inside the image, and a
- * relocation table inside the header. Text never passes this: its third
- * byte is printable, which makes the last-page count 8192 or more. */
+ * relocation table inside the header. Text never passes this: its fourth
+ * byte is printable, which makes the last-page count (bytes 2 and 3,
+ * little-endian) 8192 or more. */
 #include <string.h>
 #include <unistd.h>
 #include "exe_header.h"

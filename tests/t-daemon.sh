@@ -75,14 +75,15 @@ rules() { # rules NAME LINE...: compiles into $W/NAME.cdb
 	"$QF_BIN/qfilter-rules" "$W/$1.rules" "$W/$1.cdb"
 }
 
-# --- the whole sample suite through qfilterd
+# --- the whole sample suite through qfilterd: every case's expected exit,
+# reply, log and queue checked as in process (tests/run-samples runs it in
+# process once; it is not run twice)
 if [ -z "$QF_DAEMON_NO_SAMPLES" ]; then
 	out=$(QF_SAMPLES_DAEMON=1 "$root/tests/run-samples" "$QF_BIN" 2>&1)
-	plain=$("$root/tests/run-samples" "$QF_BIN" 2>&1)
-	check "samples through qfilterd: the suite ran" bash -c "grep -qE '^[0-9]+ passed' <<<\"\$1\"" _ "$out"
-	check "samples through qfilterd: every case has the same outcome as in single-process mode" \
-		diff <(grep -E '^(ok|not ok|skip) - ' <<<"$plain" | sed -E 's/[:(].*//' | sort) \
-		     <(grep -E '^(ok|not ok|skip) - ' <<<"$out" | sed -E 's/[:(].*//' | sort)
+	ncases=$(ls "$root"/tests/samples/*.test | wc -l)
+	check "samples through qfilterd: all $ncases cases ran and passed" \
+		bash -c "grep -qE '^$ncases passed, 0 failed, 0 skipped' <<<\"\$1\"" _ "$out"
+	grep -E '^not ok - ' <<<"$out" | head -20
 	check "samples through qfilterd: every client was served by qfilterd" bash -c "! grep -q 'did not serve' <<<\"\$1\"" _ "$out"
 fi
 

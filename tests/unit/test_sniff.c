@@ -3,11 +3,14 @@
  * program stream in a FAT chain and in the mini stream), shortcuts, disk
  * images, encoded scripts and HTAs, the class names ban-types= uses, the
  * archive signatures that are only near misses of text, split volume
- * names, and
+ * names, a zip's end record behind other content (and the MIME sink
+ * that looks for it at the end of every part kept), and
  * the compound file reader on 20,000 damaged files (bounded, no crash:
  * run under ASan by make check-asan). */
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 #include "archive_sniff.h"
 #include "mime_sink.h"
 #include "sniff_class.h"
@@ -268,6 +271,95 @@ static void mail(void)
 	      "a message asks the MIME sink for a copy (to be walked)");
 }
 
+/* a zip's end of central directory record: n entries, a comment of clen */
+static void eocd(unsigned char *r, unsigned disk, unsigned n, unsigned clen)
+{
+	memset(r, 0, QF_ZIP_EOCD_LEN);
+	memcpy(r, "PK\5\6", 4);
+	put16(r + 4, disk);
+	put16(r + 8, n);
+	put16(r + 10, n);
+	put16(r + 20, clen);
+}
+
+static void sink_all(struct qf_mime_sink *s, const unsigned char *p, size_t n, size_t step)
+{
+	size_t k;
+
+	qf_mime_sink_init(s, NULL);
+	for (k = 0; k < n; k += step)
+		if (qf_mime_sink_write(s, p + k, n - k < step ? n - k : step) < 0)
+			break;
+	CHECK(qf_mime_sink_end(s) == 0, "the sink takes %zu bytes in steps of %zu", n, step);
+}
+
+/* a zip that ends other content: unzip finds it from its end */
+static void zip_ends(void)
+{
+	static unsigned char b[40000];
+	unsigned char r[QF_ZIP_EOCD_LEN];
+	struct qf_mime_sink s;
+	size_t i;
+
+	for (i = 0; i < sizeof b; i++)
+		b[i] = (unsigned char)(i * 7919 >> 3);
+	b[0] = 0xff, b[1] = 0xd8, b[2] = 0xff; /* a JPEG's start */
+	eocd(b + sizeof b - QF_ZIP_EOCD_LEN, 0, 3, 0);
+	CHECK(qf_archive_zip_ends(b, sizeof b), "an end record at the end");
+	memcpy(r, b + sizeof b - QF_ZIP_EOCD_LEN, sizeof r);
+	eocd(b + sizeof b - QF_ZIP_EOCD_LEN - 200, 0, 3, 0);
+	memset(b + sizeof b - 200, 'J', 200);
+	CHECK(qf_archive_zip_ends(b, sizeof b), "an end record with 200 bytes after it (readers take it)");
+	CHECK(qf_archive_zip_ends(b + sizeof b - 300, 300), "... in a tail of 300 bytes");
+	CHECK(!qf_archive_zip_ends(b + sizeof b - 221, 221), "... not when the tail cuts the record");
+	eocd(b + sizeof b - QF_ZIP_EOCD_LEN - 200, 1, 3, 0);
+	CHECK(!qf_archive_zip_ends(b, sizeof b), "the last disk of a split zip is no zip alone");
+	eocd(r, 0, 3, 0);
+	put16(r + 10, 4);
+	CHECK(!qf_archive_zip_end_record(r, sizeof r), "this disk's entries not all of them: no end");
+	eocd(r, 0, 3, 0);
+	CHECK(!qf_archive_zip_end_record(r, sizeof r - 1), "a record cut short: no end");
+	CHECK(!qf_archive_zip_ends(b, 21), "21 bytes hold no record");
+
+	eocd(b + sizeof b - QF_ZIP_EOCD_LEN - 200, 0, 3, 0);
+	sink_all(&s, b, sizeof b, 1000);
+	CHECK(s.fd >= 0 && s.zip_end, "a 40 KB part: copied, and the zip at its end seen");
+	qf_mime_sink_free(&s);
+	sink_all(&s, b + sizeof b - 3000, 3000, 3000);
+	CHECK(s.fd >= 0 && s.zip_end, "a 3 KB part (all head) ending in a zip: copied and seen");
+	qf_mime_sink_free(&s);
+	memcpy(b, "PK\3\4", 4);
+	sink_all(&s, b, sizeof b, 4096);
+	CHECK(s.fd >= 0 && !s.zip_end, "a zip by its head: its own walk reads its end");
+	qf_mime_sink_free(&s);
+	sink_all(&s, (const unsigned char *)"just text\n", 10, 10);
+	CHECK(s.fd < 0 && !s.zip_end, "a short text part: no copy");
+	qf_mime_sink_free(&s);
+}
+
+/* a part longer than its copy may be: its last bytes are kept beside it */
+static void zip_end_past_copy(void)
+{
+	size_t n = 1 << 20, i;
+	unsigned char *b = calloc(1, n);
+	struct qf_mime_sink s;
+
+	if (!b)
+		abort();
+	b[0] = 0xff, b[1] = 0xd8;
+	qf_mime_sink_init(&s, NULL);
+	for (i = 0; i < QF_PART_COPY_MAX / n + 1; i++)
+		if (qf_mime_sink_write(&s, b, n) < 0)
+			break;
+	eocd(b + n - QF_ZIP_EOCD_LEN - 5, 0, 1, 0);
+	CHECK(qf_mime_sink_write(&s, b + n - 70000, 70000) == 0, "a part past the copy's limit");
+	CHECK(qf_mime_sink_end(&s) == 0 && s.copied == QF_PART_COPY_MAX && s.size > s.copied,
+	      "... its copy cut at the limit");
+	CHECK(s.zip_end, "... and the zip that ends it seen in the tail kept");
+	qf_mime_sink_free(&s);
+	free(b);
+}
+
 #define SNIFF(s) qf_archive_sniff((const unsigned char *)(s), sizeof(s) - 1)
 
 /* the new container signatures, and text or data that only starts like them */
@@ -322,5 +414,7 @@ int main(void)
 	damaged_files();
 	classes();
 	mail();
+	zip_ends();
+	zip_end_past_copy();
 	return unit_done();
 }

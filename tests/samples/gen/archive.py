@@ -23,6 +23,8 @@ pe, multipart, attach, text_part, zip_of, raw_zip = (g[k] for k in
     ('pe', 'multipart', 'attach', 'text_part', 'zip_of', 'raw_zip'))
 PE = pe(size=4096)
 TEXT = b'just some text, nothing to run\n' * 20
+PNG = bytes.fromhex('89504e470d0a1a0a0000000d4948445200000001000000010806000000'
+                    '1f15c4890000000d49444154789c63000100000500010d0a2db40000000049454e44ae426082')
 
 
 def w(name, data):
@@ -262,6 +264,19 @@ try:
     mail('archive-polyglot-tar-zip', 'a.tar', tar_of(CLEAN) + zip_of(FILES))
     mail('archive-polyglot-gz-zip', 'a.gz', gzip.compress(TEXT, mtime=0) + zip_of(FILES))
     mail('archive-clean-polyglot-7z-zip', 'a.7z', seven_clean + zip_of(CLEAN))
+    # ---- a zip after a picture or a document: unzip and 7-Zip find it
+    # from its end, whatever comes first; a big picture (its copy kept,
+    # the end read back) and a small one (all of it in the head) ----
+    import random as rnd
+    jpeg = (b'\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00'
+            + rnd.Random(5).randbytes(40 << 10) + b'\xff\xd9')
+    mail('archive-zip-after-jpeg', 'photo.jpg', jpeg + zip_of(FILES), 'image/jpeg')
+    mail('archive-zip-after-png', 'logo.png', PNG + zip_of([('setup.exe', PE)]), 'image/png')
+    mail('archive-clean-zip-after-jpeg', 'photo.jpg', jpeg + zip_of(CLEAN), 'image/jpeg')
+    # bytes after the zip's end record: unzip, Python, 7-Zip and bsdtar
+    # still list the entries
+    mail('archive-zip-after-jpeg-trailing', 'photo.jpg', jpeg + zip_of(FILES) + b'J' * 200,
+         'image/jpeg')
     # ---- one volume of a split archive: 7-Zip joins tool.001 and
     # tool.002 into the program; neither shows it alone ----
     w('archive-split-001.eml', multipart('archive-split-001', [text_part(),
@@ -277,13 +292,11 @@ try:
     # ---- HTML smuggling: a page whose link hands over a program ----
     with open(tf + 'clam.exe.html', 'rb') as fh:
         mail('mime-html-datauri', 'invoice.html', fh.read(), 'text/html')
-    png = bytes.fromhex('89504e470d0a1a0a0000000d4948445200000001000000010806000000'
-                        '1f15c4890000000d49444154789c63000100000500010d0a2db40000000049454e44ae426082')
     import base64 as b64
     mail('mime-html-datauri-clean', 'letter.html',
          ('<html><body><p>Dear customer,</p><img alt="logo" src="data:image/png;base64,%s">'
           '<a href="data:text/plain,thank%%20you">note</a></body></html>\n'
-          % b64.b64encode(png).decode()).encode(), 'text/html')
+          % b64.b64encode(PNG).decode()).encode(), 'text/html')
     mail('mime-attached-eml-clean', 'forward.eml',
          b'From: someone@example.org\nTo: rcpt@example.com\nSubject: minutes\n'
          b'Message-ID: <m1@example.org>\nMIME-Version: 1.0\n'
