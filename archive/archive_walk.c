@@ -39,6 +39,8 @@ struct awalk {
 	const char *dir;
 	char where[QF_ARCHIVE_WHERE];  /* the MIME part's name */
 	bool stop;                   /* a refusal stands, the budget is spent, or an error */
+	bool quiet;                  /* reading at a signature inside other content: no
+	                                archive there is no damage (7-Zip tries the next) */
 	int rc;
 	unsigned char buf[CHUNK];
 };
@@ -66,10 +68,13 @@ struct source {
 
 static void container_walk(struct awalk *w, int fd, uint64_t packed, const char *name,
 			   const char *outer, unsigned level, enum qf_archive_kind kind);
+static void inner_walk(struct awalk *w, int fd, uint64_t size, const struct qf_inner *in,
+		       const char *name, const char *outer, unsigned level);
 
 bool qf_archive_wanted(const struct qf_part *p)
 {
-	return p->fd >= 0 && (p->zip_end || qf_archive_sniff(p->head, p->head_len) != QF_ARCHIVE_NO);
+	return p->fd >= 0 && (p->zip_end || (p->inner && p->inner->n) ||
+			      qf_archive_sniff(p->head, p->head_len) != QF_ARCHIVE_NO);
 }
 
 static void hand_on(struct awalk *w, struct qf_part *p)
@@ -266,16 +271,14 @@ static void member(struct awalk *w, struct source *src, struct box *box, const c
 	p.unchecked = why[0] ? why : NULL;
 	p.content_type = "application/octet-stream";
 	p.filename = name;
-	p.head = sink.head;
-	p.head_len = sink.head_len;
-	p.size = sink.size;
-	p.fd = sink.fd;
-	p.zip_end = sink.zip_end;
+	qf_mime_sink_part(&sink, &p);
 	p.decode_error = why[0] != 0;
 	hand_on(w, &p);
 	kind = qf_archive_sniff(sink.head, sink.head_len);
 	if (!w->stop && sink.fd >= 0 && (kind != QF_ARCHIVE_NO || sink.zip_end))
 		container_walk(w, sink.fd, sink.size, name, where, level + 1, kind);
+	if (!w->stop && sink.fd >= 0 && sink.inner.n)
+		inner_walk(w, sink.fd, sink.size, &sink.inner, name, where, level + 1);
 	qf_mime_sink_free(&sink);
 }
 
@@ -319,11 +322,70 @@ static void support_builtin_filters(struct archive *a)
 	}
 }
 
-static struct archive *open_fd(int fd, enum reading how)
+/* What libarchive reads: the content from base to its end, by pread, so
+ * that an archive inside other content reads as if it began the file. */
+struct view {
+	int fd;
+	uint64_t base, size, pos;   /* size and pos from base */
+	unsigned char buf[CHUNK];
+};
+
+static la_ssize_t view_read(struct archive *a, void *arg, const void **out)
+{
+	struct view *v = arg;
+	size_t want = v->size - v->pos < CHUNK ? (size_t)(v->size - v->pos) : CHUNK;
+	ssize_t got = want ? pread(v->fd, v->buf, want, (off_t)(v->base + v->pos)) : 0;
+
+	if (got < 0) {
+		archive_set_error(a, errno, "read error");
+		return -1;
+	}
+	v->pos += (uint64_t)got;
+	*out = v->buf;
+	return got;
+}
+
+static la_int64_t view_seek(struct archive *a, void *arg, la_int64_t off, int whence)
+{
+	struct view *v = arg;
+	la_int64_t to = whence == SEEK_SET ? off : whence == SEEK_CUR ? (la_int64_t)v->pos + off :
+		(la_int64_t)v->size + off;
+
+	(void)a;
+	if (to < 0)
+		return ARCHIVE_FATAL;
+	v->pos = (uint64_t)to > v->size ? v->size : (uint64_t)to;
+	return (la_int64_t)v->pos;
+}
+
+static la_int64_t view_skip(struct archive *a, void *arg, la_int64_t n)
+{
+	struct view *v = arg;
+	uint64_t left = v->size - v->pos;
+
+	(void)a;
+	if (n <= 0)
+		return 0;
+	if ((uint64_t)n > left)
+		n = (la_int64_t)left;
+	v->pos += (uint64_t)n;
+	return n;
+}
+
+static int view_close(struct archive *a, void *arg)
+{
+	(void)a;
+	free(arg);
+	return ARCHIVE_OK;
+}
+
+static struct archive *open_at(int fd, uint64_t base, enum reading how)
 {
 	struct archive *a;
+	struct view *v;
+	struct stat st;
 
-	if (lseek(fd, 0, SEEK_SET) < 0 || !(a = archive_read_new()))
+	if (fstat(fd, &st) < 0 || (uint64_t)st.st_size < base || !(a = archive_read_new()))
 		return NULL;
 	if (how != READ_ZIP_END)
 		support_builtin_filters(a);
@@ -359,11 +421,26 @@ static struct archive *open_fd(int fd, enum reading how)
 		archive_read_support_format_tar(a);
 		archive_read_support_format_zip(a);
 	}
-	if (archive_read_open_fd(a, fd, CHUNK) != ARCHIVE_OK) {
+	if (!(v = malloc(sizeof *v))) {
+		archive_read_free(a);
+		return NULL;
+	}
+	v->fd = fd;
+	v->base = base;
+	v->size = (uint64_t)st.st_size - base;
+	v->pos = 0;
+	/* the view is freed by view_close, also when the open fails */
+	if (archive_read_set_seek_callback(a, view_seek) != ARCHIVE_OK ||
+	    archive_read_open2(a, v, NULL, view_read, view_skip, view_close) != ARCHIVE_OK) {
 		archive_read_free(a);
 		return NULL;
 	}
 	return a;
+}
+
+static struct archive *open_fd(int fd, enum reading how)
+{
+	return open_at(fd, 0, how);
 }
 
 /* "notes.txt.gz" -> "notes.txt": a raw stream's member is its file. */
@@ -388,7 +465,7 @@ static void raw_name(char *dst, size_t len, const char *container, const char *g
 static bool walk_archive(struct awalk *w, struct archive *a, const char *reading, bool raw,
 			 uint64_t packed, const char *name, const char *where, unsigned level)
 {
-	bool damaged = false;
+	bool damaged = false, read_any = false;
 	struct source src;
 	struct box box = { packed, 0, false };
 	struct archive_entry *e;
@@ -401,6 +478,8 @@ static bool walk_archive(struct awalk *w, struct archive *a, const char *reading
 		if (r == ARCHIVE_EOF)
 			break;
 		if (r == ARCHIVE_FATAL || r == ARCHIVE_RETRY) {
+			if (w->quiet && !read_any)
+				break;   /* no archive at this signature */
 			problem(w, where, level, "damaged %s: %.100s", reading, errstr(a));
 			damaged = true;
 			break;
@@ -411,6 +490,7 @@ static bool walk_archive(struct awalk *w, struct archive *a, const char *reading
 			break;
 		}
 		w->b->entries++;
+		read_any = true;
 		path = archive_entry_pathname(e);
 		if (!path)
 			path = archive_entry_pathname_utf8(e);
@@ -577,20 +657,29 @@ static void zip_at_end(struct awalk *w, int fd, uint64_t packed, const char *nam
 	archive_read_free(a);
 }
 
+/* Names a container ("b.zip in a.7z") into where; false when it lies
+ * too deep to be opened, which is noted. */
+static bool enter(struct awalk *w, char *where, const char *name, const char *outer, unsigned level)
+{
+	if (outer)
+		snprintf(where, QF_ARCHIVE_WHERE, "%.*s in %s", NAME_MAX_LOGGED, name, outer);
+	else
+		snprintf(where, QF_ARCHIVE_WHERE, "%.*s", NAME_MAX_LOGGED, name);
+	if (level > QF_ARCHIVE_MAX_DEPTH) {
+		problem(w, where, level, "archives nested deeper than %u levels", QF_ARCHIVE_MAX_DEPTH);
+		return false;
+	}
+	return true;
+}
+
 static void container_walk(struct awalk *w, int fd, uint64_t packed, const char *name,
 			   const char *outer, unsigned level, enum qf_archive_kind kind)
 {
 	char where[QF_ARCHIVE_WHERE];
 	struct qf_zipdir zd;
 
-	if (outer)
-		snprintf(where, sizeof where, "%.*s in %s", NAME_MAX_LOGGED, name, outer);
-	else
-		snprintf(where, sizeof where, "%.*s", NAME_MAX_LOGGED, name);
-	if (level > QF_ARCHIVE_MAX_DEPTH) {
-		problem(w, where, level, "archives nested deeper than %u levels", QF_ARCHIVE_MAX_DEPTH);
+	if (!enter(w, where, name, outer, level))
 		return;
-	}
 	if (kind == QF_ARCHIVE_TNEF) {
 		walk_tnef(w, fd, packed, where, level);
 		return;
@@ -623,6 +712,51 @@ static void container_walk(struct awalk *w, int fd, uint64_t packed, const char 
 		zip_at_end(w, fd, packed, name, where, level);
 }
 
+/* The archive that 7-Zip opens at a signature inside other content: the
+ * first at which libarchive reads an entry. One whose structure breaks
+ * later is damage, as in any archive; one that reads nothing is no
+ * archive, and the next signature is tried. */
+static bool read_at(struct awalk *w, int fd, uint64_t at, uint64_t size, const char *name,
+		    const char *where, unsigned level)
+{
+	uint64_t before = w->b->entries;
+	char reading[64];
+	struct archive *a = open_at(fd, at, READ_ARCHIVE);
+	bool zip, damaged;
+
+	if (!a)
+		return false;
+	snprintf(reading, sizeof reading, "archive at byte %llu", (unsigned long long)at);
+	zip = (archive_format(a) & ARCHIVE_FORMAT_BASE_MASK) == ARCHIVE_FORMAT_ZIP;
+	w->quiet = true;
+	damaged = walk_archive(w, a, reading, false, size - at, name, where, level);
+	w->quiet = false;
+	archive_read_free(a);
+	if (damaged && zip && !w->stop && (a = open_at(fd, at, READ_ZIP_STREAM))) {
+		snprintf(reading, sizeof reading, "zip by its local headers at byte %llu",
+			 (unsigned long long)at);
+		walk_archive(w, a, reading, false, size - at, name, where, level);
+		archive_read_free(a);
+	}
+	return w->b->entries > before;
+}
+
+static void inner_walk(struct awalk *w, int fd, uint64_t size, const struct qf_inner *in,
+		       const char *name, const char *outer, unsigned level)
+{
+	char where[QF_ARCHIVE_WHERE];
+	unsigned i;
+
+	if (!enter(w, where, name, outer, level))
+		return;
+	for (i = 0; i < in->n && !w->stop; i++)
+		if (read_at(w, fd, in->at[i], size, name, where, level))
+			return;
+	if (in->more && !w->stop)
+		problem(w, where, level, "more than %u archive signatures inside, not all tried",
+			QF_INNER_MAX);
+}
+
 int qf_archive_walk(const struct qf_part *p, struct qf_archive_budget *b, const char *dir,
 		    int64_t deadline_ms, qf_archive_fn fn, void *arg, struct qf_walk_error *err)
 {
@@ -651,12 +785,16 @@ int qf_archive_walk(const struct qf_part *p, struct qf_archive_budget *b, const 
 	w->top = p;
 	w->dir = dir;
 	w->stop = false;
+	w->quiet = false;
 	w->rc = 0;
 	if (p->filename && *p->filename)
 		snprintf(w->where, sizeof w->where, "%.*s", NAME_MAX_LOGGED, p->filename);
 	else
 		snprintf(w->where, sizeof w->where, "part %u", p->index);
-	container_walk(w, p->fd, p->size, w->where, NULL, 1, kind);
+	if (kind != QF_ARCHIVE_NO || p->zip_end)
+		container_walk(w, p->fd, p->size, w->where, NULL, 1, kind);
+	if (!w->stop && p->inner && p->inner->n)
+		inner_walk(w, p->fd, p->size, p->inner, w->where, NULL, 1);
 	if (!w->stop && p->size > QF_PART_COPY_MAX)
 		/* the part's copy was cut: what lies past it went unseen */
 		problem(w, w->where, 1, "archive over %llu bytes, only its start looked at",

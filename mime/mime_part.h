@@ -7,6 +7,7 @@
 #ifndef QF_MIME_PART_H
 #define QF_MIME_PART_H
 
+#include "archive_sniff.h"
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -37,6 +38,8 @@ struct qf_part {
 	                              QF_PART_COPY_MAX: mime_sink.h); else -1 */
 	bool zip_end;              /* a zip ends the content, which is not one by its head
 	                              (unzip finds it behind a picture): walked as a zip */
+	const struct qf_inner *inner; /* archives' signatures inside it, where 7-Zip finds
+	                              them (archive_sniff.h), or NULL */
 };
 
 /* A walk's own trouble (out of memory 51, a temp file 53, reading the

@@ -22,6 +22,7 @@ void qf_mime_sink_init(struct qf_mime_sink *s, const char *dir)
 	s->decided = false;
 	s->copy_all = false;
 	s->zip_end = false;
+	memset(&s->inner, 0, sizeof s->inner);
 	s->tail = NULL;
 	s->tail_len = 0;
 	s->dir = dir;
@@ -74,8 +75,12 @@ static int decide(struct qf_mime_sink *s, bool whole)
 {
 	s->decided = true;
 	if (whole && !s->copy_all && !qf_mime_sink_wants_copy(s->head, s->head_len) &&
-	    !qf_archive_zip_ends(s->head, s->head_len))
-		return 0;
+	    !qf_archive_zip_ends(s->head, s->head_len)) {
+		struct qf_inner in = { { 0 }, 0, false };
+		qf_archive_inner_find(&in, s->head, s->head_len, 0);
+		if (!in.n)
+			return 0;
+	}
 	s->fd = qf_tempfile(s->dir);
 	if (s->fd < 0)
 		return -1;
@@ -106,44 +111,72 @@ int qf_mime_sink_write(struct qf_mime_sink *s, const unsigned char *p, size_t n)
 	return 0;
 }
 
-/* Whether a zip ends the content: from the copy's last bytes and the
- * tail kept past a cut copy. A container's own walk looks at its end
- * already (archive_zipdir.h). */
-static int find_zip_end(struct qf_mime_sink *s)
+#define SCAN_BLOCK 65536
+
+/* The archives inside content that is not one by its head (a container
+ * by its head is walked whole): the signatures in the copy, read in
+ * blocks that overlap by a signature's length, and a zip's end record in
+ * its last bytes, with the tail kept past a cut copy. */
+static int look_inside(struct qf_mime_sink *s)
 {
 	size_t len = s->size < QF_ZIP_END_TAIL ? (size_t)s->size : QF_ZIP_END_TAIL;
 	size_t from_copy = len - s->tail_len;
+	size_t bufsize = len > SCAN_BLOCK ? len : SCAN_BLOCK;
+	uint64_t off = 0;
 	unsigned char *buf;
-	ssize_t got;
+	ssize_t got = 0;
 
-	if (qf_archive_sniff(s->head, s->head_len) != QF_ARCHIVE_NO)
+	if (qf_archive_sniff(s->head, s->head_len) != QF_ARCHIVE_NO &&
+	    qf_archive_sniff(s->head, s->head_len) != QF_ARCHIVE_MAYBE)
 		return 0;
-	if (!(buf = malloc(len ? len : 1)))
+	if (!(buf = malloc(bufsize)))
 		return -1;
-	got = pread(s->fd, buf, from_copy, (off_t)(s->copied - from_copy));
-	if (got == (ssize_t)from_copy) {
+	while (off < s->copied) {
+		size_t want = s->copied - off < SCAN_BLOCK ? (size_t)(s->copied - off) : SCAN_BLOCK;
+		if ((got = pread(s->fd, buf, want, (off_t)off)) != (ssize_t)want)
+			goto short_read;
+		qf_archive_inner_find(&s->inner, buf, want, off);
+		if (off + want >= s->copied)
+			break;
+		off += want - (QF_INNER_SIG_MAX - 1);
+	}
+	if (qf_archive_sniff(s->head, s->head_len) == QF_ARCHIVE_NO) {
+		/* a zip at the end of a container by its head is the walk's */
+		got = pread(s->fd, buf, from_copy, (off_t)(s->copied - from_copy));
+		if (got != (ssize_t)from_copy)
+			goto short_read;
 		if (s->tail_len)
 			memcpy(buf + from_copy, s->tail, s->tail_len);
 		s->zip_end = qf_archive_zip_ends(buf, len);
 	}
 	free(buf);
-	if (got != (ssize_t)from_copy) {
-		if (got >= 0)
-			errno = EIO;
-		return -1;
-	}
 	return 0;
+short_read:
+	free(buf);
+	if (got >= 0)
+		errno = EIO;
+	return -1;
 }
 
 int qf_mime_sink_end(struct qf_mime_sink *s)
 {
 	if (!s->decided && decide(s, true) < 0)
 		return -1;
-	if (s->fd >= 0 && find_zip_end(s) < 0)
+	if (s->fd >= 0 && look_inside(s) < 0)
 		return -1;
 	if (s->fd >= 0 && lseek(s->fd, 0, SEEK_SET) < 0)
 		return -1;
 	return 0;
+}
+
+void qf_mime_sink_part(const struct qf_mime_sink *s, struct qf_part *p)
+{
+	p->head = s->head;
+	p->head_len = s->head_len;
+	p->size = s->size;
+	p->fd = s->fd;
+	p->zip_end = s->zip_end;
+	p->inner = &s->inner;
 }
 
 void qf_mime_sink_free(struct qf_mime_sink *s)

@@ -4,14 +4,16 @@
  * container (archive_sniff.h, which includes any MZ executable), a
  * compound file (sniff_ole.h) or a mail message (sniff_mail.h): filters
  * read past the head of those, and a zip may end any content (unzip
- * finds it from its end, behind a picture or a document). Memory stays
- * at the head, whatever the part's size. */
+ * finds it from its end, behind a picture or a document; 7-Zip finds
+ * archives anywhere in it by their signatures). Memory stays at the
+ * head, whatever the part's size. */
 #ifndef QF_MIME_SINK_H
 #define QF_MIME_SINK_H
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "archive_sniff.h"
 #include "mime_part.h"
 
 #define QF_PART_COPY_MAX (64ULL << 20)  /* bytes of a part's copy on disk */
@@ -25,6 +27,7 @@ struct qf_mime_sink {
 	bool decided;        /* whether to copy is settled */
 	bool copy_all;       /* copy whatever the content (an encoded message) */
 	bool zip_end;        /* a zip's end record ends the content (set at the end) */
+	struct qf_inner inner; /* archives inside, where 7-Zip finds them (set at the end) */
 	unsigned char *tail; /* past a copy cut at QF_PART_COPY_MAX: the last bytes */
 	size_t tail_len;
 	const char *dir;     /* for the temp file; NULL: $TMPDIR or /tmp */
@@ -34,8 +37,11 @@ void qf_mime_sink_init(struct qf_mime_sink *s, const char *dir);
 /* 0, or -1 with errno when the copy cannot be written. */
 int qf_mime_sink_write(struct qf_mime_sink *s, const unsigned char *p, size_t n);
 /* Ends the part: settles the copy for short parts, rewinds it, and
- * sets zip_end. 0 or -1. */
+ * sets zip_end and inner from the copy. 0 or -1. */
 int qf_mime_sink_end(struct qf_mime_sink *s);
+/* What the ended part holds, as a qf_part sees it: head, size, copy, a
+ * zip at its end, the archives inside (they point into s). */
+void qf_mime_sink_part(const struct qf_mime_sink *s, struct qf_part *p);
 /* Closes the copy. */
 void qf_mime_sink_free(struct qf_mime_sink *s);
 /* Whether content starting with head needs a copy on disk, however short. */

@@ -175,11 +175,7 @@ static void emit(struct walk *w, struct qf_part *p, struct qf_mime_sink *s)
 		fail(w, QF_EXIT_WRITE, "keeping a part's copy");
 		return;
 	}
-	p->head = s->head;
-	p->head_len = s->head_len;
-	p->size = s->size;
-	p->fd = s->fd;
-	p->zip_end = s->zip_end;
+	qf_mime_sink_part(s, p);
 	if (p->decode_error)
 		w->st->broken = true;
 	if (p->size > w->st->largest_part)

@@ -1,22 +1,25 @@
-/* fuzz_archive: any bytes as a container part (every format the archive
- * walk opens) through the bounded walk, each member through the exe and
+/* fuzz_archive: any bytes as a part, kept by the MIME sink as the walk
+ * keeps one (its copy, a zip at its end, the archive signatures inside
+ * it), through the bounded archive walk (every format it opens), each member through the exe and
  * types part hooks (tag actions, so that a finding does not end the walk).
  * Besides not crashing or hanging, it checks the walk's bounds: members,
  * unpacked bytes, levels, head sizes, and parts handed on: one per entry
  * (an entry read again, by a zip's local headers or an ISO's other tree,
  * counts again) and at most NOTES notes of trouble per container (closed,
  * two end records, and one per reading: the archive, its local headers or
- * a zip at its end, two more ISO trees) besides two for the whole walk
+ * a zip at its end, two more ISO trees), at most NOTES more for the
+ * archives inside one that is not a container by its head (the one read,
+ * its local headers, too many signatures, too deep), besides two for the whole walk
  * (its copy cut, too many entries); and that a member handed on with no
  * content says why. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <unistd.h>
 #include "archive_sniff.h"
 #include "archive_walk.h"
 #include "filter.h"
+#include "mime_sink.h"
 
 extern const struct qf_filter qf_filter_exe, qf_filter_types;
 
@@ -41,7 +44,9 @@ static bool member(const struct qf_part *p, void *arg)
 		hooks[i]->part(m, state[i], p);
 	}
 	seen++;
-	if (p->fd >= 0 && qf_archive_sniff(p->head, p->head_len) != QF_ARCHIVE_NO)
+	if (p->fd >= 0 && (qf_archive_sniff(p->head, p->head_len) != QF_ARCHIVE_NO || p->zip_end))
+		containers++;
+	if (p->fd >= 0 && p->inner && p->inner->n)
 		containers++;
 	return false;
 }
@@ -51,11 +56,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct qf_result results[NHOOKS];
 	struct qf_archive_budget budget = { 0, 0 };
 	struct qf_walk_error werr;
+	struct qf_mime_sink sink;
 	struct qf_part p;
 	struct qf_msg m;
 	char err[200];
 	size_t i;
-	int fd;
 
 	if (!state[0]) {
 		qf_config_defaults(&cfg);
@@ -63,8 +68,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			if (!(state[i] = hooks[i]->init(&cfg, err, sizeof err)))
 				abort();
 	}
-	fd = memfd_create("archive", 0);
-	if (fd < 0 || write(fd, data, size) != (ssize_t)size)
+	qf_mime_sink_init(&sink, NULL);
+	if (qf_mime_sink_write(&sink, data, size) < 0 || qf_mime_sink_end(&sink) < 0)
 		abort();
 	memset(&m, 0, sizeof m);
 	memset(results, 0, sizeof results);
@@ -79,12 +84,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	p.index = 1;
 	p.content_type = "application/octet-stream";
 	p.filename = "fuzz.bin";
-	p.head = data;
-	p.head_len = size < QF_PART_HEAD ? size : QF_PART_HEAD;
-	p.size = size;
-	p.fd = fd;
+	qf_mime_sink_part(&sink, &p);
 	seen = 0;
-	containers = 1;
+	containers = 1 + (sink.inner.n > 0);
 	if (qf_archive_walk(&p, &budget, NULL, 0, member, &m, &werr) == 0 &&
 	    (budget.entries > QF_ARCHIVE_MAX_ENTRIES || budget.bytes > QF_ARCHIVE_MAX_BYTES ||
 	     seen > budget.entries + NOTES * containers + 2))
@@ -97,6 +99,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	free(m.error_text);
 	qf_policy_free(&m.policy);
-	close(fd);
+	qf_mime_sink_free(&sink);
 	return 0;
 }

@@ -277,6 +277,25 @@ try:
     # still list the entries
     mail('archive-zip-after-jpeg-trailing', 'photo.jpg', jpeg + zip_of(FILES) + b'J' * 200,
          'image/jpeg')
+    # ---- an archive inside a picture, not at its end: 7-Zip looks for
+    # the signatures of zip, 7z, RAR and cab through the whole file and
+    # opens the first at which an archive reads ----
+    noise = rnd.Random(6).randbytes(80 << 10)   # past the 64 KB where unzip looks
+    seven_pe = tool(FILES, ['7z', 'a', '-t7z', 'in.7z', 'readme.txt', 'setup.exe'], 'in.7z')
+    mail('archive-7z-inside-jpeg', 'photo.jpg', jpeg + seven_pe + noise, 'image/jpeg')
+    mail('archive-zip-inside-jpeg', 'photo.jpg', jpeg + zip_of(FILES) + noise, 'image/jpeg')
+    mail('archive-cab-inside-jpeg', 'photo.jpg', jpeg + formats['archive-cab'][1] + noise, 'image/jpeg')
+    mail('archive-zip-inside-jpeg-decoy', 'photo.jpg',
+         jpeg + b'PK\3\4' + noise[:300] + zip_of(FILES) + noise, 'image/jpeg')
+    mail('archive-clean-7z-inside-jpeg', 'photo.jpg', jpeg + seven_clean + noise, 'image/jpeg')
+    fake = bytearray(jpeg + noise)
+    for k, sig in enumerate([b'PK\3\4', b'7z\274\257\047\034', b'Rar!\032\007\0', b'MSCF\0\0\0\0']):
+        fake[5000 + 7000 * k:5000 + 7000 * k + len(sig)] = sig
+    mail('archive-clean-jpeg-signatures', 'photo.jpg', bytes(fake), 'image/jpeg')
+    many = bytearray(jpeg + noise)
+    for k in range(9):
+        many[3000 + 4000 * k:3004 + 4000 * k] = b'PK\3\4'
+    mail('archive-inside-many-signatures', 'photo.jpg', bytes(many), 'image/jpeg')
     # ---- one volume of a split archive: 7-Zip joins tool.001 and
     # tool.002 into the program; neither shows it alone ----
     w('archive-split-001.eml', multipart('archive-split-001', [text_part(),
