@@ -101,9 +101,14 @@ $(OBJ)/%.o: %.c $(HDRS)
 	@$(if $(Q),echo "  CC      $<")
 	$(Q)$(CC) $(CPPFLAGS) $(call INC,$<) $(CFLAGS) -c -o $@.$$$$.o $< && mv -f $@.$$$$.o $@
 
-$(OBJ)/libqf.a: $(LIBOBJ)
+# The layers hold at link level too: no object may use a symbol that a
+# higher layer's object defines (mk/layer-edges), even one it declared
+# itself instead of including the header its -I flags would refuse.
+$(OBJ)/libqf.a: $(LIBOBJ) mk/layer-edges
+	@up=$$(mk/layer-edges "$(LAYERS)" $(LIBOBJ)); [ -z "$$up" ] || \
+		{ echo "$$up" | sed 's/^/layers: a lower layer uses a higher one: /' >&2; exit 1; }
 	@# built aside and renamed: several makes may run at once
-	$(Q)rm -f $@.$$$$; ar rcs $@.$$$$ $^ && mv -f $@.$$$$ $@
+	$(Q)rm -f $@.$$$$; ar rcs $@.$$$$ $(LIBOBJ) && mv -f $@.$$$$ $@
 
 $(BIN)/%: $(OBJ)/qfilter/%.o $(OBJ)/libqf.a
 	@mkdir -p $(BIN)

@@ -42,24 +42,11 @@ for f in $(sed -n 's/^UP_\([a-z]*\) = .*/\1/p' Makefile); do
 done
 
 # Symbols: which objects of the library use a symbol that a higher layer
-# defines, from the build products of $BIN (obj/std for bin, obj/asan for
-# bin-asan). edges OBJ... prints "folder/object -> folder: symbol", the
-# folder of an object being the directory it is in.
+# defines (mk/layer-edges, which the build runs over the library: any
+# such use fails make), from the build products of $BIN (obj/std for bin,
+# obj/asan for bin-asan).
 LAYERS=$(sed -n 's/^LAYERS = //p' Makefile)
-edges() {
-	{ nm -A -g --defined-only "$@" | sed 's/^/D /'; nm -A -u "$@" | sed 's/^/U /'; } 2>/dev/null |
-	awk -v layers="$LAYERS" '
-		BEGIN { n = split(layers, l, " "); for (i = 1; i <= n; i++) rank[l[i]] = i }
-		{
-			line = substr($0, 3); c = index(line, ":")
-			path = substr(line, 1, c - 1); k = split(substr(line, c + 1), f, " ")
-			sym = f[k]; d = split(path, dir, "/"); folder = dir[d - 1]
-			obj = dir[d]; sub(/\.o$/, "", obj)
-			if ($1 == "D") { def[sym] = folder; next }
-			if ((sym in def) && rank[def[sym]] > rank[folder])
-				print folder "/" obj " -> " def[sym] ": " sym
-		}' | sort -u
-}
+edges() { "$root/mk/layer-edges" "$LAYERS" "$@"; }
 case $(basename "$BIN") in
 bin) OBJ=$root/obj/std ;;
 bin-asan) OBJ=$root/obj/asan ;;
@@ -83,6 +70,15 @@ else
 		edges "${objs[@]}" "$W/mime/probe.o" | grep -qx 'mime/probe -> engine: qf_msg_error' &&
 			ok "symbol edges: a mime/ object calling qf_msg_error (engine/) is found" ||
 			bad "symbol edges: a mime/ object calling qf_msg_error (engine/) is not found"
+		# and the build refuses to make the library with it
+		mkdir -p "$W/obj"
+		if make -s OBJ="$W/obj" LIBOBJ="${objs[*]} $W/mime/probe.o" "$W/obj/libqf.a" >/dev/null 2>"$W/make.err"; then
+			bad "make builds the library with a mime/ object that calls qf_msg_error (engine/)"
+		elif grep -q 'layers: a lower layer uses a higher one: mime/probe -> engine: qf_msg_error' "$W/make.err"; then
+			ok "make refuses the library with a mime/ object that calls qf_msg_error (engine/), and says why"
+		else
+			bad "make fails on the probe object, but not for its layer"; sed 's/^/#   /' "$W/make.err" | head -5
+		fi
 	else
 		bad "symbol edges: the probe object does not compile"
 	fi
