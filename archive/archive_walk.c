@@ -17,6 +17,7 @@
 #include <unistd.h>
 #include <archive.h>
 #include <archive_entry.h>
+#include "archive_onenote.h"
 #include "archive_sniff.h"
 #include "archive_tnef.h"
 #include "archive_walk.h"
@@ -64,6 +65,9 @@ struct source {
 	const unsigned char *mem;
 	size_t memlen;
 	const char *memerr;          /* a memory member that ended early: why */
+	bool range;                  /* or a range of a copy (OneNote) */
+	int fd;
+	uint64_t range_at, range_left;
 };
 
 static void container_walk(struct awalk *w, int fd, uint64_t packed, const char *name,
@@ -160,6 +164,20 @@ static ssize_t source_read(struct source *s, unsigned char *buf, size_t n, uint6
 	la_int64_t off;
 	int r;
 
+	if (s->range) {
+		ssize_t got;
+		if (n > s->range_left)
+			n = (size_t)s->range_left;
+		if (!n)
+			return 0;
+		if ((got = pread(s->fd, buf, n, (off_t)s->range_at)) <= 0) {
+			s->memerr = "read error";
+			return -1;
+		}
+		s->range_at += (uint64_t)got;
+		s->range_left -= (uint64_t)got;
+		return got;
+	}
 	if (!s->a) {
 		if (n > s->memlen)
 			n = s->memlen;
@@ -580,6 +598,62 @@ static void walk_tnef(struct awalk *w, int fd, uint64_t size, const char *where,
 	free(buf);
 }
 
+/* ---- OneNote ---- */
+
+struct onenote_walk {
+	struct awalk *w;
+	struct box box;
+	int fd;
+	const char *where;
+	unsigned level;
+	unsigned n;
+};
+
+static bool onenote_file(void *arg, const struct qf_onenote_file *f)
+{
+	struct onenote_walk *t = arg;
+	struct awalk *w = t->w;
+	struct source src;
+	char name[64];
+
+	if (w->b->entries >= QF_ARCHIVE_MAX_ENTRIES) {
+		problem(w, t->where, t->level, "more than %u entries", QF_ARCHIVE_MAX_ENTRIES);
+		w->stop = true;
+		return true;
+	}
+	w->b->entries++;
+	t->n++;
+	memset(&src, 0, sizeof src);
+	src.range = true;
+	src.fd = t->fd;
+	src.range_at = f->at;
+	src.range_left = f->len;
+	src.memerr = f->truncated ? "truncated file" : NULL;
+	/* its name is in the page's properties, not read: judged by content */
+	snprintf(name, sizeof name, "embedded file %u", t->n);
+	member(w, &src, &t->box, name, -1, false, t->where, t->level);
+	return w->stop;
+}
+
+static void walk_onenote(struct awalk *w, int fd, uint64_t size, const char *where, unsigned level)
+{
+	struct onenote_walk t = { w, { size, 0, false }, fd, where, level, 0 };
+	struct stat st;
+	char why[200];
+	int rc;
+
+	/* the copy, which may have been cut (qf_archive_walk says so) */
+	if (fstat(fd, &st) < 0) {
+		error(w, QF_EXIT_READ, "reading a OneNote section");
+		return;
+	}
+	rc = qf_onenote_each(fd, (uint64_t)st.st_size, onenote_file, &t, why, sizeof why);
+	if (rc < 0)
+		error(w, QF_EXIT_READ, "reading a OneNote section");
+	else if (rc == 2 && !w->stop)
+		problem(w, where, level, "damaged OneNote section: %s", why);
+}
+
 /* ---- containers ---- */
 
 /* A container no reader here opens (archive_sniff.c): unchecked, named
@@ -682,6 +756,10 @@ static void container_walk(struct awalk *w, int fd, uint64_t packed, const char 
 		return;
 	if (kind == QF_ARCHIVE_TNEF) {
 		walk_tnef(w, fd, packed, where, level);
+		return;
+	}
+	if (kind == QF_ARCHIVE_ONENOTE) {
+		walk_onenote(w, fd, packed, where, level);
 		return;
 	}
 	if (kind == QF_ARCHIVE_CLOSED) {

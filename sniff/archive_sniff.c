@@ -246,6 +246,11 @@ enum qf_archive_kind qf_archive_sniff(const unsigned char *h, size_t len)
 
 	if (len >= 4 && !memcmp(h, "\170\237\076\042", 4))
 		return QF_ARCHIVE_TNEF;
+	/* a OneNote section {7B5C52E4-D88C-4DA7-AEB1-5378D02996D3} or table
+	 * of contents {43FF2FA1-EFD9-4C76-9EE2-10EA5722765F}, as stored */
+	if (len >= 16 && (!memcmp(h, "\344\122\134\173\214\330\247\115\256\261\123\170\320\051\226\323", 16) ||
+			  !memcmp(h, "\241\057\377\103\331\357\166\114\236\342\020\352\127\042\166\137", 16)))
+		return QF_ARCHIVE_ONENOTE;
 	for (i = 0; i < sizeof strong / sizeof *strong; i++)
 		if (at(h, len, &strong[i]))
 			return QF_ARCHIVE_YES;

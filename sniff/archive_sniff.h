@@ -18,6 +18,7 @@ enum qf_archive_kind {
 	QF_ARCHIVE_YES,      /* a container's signature at the start: one that
 	                        cannot be opened is unchecked */
 	QF_ARCHIVE_TNEF,     /* application/ms-tnef (archive_tnef.h) */
+	QF_ARCHIVE_ONENOTE,  /* a OneNote section (archive_onenote.h) */
 	QF_ARCHIVE_CLOSED    /* a container that no reader here opens (ARJ,
 	                        CHM, ...), yet a recipient's unpacker does:
 	                        unchecked, never passed unseen */

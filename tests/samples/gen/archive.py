@@ -8,7 +8,7 @@
 # hand (level-0 header, stored "-lh0-"). rar cannot be written with free
 # tools, so there is no rar sample.
 # usage: archive.py OUTDIR   (the sample runner's @GEN@)
-import bz2, gzip, io, lzma, os, shutil, struct, subprocess, sys, tarfile, tempfile, zipfile, zlib
+import bz2, gzip, io, lzma, os, shutil, struct, subprocess, sys, tarfile, tempfile, uuid, zipfile, zlib
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 out = sys.argv[1]
@@ -78,6 +78,21 @@ def lha_of(files):
         h += struct.pack('<H', crc16(data))
         o += bytes([len(h), sum(h) & 0xff]) + h + data
     return o + b'\0'
+
+
+def onenote(files, cut=0):
+    """A OneNote section ([MS-ONESTORE]): its file type GUID, the rest of a
+    1 KB header, and per file a FileDataStoreObject (header GUID, length,
+    twelve zero bytes, the data padded to 8, footer GUID) between bits of
+    page data; cut: bytes taken off the end."""
+    guid = lambda g: uuid.UUID(g).bytes_le
+    o = guid('7B5C52E4-D88C-4DA7-AEB1-5378D02996D3') + bytes(1008)
+    for k, data in enumerate(files):
+        o += b'page %d: text of the page, then an inserted file\n' % k
+        o += (guid('BDE316E7-2665-4511-A4C4-8D4D0B7A9EAC') + struct.pack('<Q', len(data)) + bytes(12)
+              + data + bytes(-len(data) % 8) + guid('71FBA722-0F79-4A0B-BB13-899256426B24'))
+    o += b'the end of the section\n'
+    return o[:len(o) - cut] if cut else o
 
 
 def tnef(files, checksum_ok=True, mapi=False):
@@ -296,6 +311,16 @@ try:
     for k in range(9):
         many[3000 + 4000 * k:3004 + 4000 * k] = b'PK\3\4'
     mail('archive-inside-many-signatures', 'photo.jpg', bytes(many), 'image/jpeg')
+    # ---- OneNote: a double click on an inserted file's icon opens it ----
+    hta = (b'<html><head><HTA:APPLICATION ID="u" APPLICATIONNAME="update"/>\n'
+           b'<script language="VBScript">CreateObject("WScript.Shell").Run "calc"</script></head></html>\n')
+    mail('archive-onenote-pe', 'notes.one', onenote([PNG, PE]), 'application/onenote')
+    mail('archive-onenote-zip', 'notes.one', onenote([PNG, zip_of(FILES)]), 'application/onenote')
+    mail('archive-onenote-hta', 'notes.one', onenote([hta]), 'application/onenote')
+    mail('archive-onenote-truncated', 'notes.one', onenote([TEXT * 4, PE], cut=100), 'application/onenote')
+    mail('archive-onenote-clean', 'notes.one', onenote([PNG, TEXT]), 'application/onenote')
+    broken = onenote([TEXT]).replace(uuid.UUID('71FBA722-0F79-4A0B-BB13-899256426B24').bytes_le, bytes(16))
+    mail('archive-onenote-damaged', 'notes.one', broken, 'application/onenote')
     # ---- one volume of a split archive: 7-Zip joins tool.001 and
     # tool.002 into the program; neither shows it alone ----
     w('archive-split-001.eml', multipart('archive-split-001', [text_part(),
