@@ -18,6 +18,8 @@ static const unsigned char obj_footer[GUID_LEN] = {    /* {71FBA722-0F79-4A0B-BB
 	0x22, 0xa7, 0xfb, 0x71, 0x79, 0x0f, 0x0b, 0x4a, 0xbb, 0x13, 0x89, 0x92, 0x56, 0x42, 0x6b, 0x24
 };
 
+static const unsigned char nil[12];   /* unused and reserved: zero */
+
 static uint64_t le64(const unsigned char *p)
 {
 	uint64_t v = 0;
@@ -26,14 +28,6 @@ static uint64_t le64(const unsigned char *p)
 	for (i = 7; i >= 0; i--)
 		v = v << 8 | p[i];
 	return v;
-}
-
-static bool zero(const unsigned char *p, size_t n)
-{
-	while (n--)
-		if (*p++)
-			return false;
-	return true;
 }
 
 /* 0, or -1 with errno (EIO for a short read: the copy is the size it said) */
@@ -75,7 +69,7 @@ static int object(int fd, uint64_t size, uint64_t off, qf_onenote_fn fn, void *a
 			 (unsigned long long)declared, (unsigned long long)off);
 		return 2;
 	}
-	if (!zero(h + GUID_LEN + 8, 12)) {
+	if (memcmp(h + GUID_LEN + 8, nil, sizeof nil)) {
 		snprintf(why, whylen, "a file data object at byte %llu with its zero fields set",
 			 (unsigned long long)off);
 		return 2;

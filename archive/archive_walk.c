@@ -533,30 +533,48 @@ static bool walk_archive(struct awalk *w, struct archive *a, const char *reading
 	return damaged;
 }
 
-/* ---- TNEF ---- */
+/* ---- flat containers read here: TNEF, OneNote ---- */
 
-struct tnef_walk {
+struct flat_walk {
 	struct awalk *w;
 	struct box box;
+	int fd;                      /* OneNote: the section's copy */
 	const char *where;
 	unsigned level;
-	unsigned n;
+	unsigned n;                  /* files so far */
 };
 
-static bool tnef_file(void *arg, const struct qf_tnef_file *f)
+/* Counts the next file against the budget's entries: false (noted, the
+ * walk stopped) when there are too many. */
+static bool flat_next(struct flat_walk *t)
 {
-	struct tnef_walk *t = arg;
 	struct awalk *w = t->w;
-	struct source src;
-	char name[QF_TNEF_NAME + 16];
 
 	if (w->b->entries >= QF_ARCHIVE_MAX_ENTRIES) {
 		problem(w, t->where, t->level, "more than %u entries", QF_ARCHIVE_MAX_ENTRIES);
 		w->stop = true;
-		return true;
+		return false;
 	}
 	w->b->entries++;
 	t->n++;
+	return true;
+}
+
+/* Hands the file on; true to stop (a refusal stands, a bound is met). */
+static bool flat_member(struct flat_walk *t, struct source *src, const char *name)
+{
+	member(t->w, src, &t->box, name, -1, false, t->where, t->level);
+	return t->w->stop || t->box.spent;
+}
+
+static bool tnef_file(void *arg, const struct qf_tnef_file *f)
+{
+	struct flat_walk *t = arg;
+	struct source src;
+	char name[QF_TNEF_NAME + 16];
+
+	if (!flat_next(t))
+		return true;
 	memset(&src, 0, sizeof src);
 	src.mem = f->data;
 	src.memlen = f->len;
@@ -565,13 +583,12 @@ static bool tnef_file(void *arg, const struct qf_tnef_file *f)
 		snprintf(name, sizeof name, "%s", f->name);
 	else
 		snprintf(name, sizeof name, "attachment %u", t->n);
-	member(w, &src, &t->box, name, -1, false, t->where, t->level);
-	return w->stop || t->box.spent;
+	return flat_member(t, &src, name);
 }
 
 static void walk_tnef(struct awalk *w, int fd, uint64_t size, const char *where, unsigned level)
 {
-	struct tnef_walk t = { w, { size, 0, false }, where, level, 0 };
+	struct flat_walk t = { w, { size, 0, false }, fd, where, level, 0 };
 	unsigned char *buf;
 	char why[200];
 	ssize_t got;
@@ -600,29 +617,14 @@ static void walk_tnef(struct awalk *w, int fd, uint64_t size, const char *where,
 
 /* ---- OneNote ---- */
 
-struct onenote_walk {
-	struct awalk *w;
-	struct box box;
-	int fd;
-	const char *where;
-	unsigned level;
-	unsigned n;
-};
-
 static bool onenote_file(void *arg, const struct qf_onenote_file *f)
 {
-	struct onenote_walk *t = arg;
-	struct awalk *w = t->w;
+	struct flat_walk *t = arg;
 	struct source src;
 	char name[64];
 
-	if (w->b->entries >= QF_ARCHIVE_MAX_ENTRIES) {
-		problem(w, t->where, t->level, "more than %u entries", QF_ARCHIVE_MAX_ENTRIES);
-		w->stop = true;
+	if (!flat_next(t))
 		return true;
-	}
-	w->b->entries++;
-	t->n++;
 	memset(&src, 0, sizeof src);
 	src.range = true;
 	src.fd = t->fd;
@@ -631,13 +633,12 @@ static bool onenote_file(void *arg, const struct qf_onenote_file *f)
 	src.memerr = f->truncated ? "truncated file" : NULL;
 	/* its name is in the page's properties, not read: judged by content */
 	snprintf(name, sizeof name, "embedded file %u", t->n);
-	member(w, &src, &t->box, name, -1, false, t->where, t->level);
-	return w->stop;
+	return flat_member(t, &src, name);
 }
 
 static void walk_onenote(struct awalk *w, int fd, uint64_t size, const char *where, unsigned level)
 {
-	struct onenote_walk t = { w, { size, 0, false }, fd, where, level, 0 };
+	struct flat_walk t = { w, { size, 0, false }, fd, where, level, 0 };
 	struct stat st;
 	char why[200];
 	int rc;
