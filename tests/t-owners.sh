@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# The owner scheme of INSTALL.md sections 8 and 9, as a site sets it up:
+# The owner scheme of INSTALL.md sections 8 and 9, set up by running the
+# commands those sections give (with this test's paths, users and group
+# put in for /var/qmail, qfilterd and nofiles), as a site would:
 # qmail-smtpd's user (here qftest-smtpd, group qftest-smtp) runs qfilter;
 # qfilterd runs as its own user whose primary group is the same one, so
 # that one quarantine Maildir (group qftest-smtp, mode 2770) and one
@@ -24,9 +26,21 @@ if [ "$(id -u)" != 0 ]; then
 	skip "owner scheme: needs root to make the test users"; tap_summary; exit
 fi
 getent group "$G" >/dev/null || groupadd -r "$G" || { bad "groupadd $G"; tap_summary; exit; }
-for u in $SMTPD $QFD; do
-	id "$u" >/dev/null 2>&1 || { useradd -r -M -g "$G" -d /nonexistent -s /usr/sbin/nologin "$u" && MADE="$MADE $u"; }
-done
+# INSTALL.md's commands for the user, the socket's directory and the
+# Maildir, as written there, with this test's names put in
+doc_cmds() {
+	awk '/^## 8\./,/^## 10\./' "$root/docs/INSTALL.md" |
+		grep -E '^    (useradd|install -d|/var/qmail/bin/maildirmake|chgrp|chmod) ' | sed 's/^    //' |
+		sed -e "s|/var/qmail/bin/maildirmake|maildirmake|; s|/var/qmail/quarantine|$W/quarantine|g" \
+		    -e "s|/var/qmail/qfilterd|$W/run|g; s|nofiles|$G|g; s|-o qfilterd|-o $QFD|; s|nologin qfilterd\$|nologin $QFD|"
+}
+maildirmake() { mkdir -p "$1/tmp" "$1/new" "$1/cur"; }   # qmail's; not installed here
+doc_cmds >"$W/doc.sh"
+check "INSTALL.md sections 8 and 9 give the five set-up commands (useradd, install -d, maildirmake, chgrp, chmod)" \
+	bash -c "[ \$(wc -l <'$W/doc.sh') = 5 ]"
+sed 's/^/# from INSTALL.md: /' "$W/doc.sh"
+id "$SMTPD" >/dev/null 2>&1 || { useradd -r -M -g "$G" -d /nonexistent -s /usr/sbin/nologin "$SMTPD" && MADE="$MADE $SMTPD"; }
+MADE="$MADE $QFD"
 as() { local u=$1; shift; setpriv --reuid="$u" --regid="$G" --clear-groups "$@"; }
 
 /usr/bin/python3 - "$W" <<'PY'
@@ -42,9 +56,9 @@ printf 'Fs@example.net\0Tr@example.com\0\0' >"$W/env"
 printf '* exe=quarantine\n' >"$W/rules"
 "$BIN/qfilter-rules" "$W/rules" "$W/rules.cdb" >/dev/null
 mkdir -m 1777 "$W/rec"
-# as INSTALL.md says: the socket's directory and the Maildir
-install -d -o "$QFD" -g "$G" -m 2750 "$W/run"
-install -d -o root -g "$G" -m 2770 "$W/quarantine" "$W/quarantine/tmp" "$W/quarantine/new" "$W/quarantine/cur"
+# as INSTALL.md says: the user, the socket's directory and the Maildir
+( set -e; . "$W/doc.sh" ) 2>"$W/doc.err"
+check "INSTALL.md's set-up commands run" bash -c "[ -d '$W/run' ] && [ -d '$W/quarantine/new' ] && id '$QFD' >/dev/null || { cat '$W/doc.err'; false; }"
 cat >"$W/conf" <<EOC
 rules $W/rules.cdb
 quarantine $W/quarantine
