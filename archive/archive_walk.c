@@ -40,8 +40,9 @@ struct awalk {
 	const char *dir;
 	char where[QF_ARCHIVE_WHERE];  /* the MIME part's name */
 	bool stop;                   /* a refusal stands, the budget is spent, or an error */
-	bool quiet;                  /* reading at a signature inside other content: no
-	                                archive there is no damage (7-Zip tries the next) */
+	bool quiet;                  /* the next reading is at a signature inside other
+	                                content: no archive there is no damage (7-Zip
+	                                tries the next); walk_archive takes and clears it */
 	int rc;
 	unsigned char buf[CHUNK];
 };
@@ -483,20 +484,22 @@ static void raw_name(char *dst, size_t len, const char *container, const char *g
 static bool walk_archive(struct awalk *w, struct archive *a, const char *reading, bool raw,
 			 uint64_t packed, const char *name, const char *where, unsigned level)
 {
-	bool damaged = false, read_any = false;
+	bool damaged = false, read_any = false, quiet = w->quiet;
 	struct source src;
 	struct box box = { packed, 0, false };
 	struct archive_entry *e;
 	char mname[512];
 	int r;
 
+	/* quiet is for this reading only, not for its members' archives */
+	w->quiet = false;
 	while (!w->stop && !box.spent) {
 		const char *path;
 		r = archive_read_next_header(a, &e);
 		if (r == ARCHIVE_EOF)
 			break;
 		if (r == ARCHIVE_FATAL || r == ARCHIVE_RETRY) {
-			if (w->quiet && !read_any)
+			if (quiet && !read_any)
 				break;   /* no archive at this signature */
 			problem(w, where, level, "damaged %s: %.100s", reading, errstr(a));
 			damaged = true;
@@ -807,9 +810,8 @@ static bool read_at(struct awalk *w, int fd, uint64_t at, uint64_t size, const c
 		return false;
 	snprintf(reading, sizeof reading, "archive at byte %llu", (unsigned long long)at);
 	zip = (archive_format(a) & ARCHIVE_FORMAT_BASE_MASK) == ARCHIVE_FORMAT_ZIP;
-	w->quiet = true;
+	w->quiet = true;   /* walk_archive takes it for this reading */
 	damaged = walk_archive(w, a, reading, false, size - at, name, where, level);
-	w->quiet = false;
 	archive_read_free(a);
 	if (damaged && zip && !w->stop && (a = open_at(fd, at, READ_ZIP_STREAM))) {
 		snprintf(reading, sizeof reading, "zip by its local headers at byte %llu",

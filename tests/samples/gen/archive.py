@@ -303,6 +303,12 @@ try:
     mail('archive-zip-inside-jpeg-decoy', 'photo.jpg',
          jpeg + b'PK\3\4' + noise[:300] + zip_of(FILES) + noise, 'image/jpeg')
     mail('archive-clean-7z-inside-jpeg', 'photo.jpg', jpeg + seven_clean + noise, 'image/jpeg')
+    # a 7z inside a picture that holds a damaged zip: the damage is
+    # noted as in any archive (only the reading at the signature itself
+    # passes over what is no archive)
+    bad_zip = b'PK\3\4' + bytes(range(200))
+    seven_bad = tool([('inner.zip', bad_zip)], ['7z', 'a', '-t7z', 'b.7z', 'inner.zip'], 'b.7z')
+    mail('archive-7z-inside-jpeg-damaged-zip', 'photo.jpg', jpeg + seven_bad + noise, 'image/jpeg')
     fake = bytearray(jpeg + noise)
     for k, sig in enumerate([b'PK\3\4', b'7z\274\257\047\034', b'Rar!\032\007\0', b'MSCF\0\0\0\0']):
         fake[5000 + 7000 * k:5000 + 7000 * k + len(sig)] = sig
