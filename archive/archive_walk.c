@@ -29,6 +29,7 @@
 #define CHUNK 65536
 #define NAME_MAX_LOGGED 120
 #define TNEF_MAX (16ULL << 20)   /* a TNEF stream is read into memory: at most this */
+#define QF_INNER_TRIES 8         /* signatures inside a part with no archive behind them */
 
 struct awalk {
 	struct qf_archive_budget *b;
@@ -73,12 +74,12 @@ struct source {
 
 static void container_walk(struct awalk *w, int fd, uint64_t packed, const char *name,
 			   const char *outer, unsigned level, enum qf_archive_kind kind);
-static void inner_walk(struct awalk *w, int fd, uint64_t size, const struct qf_inner *in,
-		       const char *name, const char *outer, unsigned level);
+static void inner_walk(struct awalk *w, int fd, uint64_t size, const char *name,
+		       const char *outer, unsigned level);
 
 bool qf_archive_wanted(const struct qf_part *p)
 {
-	return p->fd >= 0 && (p->zip_end || (p->inner && p->inner->n) ||
+	return p->fd >= 0 && (p->zip_end || p->inner ||
 			      qf_archive_sniff(p->head, p->head_len) != QF_ARCHIVE_NO);
 }
 
@@ -296,8 +297,8 @@ static void member(struct awalk *w, struct source *src, struct box *box, const c
 	kind = qf_archive_sniff(sink.head, sink.head_len);
 	if (!w->stop && sink.fd >= 0 && (kind != QF_ARCHIVE_NO || sink.zip_end))
 		container_walk(w, sink.fd, sink.size, name, where, level + 1, kind);
-	if (!w->stop && sink.fd >= 0 && sink.inner.n)
-		inner_walk(w, sink.fd, sink.size, &sink.inner, name, where, level + 1);
+	if (!w->stop && sink.fd >= 0 && sink.inner)
+		inner_walk(w, sink.fd, sink.size, name, where, level + 1);
 	qf_mime_sink_free(&sink);
 }
 
@@ -794,17 +795,18 @@ static void container_walk(struct awalk *w, int fd, uint64_t packed, const char 
 		zip_at_end(w, fd, packed, name, where, level);
 }
 
-/* The archive that 7-Zip opens at a signature inside other content: the
- * first at which libarchive reads an entry. One whose structure breaks
- * later is damage, as in any archive; one that reads nothing is no
- * archive, and the next signature is tried. */
+/* An archive at a signature inside other content, which 7-Zip opens
+ * there: true when libarchive read an entry, with *end where its reading
+ * stopped. One whose structure breaks after an entry is damage, as in any
+ * archive; one that reads nothing is no archive. */
 static bool read_at(struct awalk *w, int fd, uint64_t at, uint64_t size, const char *name,
-		    const char *where, unsigned level)
+		    const char *where, unsigned level, uint64_t *end)
 {
 	uint64_t before = w->b->entries;
 	char reading[64];
 	struct archive *a = open_at(fd, at, READ_ARCHIVE);
 	bool zip, damaged;
+	la_int64_t used;
 
 	if (!a)
 		return false;
@@ -812,6 +814,7 @@ static bool read_at(struct awalk *w, int fd, uint64_t at, uint64_t size, const c
 	zip = (archive_format(a) & ARCHIVE_FORMAT_BASE_MASK) == ARCHIVE_FORMAT_ZIP;
 	w->quiet = true;   /* walk_archive takes it for this reading */
 	damaged = walk_archive(w, a, reading, false, size - at, name, where, level);
+	used = archive_filter_bytes(a, -1);
 	archive_read_free(a);
 	if (damaged && zip && !w->stop && (a = open_at(fd, at, READ_ZIP_STREAM))) {
 		snprintf(reading, sizeof reading, "zip by its local headers at byte %llu",
@@ -819,23 +822,60 @@ static bool read_at(struct awalk *w, int fd, uint64_t at, uint64_t size, const c
 		walk_archive(w, a, reading, false, size - at, name, where, level);
 		archive_read_free(a);
 	}
+	*end = at + (used > 0 ? (uint64_t)used : 0);
 	return w->b->entries > before;
 }
 
-static void inner_walk(struct awalk *w, int fd, uint64_t size, const struct qf_inner *in,
-		       const char *name, const char *outer, unsigned level)
+/* The first signature at or past from in the copy, 64 KB at a time. */
+static bool next_signature(struct awalk *w, int fd, uint64_t from, uint64_t size, uint64_t *at)
+{
+	while (from < size) {
+		size_t want = size - from < CHUNK ? (size_t)(size - from) : CHUNK;
+		ssize_t got = pread(fd, w->buf, want, (off_t)from);
+		if (got != (ssize_t)want) {
+			error(w, QF_EXIT_READ, "reading a part's copy");
+			return false;
+		}
+		if (qf_archive_inner_first(w->buf, want, from, at))
+			return true;
+		if (from + want >= size)
+			break;
+		from += want - (QF_INNER_SIG_MAX - 1);
+	}
+	return false;
+}
+
+/* Every archive at a signature inside content that is not a container
+ * by its head: 7-Zip opens the first that reads, other unpackers may
+ * prefer another, so each is read, past the ones already read; past
+ * QF_INNER_TRIES signatures with nothing behind them, unchecked. */
+static void inner_walk(struct awalk *w, int fd, uint64_t size, const char *name,
+		       const char *outer, unsigned level)
 {
 	char where[QF_ARCHIVE_WHERE];
-	unsigned i;
+	uint64_t from = 1, at, end, copy;
+	unsigned empty = 0;
+	struct stat st;
 
 	if (!enter(w, where, name, outer, level))
 		return;
-	for (i = 0; i < in->n && !w->stop; i++)
-		if (read_at(w, fd, in->at[i], size, name, where, level))
+	if (fstat(fd, &st) < 0) {
+		error(w, QF_EXIT_READ, "reading a part's copy");
+		return;
+	}
+	copy = (uint64_t)st.st_size < size ? (uint64_t)st.st_size : size;   /* a cut copy */
+	while (!w->stop && next_signature(w, fd, from, copy, &at)) {
+		if (read_at(w, fd, at, copy, name, where, level, &end)) {
+			from = end > at ? end : at + 1;
+			continue;
+		}
+		if (++empty > QF_INNER_TRIES) {
+			problem(w, where, level, "more than %u archive signatures inside with no archive "
+				"behind them", QF_INNER_TRIES);
 			return;
-	if (in->more && !w->stop)
-		problem(w, where, level, "more than %u archive signatures inside, not all tried",
-			QF_INNER_MAX);
+		}
+		from = at + 1;
+	}
 }
 
 int qf_archive_walk(const struct qf_part *p, struct qf_archive_budget *b, const char *dir,
@@ -874,8 +914,8 @@ int qf_archive_walk(const struct qf_part *p, struct qf_archive_budget *b, const 
 		snprintf(w->where, sizeof w->where, "part %u", p->index);
 	if (kind != QF_ARCHIVE_NO || p->zip_end)
 		container_walk(w, p->fd, p->size, w->where, NULL, 1, kind);
-	if (!w->stop && p->inner && p->inner->n)
-		inner_walk(w, p->fd, p->size, p->inner, w->where, NULL, 1);
+	if (!w->stop && p->inner)
+		inner_walk(w, p->fd, p->size, w->where, NULL, 1);
 	if (!w->stop && p->size > QF_PART_COPY_MAX)
 		/* the part's copy was cut: what lies past it went unseen */
 		problem(w, w->where, 1, "archive over %llu bytes, only its start looked at",

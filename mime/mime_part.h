@@ -38,8 +38,8 @@ struct qf_part {
 	                              QF_PART_COPY_MAX: mime_sink.h); else -1 */
 	bool zip_end;              /* a zip ends the content, which is not one by its head
 	                              (unzip finds it behind a picture): walked as a zip */
-	const struct qf_inner *inner; /* archives' signatures inside it, where 7-Zip finds
-	                              them (archive_sniff.h), or NULL */
+	bool inner;                /* an archive's signature inside it, past its start,
+	                              where 7-Zip finds one (archive_sniff.h) */
 };
 
 /* A walk's own trouble (out of memory 51, a temp file 53, reading the

@@ -22,7 +22,7 @@ void qf_mime_sink_init(struct qf_mime_sink *s, const char *dir)
 	s->decided = false;
 	s->copy_all = false;
 	s->zip_end = false;
-	memset(&s->inner, 0, sizeof s->inner);
+	s->inner = false;
 	s->tail = NULL;
 	s->tail_len = 0;
 	s->dir = dir;
@@ -76,9 +76,8 @@ static int decide(struct qf_mime_sink *s, bool whole)
 	s->decided = true;
 	if (whole && !s->copy_all && !qf_mime_sink_wants_copy(s->head, s->head_len) &&
 	    !qf_archive_zip_ends(s->head, s->head_len)) {
-		struct qf_inner in = { { 0 }, 0, false };
-		qf_archive_inner_find(&in, s->head, s->head_len, 0);
-		if (!in.n)
+		uint64_t at;
+		if (!qf_archive_inner_first(s->head, s->head_len, 0, &at))
 			return 0;
 	}
 	s->fd = qf_tempfile(s->dir);
@@ -114,9 +113,10 @@ int qf_mime_sink_write(struct qf_mime_sink *s, const unsigned char *p, size_t n)
 #define SCAN_BLOCK 65536
 
 /* The archives inside content that is not one by its head (a container
- * by its head is walked whole): the signatures in the copy, read in
- * blocks that overlap by a signature's length, and a zip's end record in
- * its last bytes, with the tail kept past a cut copy. */
+ * by its head is walked whole): whether an archive's signature lies in
+ * the copy (read in blocks that overlap by a signature's length; the
+ * walk looks for each), and a zip's end record in its last bytes, with
+ * the tail kept past a cut copy. */
 static int look_inside(struct qf_mime_sink *s)
 {
 	size_t len = s->size < QF_ZIP_END_TAIL ? (size_t)s->size : QF_ZIP_END_TAIL;
@@ -131,11 +131,12 @@ static int look_inside(struct qf_mime_sink *s)
 		return 0;
 	if (!(buf = malloc(bufsize)))
 		return -1;
-	while (off < s->copied) {
+	while (!s->inner && off < s->copied) {
 		size_t want = s->copied - off < SCAN_BLOCK ? (size_t)(s->copied - off) : SCAN_BLOCK;
+		uint64_t at;
 		if ((got = pread(s->fd, buf, want, (off_t)off)) != (ssize_t)want)
 			goto short_read;
-		qf_archive_inner_find(&s->inner, buf, want, off);
+		s->inner = qf_archive_inner_first(buf, want, off, &at);
 		if (off + want >= s->copied)
 			break;
 		off += want - (QF_INNER_SIG_MAX - 1);
@@ -176,7 +177,7 @@ void qf_mime_sink_part(const struct qf_mime_sink *s, struct qf_part *p)
 	p->size = s->size;
 	p->fd = s->fd;
 	p->zip_end = s->zip_end;
-	p->inner = &s->inner;
+	p->inner = s->inner;
 }
 
 void qf_mime_sink_free(struct qf_mime_sink *s)

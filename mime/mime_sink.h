@@ -27,7 +27,7 @@ struct qf_mime_sink {
 	bool decided;        /* whether to copy is settled */
 	bool copy_all;       /* copy whatever the content (an encoded message) */
 	bool zip_end;        /* a zip's end record ends the content (set at the end) */
-	struct qf_inner inner; /* archives inside, where 7-Zip finds them (set at the end) */
+	bool inner;          /* an archive's signature past the start (set at the end) */
 	unsigned char *tail; /* past a copy cut at QF_PART_COPY_MAX: the last bytes */
 	size_t tail_len;
 	const char *dir;     /* for the temp file; NULL: $TMPDIR or /tmp */

@@ -197,47 +197,29 @@ static const struct { const char *sig; size_t len; } inner_sigs[] = {
 	{ "MSCF\0\0\0\0", 8 },                /* cab */
 };
 
-static void inner_add(struct qf_inner *in, uint64_t at)
+bool qf_archive_inner_first(const unsigned char *buf, size_t len, uint64_t base, uint64_t *at)
 {
-	if (in->n < QF_INNER_MAX)
-		in->at[in->n++] = at;
-	else
-		in->more = true;
-}
-
-void qf_archive_inner_find(struct qf_inner *in, const unsigned char *buf, size_t len, uint64_t base)
-{
-	const unsigned char *end = buf + len, *p;
-	uint64_t found[QF_INNER_MAX + 1];
-	unsigned nfound = 0, i, j;
+	const unsigned char *end = buf + len, *p, *first = end;
 	size_t k;
 
-	/* each signature's first byte by memchr, then the rest; the hits of
-	 * all four merged in order */
+	/* each signature's first byte by memchr, then the rest; the earliest
+	 * of the four */
 	for (k = 0; k < sizeof inner_sigs / sizeof *inner_sigs; k++) {
 		size_t sl = inner_sigs[k].len;
-		p = buf;
-		while ((size_t)(end - p) >= sl && (p = memchr(p, inner_sigs[k].sig[0], (size_t)(end - p) - sl + 1))) {
-			uint64_t at = base + (uint64_t)(p - buf);
-			/* past 0 (the head's) and past the last found (the
-			 * block before overlaps this one) */
-			if (at && (!in->n || at > in->at[in->n - 1]) && !memcmp(p, inner_sigs[k].sig, sl)) {
-				/* keep the first QF_INNER_MAX + 1, sorted */
-				for (i = 0; i < nfound && found[i] < at; i++)
-					;
-				if (i <= QF_INNER_MAX) {
-					for (j = nfound < QF_INNER_MAX + 1 ? nfound : QF_INNER_MAX; j > i; j--)
-						found[j] = found[j - 1];
-					found[i] = at;
-					if (nfound < QF_INNER_MAX + 1)
-						nfound++;
-				}
+		p = buf + (base == 0);   /* offset 0 is the head's */
+		while (p < first && (size_t)(end - p) >= sl &&
+		       (p = memchr(p, inner_sigs[k].sig[0], (size_t)(end - p) - sl + 1)) && p < first) {
+			if (!memcmp(p, inner_sigs[k].sig, sl)) {
+				first = p;
+				break;
 			}
 			p++;
 		}
 	}
-	for (i = 0; i < nfound; i++)
-		inner_add(in, found[i]);
+	if (first == end)
+		return false;
+	*at = base + (uint64_t)(first - buf);
+	return true;
 }
 
 enum qf_archive_kind qf_archive_sniff(const unsigned char *h, size_t len)

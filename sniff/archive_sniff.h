@@ -46,20 +46,13 @@ bool qf_archive_zip_end_record(const unsigned char *r, size_t left);
 bool qf_archive_zip_ends(const unsigned char *tail, size_t len);
 /* Archives inside other content, where 7-Zip finds them: it looks for
  * the signatures of the formats it opens through the whole file (a zip's
- * local header, 7z, RAR, cab), and opens the first that reads, in a
- * picture or a document as well. Offsets past 0 (the head is sniffed as
- * a whole), in order, the first QF_INNER_MAX of them. */
-#define QF_INNER_MAX 8
+ * local header, 7z, RAR, cab), and opens an archive at one, in a picture
+ * or a document as well. Whether a signature starts in buf (whose first
+ * byte is at offset base of the content) past offset 0 (the head is
+ * sniffed as a whole) and lies in it whole; *at the first. Blocks that
+ * overlap by QF_INNER_SIG_MAX - 1 bytes miss none. */
 #define QF_INNER_SIG_MAX 8   /* the longest signature, in bytes */
-struct qf_inner {
-	uint64_t at[QF_INNER_MAX];
-	unsigned n;
-	bool more;               /* further ones past the first QF_INNER_MAX */
-};
-/* Adds the signatures that start in buf, whose first byte is at offset
- * base of the content, and lie in it whole, past the last one found:
- * blocks that overlap by QF_INNER_SIG_MAX - 1 bytes find each once. */
-void qf_archive_inner_find(struct qf_inner *in, const unsigned char *buf, size_t len, uint64_t base);
+bool qf_archive_inner_first(const unsigned char *buf, size_t len, uint64_t base, uint64_t *at);
 /* Whether a file of this name is one volume of a set that an unpacker
  * joins before it reads it (tool.001, a.z01, a.r00, a.part1.rar): what
  * it is, or NULL. No volume can be checked alone. */

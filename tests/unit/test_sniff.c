@@ -364,44 +364,48 @@ static void zip_end_past_copy(void)
 static void inner_signatures(void)
 {
 	static unsigned char b[200000];
-	struct qf_inner in;
 	struct qf_mime_sink s;
-	size_t i, off;
+	uint64_t at = 0, off;
+	size_t i;
+	int found;
 
 	for (i = 0; i < sizeof b; i++)
 		b[i] = (unsigned char)(i * 7919 >> 3);
+	CHECK(!qf_archive_inner_first(b, sizeof b, 0, &at), "the filler holds no signature");
 	memcpy(b, "PK\3\4", 4);                     /* at 0: the head's, not inner */
-	memcpy(b + 1000, "7z\274\257\047\034", 6);
-	memcpy(b + 65533, "Rar!\032\007\0", 7);      /* across a block's end */
+	CHECK(!qf_archive_inner_first(b, sizeof b, 0, &at), "a zip at offset 0 is no archive inside");
+	CHECK(qf_archive_inner_first(b, 100, 5, &at) && at == 5,
+	      "... but a block that starts later finds its signature at its first byte");
 	memcpy(b + 150000, "MSCF\0\0\0\0", 8);
 	memcpy(b + 150100, "MSCF\0\0\1\0", 8);      /* not cab: reserved bytes set */
-	memset(&in, 0, sizeof in);
-	qf_archive_inner_find(&in, b, sizeof b, 0);
-	CHECK(in.n == 3 && in.at[0] == 1000 && in.at[1] == 65533 && in.at[2] == 150000 && !in.more,
-	      "7z, RAR and cab found in order, the zip at 0 left to the head (%u found)", in.n);
-	memset(&in, 0, sizeof in);
-	for (off = 0; off < sizeof b; off += 65536 - (QF_INNER_SIG_MAX - 1))
-		qf_archive_inner_find(&in, b + off, sizeof b - off < 65536 ? sizeof b - off : 65536, off);
-	CHECK(in.n == 3 && in.at[1] == 65533,
-	      "... the same in blocks that overlap by a signature: each once, one across a block's end");
-	for (i = 0; i < 12; i++)
-		memcpy(b + 2000 + 100 * i, "PK\3\4", 4);
-	memset(&in, 0, sizeof in);
-	qf_archive_inner_find(&in, b, sizeof b, 0);
-	CHECK(in.n == QF_INNER_MAX && in.at[0] == 1000 && in.at[1] == 2000 && in.more,
-	      "past %u signatures: the first ones kept, the rest said to be there", QF_INNER_MAX);
+	memcpy(b + 65533, "Rar!\032\007\0", 7);      /* across a block's end */
+	memcpy(b + 1000, "7z\274\257\047\034", 6);
+	CHECK(qf_archive_inner_first(b, sizeof b, 0, &at) && at == 1000, "the first of several: the 7z");
+	CHECK(qf_archive_inner_first(b + 1001, sizeof b - 1001, 1001, &at) && at == 65533,
+	      "past it: the RAR");
+	CHECK(!qf_archive_inner_first(b + 150100, sizeof b - 150100, 150100, &at),
+	      "MSCF with its reserved bytes set is no cab");
+	CHECK(!qf_archive_inner_first(b + 150000, 7, 150000, &at), "a signature cut by the block's end: none");
+	/* blocks that overlap by a signature less a byte: the RAR across the
+	 * first block's end is found in the second, once */
+	memset(b, 0, 70000);
+	memcpy(b + 65533, "Rar!\032\007\0", 7);
+	found = 0;
+	for (off = 0; off < 70000; off += 65536 - (QF_INNER_SIG_MAX - 1))
+		if (qf_archive_inner_first(b + off, 70000 - off < 65536 ? 70000 - off : 65536, off, &at))
+			found += at == 65533 ? 1 : 100;
+	CHECK(found == 1, "a RAR across a block's end found in the next block, once (%d)", found);
+	memcpy(b + 1000, "7z\274\257\047\034", 6);
 	memcpy(b, "\377\330\377\340", 4);          /* a JPEG now: the sink looks inside */
 	sink_all(&s, b, sizeof b, 3000);
-	CHECK(s.inner.n == QF_INNER_MAX && s.inner.more && s.inner.at[7] == 2600,
-	      "the MIME sink finds them in the part's copy");
+	CHECK(s.inner, "the MIME sink sees a signature in the part's copy");
 	qf_mime_sink_free(&s);
 	sink_all(&s, b + 500, 1000, 1000);
-	CHECK(s.fd >= 0 && s.inner.n == 1 && s.inner.at[0] == 500,
-	      "a short part with a 7z inside: copied, the 7z found");
+	CHECK(s.fd >= 0 && s.inner, "a short part with a 7z inside: copied, the 7z seen");
 	qf_mime_sink_free(&s);
 	memcpy(b, "7z\274\257\047\034", 6);
 	sink_all(&s, b, sizeof b, 4096);
-	CHECK(s.inner.n == 0, "a 7z by its head: its own walk reads it, no signatures looked for");
+	CHECK(!s.inner, "a 7z by its head: its own walk reads it, no signatures looked for");
 	qf_mime_sink_free(&s);
 }
 

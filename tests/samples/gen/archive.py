@@ -303,6 +303,10 @@ try:
     mail('archive-zip-inside-jpeg-decoy', 'photo.jpg',
          jpeg + b'PK\3\4' + noise[:300] + zip_of(FILES) + noise, 'image/jpeg')
     mail('archive-clean-7z-inside-jpeg', 'photo.jpg', jpeg + seven_clean + noise, 'image/jpeg')
+    # a clean zip first, then a 7z with the program: 7-Zip shows the zip,
+    # an unpacker that looks for 7z first the program; every one is read
+    mail('archive-inside-jpeg-clean-then-7z', 'photo.jpg',
+         jpeg + zip_of(CLEAN) + noise[:2000] + seven_pe + noise, 'image/jpeg')
     # a 7z inside a picture that holds a damaged zip: the damage is
     # noted as in any archive (only the reading at the signature itself
     # passes over what is no archive)
