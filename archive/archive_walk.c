@@ -799,12 +799,15 @@ static void container_walk(struct awalk *w, int fd, uint64_t packed, const char 
  * there: true when libarchive read an entry, with *end where its reading
  * stopped. One whose structure breaks after an entry is damage, as in any
  * archive; one that reads nothing is no archive. */
-static bool read_at(struct awalk *w, int fd, uint64_t at, uint64_t size, const char *name,
-		    const char *where, unsigned level, uint64_t *end)
+static bool read_at(struct awalk *w, int fd, uint64_t at, uint64_t size, bool zip_sig,
+		    const char *name, const char *where, unsigned level, uint64_t *end)
 {
 	uint64_t before = w->b->entries;
 	char reading[64];
-	struct archive *a = open_at(fd, at, READ_ARCHIVE);
+	/* a zip from this local header on, as the local headers run (the
+	 * seekable reader would take the central directory at the part's
+	 * end, which may be another zip's: that one is zip_at_end's) */
+	struct archive *a = open_at(fd, at, zip_sig ? READ_ZIP_STREAM : READ_ARCHIVE);
 	bool zip, damaged;
 	la_int64_t used;
 
@@ -816,7 +819,7 @@ static bool read_at(struct awalk *w, int fd, uint64_t at, uint64_t size, const c
 	damaged = walk_archive(w, a, reading, false, size - at, name, where, level);
 	used = archive_filter_bytes(a, -1);
 	archive_read_free(a);
-	if (damaged && zip && !w->stop && (a = open_at(fd, at, READ_ZIP_STREAM))) {
+	if (damaged && zip && !zip_sig && !w->stop && (a = open_at(fd, at, READ_ZIP_STREAM))) {
 		snprintf(reading, sizeof reading, "zip by its local headers at byte %llu",
 			 (unsigned long long)at);
 		walk_archive(w, a, reading, false, size - at, name, where, level);
@@ -826,8 +829,10 @@ static bool read_at(struct awalk *w, int fd, uint64_t at, uint64_t size, const c
 	return w->b->entries > before;
 }
 
-/* The first signature at or past from in the copy, 64 KB at a time. */
-static bool next_signature(struct awalk *w, int fd, uint64_t from, uint64_t size, uint64_t *at)
+/* The first signature at or past from in the copy, 64 KB at a time;
+ * *first its first byte, which tells the kind ('P' zip, '7', 'R', 'M'). */
+static bool next_signature(struct awalk *w, int fd, uint64_t from, uint64_t size, uint64_t *at,
+			   unsigned char *first)
 {
 	while (from < size) {
 		size_t want = size - from < CHUNK ? (size_t)(size - from) : CHUNK;
@@ -836,8 +841,10 @@ static bool next_signature(struct awalk *w, int fd, uint64_t from, uint64_t size
 			error(w, QF_EXIT_READ, "reading a part's copy");
 			return false;
 		}
-		if (qf_archive_inner_first(w->buf, want, from, at))
+		if (qf_archive_inner_first(w->buf, want, from, at)) {
+			*first = w->buf[*at - from];
 			return true;
+		}
 		if (from + want >= size)
 			break;
 		from += want - (QF_INNER_SIG_MAX - 1);
@@ -847,14 +854,19 @@ static bool next_signature(struct awalk *w, int fd, uint64_t from, uint64_t size
 
 /* Every archive at a signature inside content that is not a container
  * by its head: 7-Zip opens the first that reads, other unpackers may
- * prefer another, so each is read, past the ones already read; past
- * QF_INNER_TRIES signatures with nothing behind them, unchecked. */
+ * prefer another kind, so each is read. A signature of a kind inside an
+ * archive of that kind already read (its own local headers, a member's)
+ * is passed: the archive's walk has its members. Past QF_INNER_TRIES
+ * signatures with nothing behind them, unchecked. */
 static void inner_walk(struct awalk *w, int fd, uint64_t size, const char *name,
 		       const char *outer, unsigned level)
 {
+	static const char kinds[] = "P7RM";
 	char where[QF_ARCHIVE_WHERE];
-	uint64_t from = 1, at, end, copy;
+	uint64_t from = 1, at, end, copy, read_to[sizeof kinds - 1] = { 0 };
 	unsigned empty = 0;
+	unsigned char first;
+	const char *k;
 	struct stat st;
 
 	if (!enter(w, where, name, outer, level))
@@ -864,9 +876,13 @@ static void inner_walk(struct awalk *w, int fd, uint64_t size, const char *name,
 		return;
 	}
 	copy = (uint64_t)st.st_size < size ? (uint64_t)st.st_size : size;   /* a cut copy */
-	while (!w->stop && next_signature(w, fd, from, copy, &at)) {
-		if (read_at(w, fd, at, copy, name, where, level, &end)) {
-			from = end > at ? end : at + 1;
+	while (!w->stop && next_signature(w, fd, from, copy, &at, &first)) {
+		size_t kind = (k = strchr(kinds, first)) ? (size_t)(k - kinds) : 0;
+		from = at + 1;
+		if (at < read_to[kind])
+			continue;   /* inside an archive of its kind, read already */
+		if (read_at(w, fd, at, copy, first == 'P', name, where, level, &end)) {
+			read_to[kind] = end;
 			continue;
 		}
 		if (++empty > QF_INNER_TRIES) {
@@ -874,7 +890,6 @@ static void inner_walk(struct awalk *w, int fd, uint64_t size, const char *name,
 				"behind them", QF_INNER_TRIES);
 			return;
 		}
-		from = at + 1;
 	}
 }
 
