@@ -307,6 +307,10 @@ try:
     # an unpacker that looks for 7z first the program; every one is read
     mail('archive-inside-jpeg-clean-then-7z', 'photo.jpg',
          jpeg + zip_of(CLEAN) + noise[:2000] + seven_pe + noise, 'image/jpeg')
+    # ... and with a clean zip at the end too, whose central directory a
+    # reader from the end takes: the 7z between them is still read
+    mail('archive-inside-jpeg-zip-7z-zip', 'photo.jpg',
+         jpeg + zip_of(CLEAN) + noise[:2000] + seven_pe + noise[:3000] + zip_of(CLEAN), 'image/jpeg')
     # a 7z inside a picture that holds a damaged zip: the damage is
     # noted as in any archive (only the reading at the signature itself
     # passes over what is no archive)
