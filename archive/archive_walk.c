@@ -877,7 +877,7 @@ static void inner_walk(struct awalk *w, int fd, uint64_t size, const char *name,
 	}
 	copy = (uint64_t)st.st_size < size ? (uint64_t)st.st_size : size;   /* a cut copy */
 	while (!w->stop && next_signature(w, fd, from, copy, &at, &first)) {
-		size_t kind = (k = strchr(kinds, first)) ? (size_t)(k - kinds) : 0;
+		size_t kind = first && (k = strchr(kinds, first)) ? (size_t)(k - kinds) : 0;
 		from = at + 1;
 		if (at < read_to[kind])
 			continue;   /* inside an archive of its kind, read already */
