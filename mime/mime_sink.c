@@ -21,6 +21,7 @@ void qf_mime_sink_init(struct qf_mime_sink *s, const char *dir)
 	s->copied = 0;
 	s->decided = false;
 	s->copy_all = false;
+	s->in_memory = false;
 	s->zip_end = false;
 	s->inner = false;
 	s->tail = NULL;
@@ -58,11 +59,32 @@ static int keep_tail(struct qf_mime_sink *s, const unsigned char *p, size_t n)
 	return 0;
 }
 
+/* A copy that outgrows memory moves to a temp file in the spool
+ * directory, once (the temp file costs an inode and its journal, which
+ * most parts, under QF_PART_MEMORY, are spared). */
+static int to_disk(struct qf_mime_sink *s)
+{
+	int fd = qf_tempfile(s->dir);
+
+	if (fd < 0)
+		return -1;
+	if (qf_copy_range(s->fd, 0, s->copied, fd) < 0) {
+		close(fd);
+		return -1;
+	}
+	close(s->fd);
+	s->fd = fd;
+	s->in_memory = false;
+	return 0;
+}
+
 static int copy_out(struct qf_mime_sink *s, const unsigned char *p, size_t n)
 {
 	size_t room = s->copied < QF_PART_COPY_MAX ? (size_t)(QF_PART_COPY_MAX - s->copied) : 0;
 	size_t take = n < room ? n : room;
 
+	if (s->in_memory && s->copied + take > QF_PART_MEMORY && to_disk(s) < 0)
+		return -1;
 	if (take && qf_write_all(s->fd, p, take) < 0)
 		return -1;
 	s->copied += take;
@@ -80,7 +102,7 @@ static int decide(struct qf_mime_sink *s, bool whole)
 		if (!qf_archive_inner_first(s->head, s->head_len, 0, &at))
 			return 0;
 	}
-	s->fd = qf_tempfile(s->dir);
+	s->fd = qf_tempfile_sized(s->dir, 0, QF_PART_MEMORY, &s->in_memory);
 	if (s->fd < 0)
 		return -1;
 	return copy_out(s, s->head, s->head_len);

@@ -5,8 +5,9 @@
  * compound file (sniff_ole.h) or a mail message (sniff_mail.h): filters
  * read past the head of those, and a zip may end any content (unzip
  * finds it from its end, behind a picture or a document; 7-Zip finds
- * archives anywhere in it by their signatures). Memory stays at the
- * head, whatever the part's size. */
+ * archives anywhere in it by their signatures). The copy is a memfd up
+ * to QF_PART_MEMORY, then a file in the spool directory: memory stays
+ * at the head and that much, whatever the part's size. */
 #ifndef QF_MIME_SINK_H
 #define QF_MIME_SINK_H
 
@@ -17,6 +18,7 @@
 #include "mime_part.h"
 
 #define QF_PART_COPY_MAX (64ULL << 20)  /* bytes of a part's copy on disk */
+#define QF_PART_MEMORY (256U << 10)     /* a copy up to this stays in memory (memfd) */
 
 struct qf_mime_sink {
 	unsigned char head[QF_PART_HEAD];
@@ -26,6 +28,7 @@ struct qf_mime_sink {
 	uint64_t copied;     /* bytes in fd: size, or QF_PART_COPY_MAX when cut */
 	bool decided;        /* whether to copy is settled */
 	bool copy_all;       /* copy whatever the content (an encoded message) */
+	bool in_memory;      /* fd is a memfd, until the copy outgrows QF_PART_MEMORY */
 	bool zip_end;        /* a zip's end record ends the content (set at the end) */
 	bool inner;          /* an archive's signature past the start (set at the end) */
 	unsigned char *tail; /* past a copy cut at QF_PART_COPY_MAX: the last bytes */

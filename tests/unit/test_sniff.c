@@ -337,6 +337,26 @@ static void zip_ends(void)
 	qf_mime_sink_free(&s);
 }
 
+/* a copy in memory up to QF_PART_MEMORY, then moved to a file, whole */
+static void copy_moves(void)
+{
+	static unsigned char b[300000], back[300000];
+	struct qf_mime_sink s;
+	size_t i;
+
+	for (i = 0; i < sizeof b; i++)
+		b[i] = (unsigned char)(i * 131 >> 2);
+	sink_all(&s, b, 100000, 7000);
+	CHECK(s.fd >= 0 && s.in_memory, "a 100 KB part's copy stays in memory");
+	qf_mime_sink_free(&s);
+	sink_all(&s, b, sizeof b, 7000);
+	CHECK(s.fd >= 0 && !s.in_memory, "a 300 KB part's copy moved to a file past %u bytes", QF_PART_MEMORY);
+	CHECK(pread(s.fd, back, sizeof back, 0) == (ssize_t)sizeof back && !memcmp(b, back, sizeof b) &&
+	      pread(s.fd, back, 1, sizeof b) == 0,
+	      "... and holds the part whole, nothing more");
+	qf_mime_sink_free(&s);
+}
+
 /* a part longer than its copy may be: its last bytes are kept beside it */
 static void zip_end_past_copy(void)
 {
@@ -465,6 +485,7 @@ int main(void)
 	mail();
 	zip_ends();
 	zip_end_past_copy();
+	copy_moves();
 	inner_signatures();
 	return unit_done();
 }
