@@ -1,10 +1,9 @@
 /* archive_onenote.c: see archive_onenote.h. */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 #include "archive_onenote.h"
+#include "io.h"
 
 #define BLOCK 65536
 #define GUID_LEN 16
@@ -30,18 +29,6 @@ static uint64_t le64(const unsigned char *p)
 	return v;
 }
 
-/* 0, or -1 with errno (EIO for a short read: the copy is the size it said) */
-static int read_at(int fd, unsigned char *buf, size_t n, uint64_t off)
-{
-	ssize_t got = pread(fd, buf, n, (off_t)off);
-
-	if (got == (ssize_t)n)
-		return 0;
-	if (got >= 0)
-		errno = EIO;
-	return -1;
-}
-
 /* One object whose header is at off: handed on, and where the search
  * goes on (past its data); 2 when it is damaged, -1 on a read error. */
 static int object(int fd, uint64_t size, uint64_t off, qf_onenote_fn fn, void *arg, uint64_t *next,
@@ -56,7 +43,7 @@ static int object(int fd, uint64_t size, uint64_t off, qf_onenote_fn fn, void *a
 		snprintf(why, whylen, "a file data object cut short at byte %llu", (unsigned long long)off);
 		return 2;
 	}
-	if (read_at(fd, h, OBJ_HEAD, off) < 0)
+	if (qf_pread_exact(fd, h, OBJ_HEAD, off) < 0)
 		return -1;
 	declared = le64(h + GUID_LEN);
 	f.at = off + OBJ_HEAD;
@@ -79,7 +66,7 @@ static int object(int fd, uint64_t size, uint64_t off, qf_onenote_fn fn, void *a
 		snprintf(why, whylen, "a file data object at byte %llu with no footer", (unsigned long long)off);
 		return 2;
 	}
-	if (read_at(fd, foot, GUID_LEN, f.at + padded) < 0)
+	if (qf_pread_exact(fd, foot, GUID_LEN, f.at + padded) < 0)
 		return -1;
 	if (memcmp(foot, obj_footer, GUID_LEN)) {
 		snprintf(why, whylen, "a file data object at byte %llu with no footer", (unsigned long long)off);
@@ -102,7 +89,7 @@ int qf_onenote_each(int fd, uint64_t size, qf_onenote_fn fn, void *arg, char *wh
 	while (!rc && off < size && size - off >= GUID_LEN) {
 		size_t want = size - off < BLOCK ? (size_t)(size - off) : BLOCK;
 		const unsigned char *p;
-		if (read_at(fd, buf, want, off) < 0) {
+		if (qf_pread_exact(fd, buf, want, off) < 0) {
 			rc = -1;
 			break;
 		}

@@ -24,6 +24,7 @@
 #include "archive_zipdir.h"
 #include "clock.h"
 #include "exitcodes.h"
+#include "io.h"
 #include "mime_sink.h"
 
 #define CHUNK 65536
@@ -41,9 +42,6 @@ struct awalk {
 	const char *dir;
 	char where[QF_ARCHIVE_WHERE];  /* the MIME part's name */
 	bool stop;                   /* a refusal stands, the budget is spent, or an error */
-	bool quiet;                  /* the next reading is at a signature inside other
-	                                content: no archive there is no damage (7-Zip
-	                                tries the next); walk_archive takes and clears it */
 	int rc;
 	unsigned char buf[CHUNK];
 };
@@ -74,13 +72,29 @@ struct source {
 
 static void container_walk(struct awalk *w, int fd, uint64_t packed, const char *name,
 			   const char *outer, unsigned level, enum qf_archive_kind kind);
-static void inner_walk(struct awalk *w, int fd, uint64_t size, const char *name,
+static void inner_walk(struct awalk *w, int fd, uint64_t size, uint64_t from, const char *name,
 		       const char *outer, unsigned level);
 
 bool qf_archive_wanted(const struct qf_part *p)
 {
-	return p->fd >= 0 && (p->zip_end || p->inner ||
+	return p->fd >= 0 && (p->zip_end || p->inner_at ||
 			      qf_archive_sniff(p->head, p->head_len) != QF_ARCHIVE_NO);
+}
+
+/* The walks of a part or a member whose content was kept: as the
+ * container its head says, as a zip that ends it, and at the archives'
+ * signatures inside it. */
+static void walk_part(struct awalk *w, const struct qf_part *p, const char *name, const char *outer,
+		      unsigned level)
+{
+	enum qf_archive_kind kind = qf_archive_sniff(p->head, p->head_len);
+
+	if (p->fd < 0)
+		return;
+	if (kind != QF_ARCHIVE_NO || p->zip_end)
+		container_walk(w, p->fd, p->size, name, outer, level, kind);
+	if (!w->stop && p->inner_at)
+		inner_walk(w, p->fd, p->size, p->inner_at, name, outer, level);
 }
 
 static void hand_on(struct awalk *w, struct qf_part *p)
@@ -245,7 +259,6 @@ static void member(struct awalk *w, struct source *src, struct box *box, const c
 	struct qf_mime_sink sink;
 	struct qf_part p;
 	char why[300] = "";
-	enum qf_archive_kind kind;
 
 	qf_mime_sink_init(&sink, w->dir);
 	if (encrypted)
@@ -294,11 +307,8 @@ static void member(struct awalk *w, struct source *src, struct box *box, const c
 	qf_mime_sink_part(&sink, &p);
 	p.decode_error = why[0] != 0;
 	hand_on(w, &p);
-	kind = qf_archive_sniff(sink.head, sink.head_len);
-	if (!w->stop && sink.fd >= 0 && (kind != QF_ARCHIVE_NO || sink.zip_end))
-		container_walk(w, sink.fd, sink.size, name, where, level + 1, kind);
-	if (!w->stop && sink.fd >= 0 && sink.inner)
-		inner_walk(w, sink.fd, sink.size, name, where, level + 1);
+	if (!w->stop)
+		walk_part(w, &p, name, where, level + 1);
 	qf_mime_sink_free(&sink);
 }
 
@@ -481,19 +491,20 @@ static void raw_name(char *dst, size_t len, const char *container, const char *g
 
 /* Returns true when the archive's structure was damaged (not an entry's
  * data), which is noted once per reading: reading names it ("archive",
- * "zip at its end", ...). */
+ * "zip at its end", ...). quiet: a reading at a signature inside other
+ * content, where no archive at all is no damage (7-Zip tries the next);
+ * the archives among its members are read as anywhere. */
 static bool walk_archive(struct awalk *w, struct archive *a, const char *reading, bool raw,
-			 uint64_t packed, const char *name, const char *where, unsigned level)
+			 bool quiet, uint64_t packed, const char *name, const char *where,
+			 unsigned level)
 {
-	bool damaged = false, read_any = false, quiet = w->quiet;
+	bool damaged = false, read_any = false;
 	struct source src;
 	struct box box = { packed, 0, false };
 	struct archive_entry *e;
 	char mname[512];
 	int r;
 
-	/* quiet is for this reading only, not for its members' archives */
-	w->quiet = false;
 	while (!w->stop && !box.spent) {
 		const char *path;
 		r = archive_read_next_header(a, &e);
@@ -595,7 +606,6 @@ static void walk_tnef(struct awalk *w, int fd, uint64_t size, const char *where,
 	struct flat_walk t = { w, { size, 0, false }, fd, where, level, 0 };
 	unsigned char *buf;
 	char why[200];
-	ssize_t got;
 
 	if (size > TNEF_MAX) {
 		problem(w, where, level, "TNEF stream over %llu bytes", (unsigned long long)TNEF_MAX);
@@ -611,8 +621,7 @@ static void walk_tnef(struct awalk *w, int fd, uint64_t size, const char *where,
 		w->stop = true;
 		return;
 	}
-	got = pread(fd, buf, size, 0);
-	if (got != (ssize_t)size)
+	if (qf_pread_exact(fd, buf, size, 0) < 0)
 		error(w, QF_EXIT_READ, "reading a TNEF stream");
 	else if (qf_tnef_each(buf, size, tnef_file, &t, why, sizeof why) < 0 && !w->stop)
 		problem(w, where, level, "damaged TNEF: %s", why);
@@ -692,7 +701,7 @@ static bool libarchive_walk(struct awalk *w, int fd, uint64_t packed, const char
 		}
 	}
 	zip = (archive_format(a) & ARCHIVE_FORMAT_BASE_MASK) == ARCHIVE_FORMAT_ZIP;
-	damaged = walk_archive(w, a, "archive", raw, packed, name, where, level);
+	damaged = walk_archive(w, a, "archive", raw, false, packed, name, where, level);
 	/* known once a header was read */
 	iso = (archive_format(a) & ARCHIVE_FORMAT_BASE_MASK) == ARCHIVE_FORMAT_ISO9660;
 	if (damaged && zip && !w->stop) {
@@ -702,7 +711,7 @@ static bool libarchive_walk(struct awalk *w, int fd, uint64_t packed, const char
 		 * damage is already reported. */
 		archive_read_free(a);
 		if ((a = open_fd(fd, READ_ZIP_STREAM)))
-			walk_archive(w, a, "zip by its local headers", false, packed, name, where,
+			walk_archive(w, a, "zip by its local headers", false, false, packed, name, where,
 				     level);
 	}
 	if (a)
@@ -710,11 +719,11 @@ static bool libarchive_walk(struct awalk *w, int fd, uint64_t packed, const char
 	/* an ISO image holds up to three directory trees (Rock Ridge, Joliet,
 	 * plain ISO 9660), and a file may be in one only: each is walked */
 	if (iso && !w->stop && (a = open_fd(fd, READ_ISO_JOLIET))) {
-		walk_archive(w, a, "Joliet tree", false, packed, name, where, level);
+		walk_archive(w, a, "Joliet tree", false, false, packed, name, where, level);
 		archive_read_free(a);
 	}
 	if (iso && !w->stop && (a = open_fd(fd, READ_ISO_PLAIN))) {
-		walk_archive(w, a, "ISO 9660 tree", false, packed, name, where, level);
+		walk_archive(w, a, "ISO 9660 tree", false, false, packed, name, where, level);
 		archive_read_free(a);
 	}
 	return zip;
@@ -732,7 +741,7 @@ static void zip_at_end(struct awalk *w, int fd, uint64_t packed, const char *nam
 		problem(w, where, level, "a zip at its end, not readable");
 		return;
 	}
-	walk_archive(w, a, "zip at its end", false, packed, name, where, level);
+	walk_archive(w, a, "zip at its end", false, false, packed, name, where, level);
 	archive_read_free(a);
 }
 
@@ -815,41 +824,17 @@ static bool read_at(struct awalk *w, int fd, uint64_t at, uint64_t size, bool zi
 		return false;
 	snprintf(reading, sizeof reading, "archive at byte %llu", (unsigned long long)at);
 	zip = (archive_format(a) & ARCHIVE_FORMAT_BASE_MASK) == ARCHIVE_FORMAT_ZIP;
-	w->quiet = true;   /* walk_archive takes it for this reading */
-	damaged = walk_archive(w, a, reading, false, size - at, name, where, level);
+	damaged = walk_archive(w, a, reading, false, true, size - at, name, where, level);
 	used = archive_filter_bytes(a, -1);
 	archive_read_free(a);
 	if (damaged && zip && !zip_sig && !w->stop && (a = open_at(fd, at, READ_ZIP_STREAM))) {
 		snprintf(reading, sizeof reading, "zip by its local headers at byte %llu",
 			 (unsigned long long)at);
-		walk_archive(w, a, reading, false, size - at, name, where, level);
+		walk_archive(w, a, reading, false, false, size - at, name, where, level);
 		archive_read_free(a);
 	}
 	*end = at + (used > 0 ? (uint64_t)used : 0);
 	return w->b->entries > before;
-}
-
-/* The first signature at or past from in the copy, 64 KB at a time;
- * *first its first byte, which tells the kind ('P' zip, '7', 'R', 'M'). */
-static bool next_signature(struct awalk *w, int fd, uint64_t from, uint64_t size, uint64_t *at,
-			   unsigned char *first)
-{
-	while (from < size) {
-		size_t want = size - from < CHUNK ? (size_t)(size - from) : CHUNK;
-		ssize_t got = pread(fd, w->buf, want, (off_t)from);
-		if (got != (ssize_t)want) {
-			error(w, QF_EXIT_READ, "reading a part's copy");
-			return false;
-		}
-		if (qf_archive_inner_first(w->buf, want, from, at)) {
-			*first = w->buf[*at - from];
-			return true;
-		}
-		if (from + want >= size)
-			break;
-		from += want - (QF_INNER_SIG_MAX - 1);
-	}
-	return false;
 }
 
 /* Every archive at a signature inside content that is not a container
@@ -858,16 +843,15 @@ static bool next_signature(struct awalk *w, int fd, uint64_t from, uint64_t size
  * archive of that kind already read (its own local headers, a member's)
  * is passed: the archive's walk has its members. Past QF_INNER_TRIES
  * signatures with nothing behind them, unchecked. */
-static void inner_walk(struct awalk *w, int fd, uint64_t size, const char *name,
+static void inner_walk(struct awalk *w, int fd, uint64_t size, uint64_t from, const char *name,
 		       const char *outer, unsigned level)
 {
-	static const char kinds[] = "P7RM";
 	char where[QF_ARCHIVE_WHERE];
-	uint64_t from = 1, at, end, copy, read_to[sizeof kinds - 1] = { 0 };
+	uint64_t at, end, copy, read_to[QF_INNER_KINDS] = { 0 };
+	enum qf_inner_kind kind;
 	unsigned empty = 0;
-	unsigned char first;
-	const char *k;
 	struct stat st;
+	int found;
 
 	if (!enter(w, where, name, outer, level))
 		return;
@@ -876,12 +860,16 @@ static void inner_walk(struct awalk *w, int fd, uint64_t size, const char *name,
 		return;
 	}
 	copy = (uint64_t)st.st_size < size ? (uint64_t)st.st_size : size;   /* a cut copy */
-	while (!w->stop && next_signature(w, fd, from, copy, &at, &first)) {
-		size_t kind = first && (k = strchr(kinds, first)) ? (size_t)(k - kinds) : 0;
+	/* from: the first signature, which the MIME sink found */
+	while (!w->stop && (found = qf_archive_inner_next(fd, from, copy, w->buf, CHUNK, &at, &kind))) {
+		if (found < 0) {
+			error(w, QF_EXIT_READ, "reading a part's copy");
+			return;
+		}
 		from = at + 1;
 		if (at < read_to[kind])
 			continue;   /* inside an archive of its kind, read already */
-		if (read_at(w, fd, at, copy, first == 'P', name, where, level, &end)) {
+		if (read_at(w, fd, at, copy, kind == QF_INNER_ZIP, name, where, level, &end)) {
 			read_to[kind] = end;
 			continue;
 		}
@@ -921,16 +909,12 @@ int qf_archive_walk(const struct qf_part *p, struct qf_archive_budget *b, const 
 	w->top = p;
 	w->dir = dir;
 	w->stop = false;
-	w->quiet = false;
 	w->rc = 0;
 	if (p->filename && *p->filename)
 		snprintf(w->where, sizeof w->where, "%.*s", NAME_MAX_LOGGED, p->filename);
 	else
 		snprintf(w->where, sizeof w->where, "part %u", p->index);
-	if (kind != QF_ARCHIVE_NO || p->zip_end)
-		container_walk(w, p->fd, p->size, w->where, NULL, 1, kind);
-	if (!w->stop && p->inner)
-		inner_walk(w, p->fd, p->size, w->where, NULL, 1);
+	walk_part(w, p, w->where, NULL, 1);
 	if (!w->stop && p->size > QF_PART_COPY_MAX)
 		/* the part's copy was cut: what lies past it went unseen */
 		problem(w, w->where, 1, "archive over %llu bytes, only its start looked at",

@@ -43,6 +43,28 @@ int qf_write_all(int fd, const void *buf, size_t len)
 	return 0;
 }
 
+int qf_pread_exact(int fd, void *buf, size_t len, uint64_t off)
+{
+	char *p = buf;
+	size_t got = 0;
+	ssize_t r;
+
+	while (got < len) {
+		r = pread(fd, p + got, len - got, (off_t)(off + got));
+		if (r < 0) {
+			if (retry())
+				continue;
+			return -1;
+		}
+		if (r == 0) {
+			errno = EIO;
+			return -1;
+		}
+		got += (size_t)r;
+	}
+	return 0;
+}
+
 ssize_t qf_read_full(int fd, void *buf, size_t len)
 {
 	char *p = buf;

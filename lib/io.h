@@ -17,6 +17,9 @@ int qf_write_all(int fd, const void *buf, size_t len);
 /* Reads up to len bytes, retrying on short reads until EOF. Returns the
  * count (less than len only at EOF) or -1 (errno). */
 ssize_t qf_read_full(int fd, void *buf, size_t len);
+/* Reads exactly len bytes at off (pread, a copy's known range). 0, or -1
+ * with errno: EIO when the file ends first. */
+int qf_pread_exact(int fd, void *buf, size_t len, uint64_t off);
 /* The whole of a regular file of at most max bytes, NUL-terminated, its
  * length in *len; NULL with a message "path: why" in err, and errno as
  * the failure left it (ENOENT for a missing file). */

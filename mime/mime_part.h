@@ -7,7 +7,6 @@
 #ifndef QF_MIME_PART_H
 #define QF_MIME_PART_H
 
-#include "archive_sniff.h"
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -38,8 +37,8 @@ struct qf_part {
 	                              QF_PART_COPY_MAX: mime_sink.h); else -1 */
 	bool zip_end;              /* a zip ends the content, which is not one by its head
 	                              (unzip finds it behind a picture): walked as a zip */
-	bool inner;                /* an archive's signature inside it, past its start,
-	                              where 7-Zip finds one (archive_sniff.h) */
+	uint64_t inner_at;         /* where the first archive signature inside it lies, past
+	                              its start, as 7-Zip finds one (archive_sniff.h); 0: none */
 };
 
 /* A walk's own trouble (out of memory 51, a temp file 53, reading the

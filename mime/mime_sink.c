@@ -23,7 +23,7 @@ void qf_mime_sink_init(struct qf_mime_sink *s, const char *dir)
 	s->copy_all = false;
 	s->in_memory = false;
 	s->zip_end = false;
-	s->inner = false;
+	s->inner_at = 0;
 	s->tail = NULL;
 	s->tail_len = 0;
 	s->dir = dir;
@@ -98,8 +98,9 @@ static int decide(struct qf_mime_sink *s, bool whole)
 	s->decided = true;
 	if (whole && !s->copy_all && !qf_mime_sink_wants_copy(s->head, s->head_len) &&
 	    !qf_archive_zip_ends(s->head, s->head_len)) {
+		enum qf_inner_kind kind;
 		uint64_t at;
-		if (!qf_archive_inner_first(s->head, s->head_len, 0, &at))
+		if (!qf_archive_inner_first(s->head, s->head_len, 0, &at, &kind))
 			return 0;
 	}
 	s->fd = qf_tempfile_sized(s->dir, 0, QF_PART_MEMORY, &s->in_memory);
@@ -144,40 +145,32 @@ static int look_inside(struct qf_mime_sink *s)
 	size_t len = s->size < QF_ZIP_END_TAIL ? (size_t)s->size : QF_ZIP_END_TAIL;
 	size_t from_copy = len - s->tail_len;
 	size_t bufsize = len > SCAN_BLOCK ? len : SCAN_BLOCK;
-	uint64_t off = 0;
+	enum qf_archive_kind head = qf_archive_sniff(s->head, s->head_len);
+	enum qf_inner_kind kind;
 	unsigned char *buf;
-	ssize_t got = 0;
+	int found;
 
-	if (qf_archive_sniff(s->head, s->head_len) != QF_ARCHIVE_NO &&
-	    qf_archive_sniff(s->head, s->head_len) != QF_ARCHIVE_MAYBE)
+	if (head != QF_ARCHIVE_NO && head != QF_ARCHIVE_MAYBE)
 		return 0;
 	if (!(buf = malloc(bufsize)))
 		return -1;
-	while (!s->inner && off < s->copied) {
-		size_t want = s->copied - off < SCAN_BLOCK ? (size_t)(s->copied - off) : SCAN_BLOCK;
-		uint64_t at;
-		if ((got = pread(s->fd, buf, want, (off_t)off)) != (ssize_t)want)
-			goto short_read;
-		s->inner = qf_archive_inner_first(buf, want, off, &at);
-		if (off + want >= s->copied)
-			break;
-		off += want - (QF_INNER_SIG_MAX - 1);
-	}
-	if (qf_archive_sniff(s->head, s->head_len) == QF_ARCHIVE_NO) {
+	found = qf_archive_inner_next(s->fd, 1, s->copied, buf, SCAN_BLOCK, &s->inner_at, &kind);
+	if (found < 0)
+		goto fail;
+	if (!found)
+		s->inner_at = 0;
+	if (head == QF_ARCHIVE_NO) {
 		/* a zip at the end of a container by its head is the walk's */
-		got = pread(s->fd, buf, from_copy, (off_t)(s->copied - from_copy));
-		if (got != (ssize_t)from_copy)
-			goto short_read;
+		if (qf_pread_exact(s->fd, buf, from_copy, s->copied - from_copy) < 0)
+			goto fail;
 		if (s->tail_len)
 			memcpy(buf + from_copy, s->tail, s->tail_len);
 		s->zip_end = qf_archive_zip_ends(buf, len);
 	}
 	free(buf);
 	return 0;
-short_read:
+fail:
 	free(buf);
-	if (got >= 0)
-		errno = EIO;
 	return -1;
 }
 
@@ -199,7 +192,7 @@ void qf_mime_sink_part(const struct qf_mime_sink *s, struct qf_part *p)
 	p->size = s->size;
 	p->fd = s->fd;
 	p->zip_end = s->zip_end;
-	p->inner = s->inner;
+	p->inner_at = s->inner_at;
 }
 
 void qf_mime_sink_free(struct qf_mime_sink *s)

@@ -14,7 +14,6 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include "archive_sniff.h"
 #include "mime_part.h"
 
 #define QF_PART_COPY_MAX (64ULL << 20)  /* bytes of a part's copy on disk */
@@ -30,7 +29,7 @@ struct qf_mime_sink {
 	bool copy_all;       /* copy whatever the content (an encoded message) */
 	bool in_memory;      /* fd is a memfd, until the copy outgrows QF_PART_MEMORY */
 	bool zip_end;        /* a zip's end record ends the content (set at the end) */
-	bool inner;          /* an archive's signature past the start (set at the end) */
+	uint64_t inner_at;   /* the first archive signature past the start, or 0 (set at the end) */
 	unsigned char *tail; /* past a copy cut at QF_PART_COPY_MAX: the last bytes */
 	size_t tail_len;
 	const char *dir;     /* for the temp file; NULL: $TMPDIR or /tmp */
@@ -40,10 +39,10 @@ void qf_mime_sink_init(struct qf_mime_sink *s, const char *dir);
 /* 0, or -1 with errno when the copy cannot be written. */
 int qf_mime_sink_write(struct qf_mime_sink *s, const unsigned char *p, size_t n);
 /* Ends the part: settles the copy for short parts, rewinds it, and
- * sets zip_end and inner from the copy. 0 or -1. */
+ * sets zip_end and inner_at from the copy. 0 or -1. */
 int qf_mime_sink_end(struct qf_mime_sink *s);
-/* What the ended part holds, as a qf_part sees it: head, size, copy, a
- * zip at its end, the archives inside (they point into s). */
+/* What the ended part holds, as a qf_part sees it: head (pointing into
+ * s), size, copy, a zip at its end, the first archive inside. */
 void qf_mime_sink_part(const struct qf_mime_sink *s, struct qf_part *p);
 /* Closes the copy. */
 void qf_mime_sink_free(struct qf_mime_sink *s);

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <strings.h>
 #include "archive_sniff.h"
+#include "io.h"
 #include "sniff_class.h"
 
 struct sig {
@@ -189,15 +190,17 @@ bool qf_archive_zip_ends(const unsigned char *tail, size_t len)
 	return false;
 }
 
-/* 7-Zip's signatures for the formats it finds inside other files */
-static const struct { const char *sig; size_t len; } inner_sigs[] = {
-	{ "PK\3\4", 4 },                      /* a zip's local header */
-	{ "7z\274\257\047\034", 6 },          /* 7z */
-	{ "Rar!\032\007", 6 },                  /* RAR 1.5 to 4 (\0) and RAR5 (\1\0) */
-	{ "MSCF\0\0\0\0", 8 },                /* cab */
+/* 7-Zip's signatures for the formats it finds inside other files, in
+ * the order of enum qf_inner_kind */
+static const struct { const char *sig; size_t len; } inner_sigs[QF_INNER_KINDS] = {
+	{ "PK\3\4", 4 },                 /* a zip's local header */
+	{ "7z\274\257\047\034", 6 },     /* 7z */
+	{ "Rar!\032\007", 6 },             /* RAR 1.5 to 4 (then \0) and RAR5 (\1\0) */
+	{ "MSCF\0\0\0\0", 8 },           /* cab */
 };
 
-bool qf_archive_inner_first(const unsigned char *buf, size_t len, uint64_t base, uint64_t *at)
+bool qf_archive_inner_first(const unsigned char *buf, size_t len, uint64_t base, uint64_t *at,
+			    enum qf_inner_kind *kind)
 {
 	const unsigned char *end = buf + len, *p, *first = end;
 	size_t k;
@@ -211,6 +214,7 @@ bool qf_archive_inner_first(const unsigned char *buf, size_t len, uint64_t base,
 		       (p = memchr(p, inner_sigs[k].sig[0], (size_t)(end - p) - sl + 1)) && p < first) {
 			if (!memcmp(p, inner_sigs[k].sig, sl)) {
 				first = p;
+				*kind = (enum qf_inner_kind)k;
 				break;
 			}
 			p++;
@@ -220,6 +224,22 @@ bool qf_archive_inner_first(const unsigned char *buf, size_t len, uint64_t base,
 		return false;
 	*at = base + (uint64_t)(first - buf);
 	return true;
+}
+
+int qf_archive_inner_next(int fd, uint64_t from, uint64_t size, unsigned char *buf, size_t bufsize,
+			  uint64_t *at, enum qf_inner_kind *kind)
+{
+	while (from < size) {
+		size_t want = size - from < bufsize ? (size_t)(size - from) : bufsize;
+		if (qf_pread_exact(fd, buf, want, from) < 0)
+			return -1;
+		if (qf_archive_inner_first(buf, want, from, at, kind))
+			return 1;
+		if (from + want >= size)
+			break;
+		from += want - (QF_INNER_SIG_MAX - 1);
+	}
+	return 0;
 }
 
 enum qf_archive_kind qf_archive_sniff(const unsigned char *h, size_t len)

@@ -52,7 +52,15 @@ bool qf_archive_zip_ends(const unsigned char *tail, size_t len);
  * sniffed as a whole) and lies in it whole; *at the first. Blocks that
  * overlap by QF_INNER_SIG_MAX - 1 bytes miss none. */
 #define QF_INNER_SIG_MAX 8   /* the longest signature, in bytes */
-bool qf_archive_inner_first(const unsigned char *buf, size_t len, uint64_t base, uint64_t *at);
+enum qf_inner_kind { QF_INNER_ZIP, QF_INNER_7Z, QF_INNER_RAR, QF_INNER_CAB, QF_INNER_KINDS };
+bool qf_archive_inner_first(const unsigned char *buf, size_t len, uint64_t base, uint64_t *at,
+			    enum qf_inner_kind *kind);
+/* The same through the size bytes of fd from offset from on, read into
+ * buf (bufsize bytes, more than QF_INNER_SIG_MAX) in such blocks: 1 with
+ * *at and *kind, 0 when there is none, -1 with errno when fd cannot be
+ * read. */
+int qf_archive_inner_next(int fd, uint64_t from, uint64_t size, unsigned char *buf, size_t bufsize,
+			  uint64_t *at, enum qf_inner_kind *kind);
 /* Whether a file of this name is one volume of a set that an unpacker
  * joins before it reads it (tool.001, a.z01, a.r00, a.part1.rar): what
  * it is, or NULL. No volume can be checked alone. */

@@ -48,7 +48,7 @@ static bool member(const struct qf_part *p, void *arg)
 	seen++;
 	if (p->fd >= 0 && (qf_archive_sniff(p->head, p->head_len) != QF_ARCHIVE_NO || p->zip_end))
 		containers++;
-	if (p->fd >= 0 && p->inner)
+	if (p->fd >= 0 && p->inner_at)
 		inside = true;
 	return false;
 }
@@ -89,7 +89,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	qf_mime_sink_part(&sink, &p);
 	seen = 0;
 	containers = 1;
-	inside = sink.inner;
+	inside = sink.inner_at != 0;
 	if (qf_archive_walk(&p, &budget, NULL, 0, member, &m, &werr) == 0 &&
 	    (budget.entries > QF_ARCHIVE_MAX_ENTRIES || budget.bytes > QF_ARCHIVE_MAX_BYTES ||
 	     seen > budget.entries * (inside ? 3 : 1) + NOTES * (containers + inside) + 2))

@@ -11,10 +11,12 @@
 #include <linux/seccomp.h>
 #include <stddef.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include "io.h"
 #include "spool.h"
 #include "unit.h"
 #include "unit_seccomp.h"
@@ -235,6 +237,18 @@ int main(void)
 	       deny_moves, read_and_write);
 	denied("without O_TMPFILE the spool is a named temp file, unlinked at once",
 	       deny_tmpfile, without_tmpfile);
+
+	/* a copy's known range: read exactly, or EIO when the file ends first */
+	{
+		char b[8] = "";
+		int fd = qf_tempfile(dir);
+		CHECK(fd >= 0 && qf_write_all(fd, "0123456789", 10) == 0, "a temp file for qf_pread_exact");
+		CHECK(qf_pread_exact(fd, b, 4, 3) == 0 && !memcmp(b, "3456", 4), "qf_pread_exact reads its range");
+		errno = 0;
+		CHECK(qf_pread_exact(fd, b, 4, 8) == -1 && errno == EIO,
+		      "qf_pread_exact past the file's end: -1 with EIO");
+		close(fd);
+	}
 
 	/* an unusable spool directory is exit 53 even for a message that
 	 * would fit in memory: a broken setting shows at once */
